@@ -1,0 +1,53 @@
+package org.tensorbasis;
+
+/**
+ * Bad user input: a malformed file, a missing or mis-shaped field, an absurd option. The message
+ * names where the problem is (file, frame, line, field) so that the command line can print it as
+ * one line and exit with code 2.
+ */
+public class BadInputException extends RuntimeException {
+    private final String file;
+    private final int frame;
+    private final long line;
+    private final String field;
+
+    /**
+     * @param file  file name or null
+     * @param frame frame index (0-based) or -1
+     * @param line  line number (1-based) or -1
+     * @param field field/key name or null
+     */
+    public BadInputException(String file, int frame, long line, String field, String message) {
+        super(format(file, frame, line, field, message));
+        this.file = file;
+        this.frame = frame;
+        this.line = line;
+        this.field = field;
+    }
+
+    public BadInputException(String message) {
+        this(null, -1, -1, null, message);
+    }
+
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+        this.file = null;
+        this.frame = -1;
+        this.line = -1;
+        this.field = null;
+    }
+
+    private static String format(String file, int frame, long line, String field, String message) {
+        StringBuilder sb = new StringBuilder();
+        if (file != null) sb.append(file);
+        if (frame >= 0) sb.append(sb.length() > 0 ? ", " : "").append("frame ").append(frame);
+        if (line >= 0) sb.append(sb.length() > 0 ? ", " : "").append("line ").append(line);
+        if (field != null) sb.append(sb.length() > 0 ? ", " : "").append("field '").append(field).append("'");
+        return sb.length() == 0 ? message : sb.append(": ").append(message).toString();
+    }
+
+    public String file() { return file; }
+    public int frame() { return frame; }
+    public long line() { return line; }
+    public String field() { return field; }
+}

@@ -1,0 +1,51 @@
+package org.tensorbasis.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Times a workload over several repetitions after warm-up and reports the median, min and max of a
+ * throughput (items per second) as one JSON line, the last line of every {@code bench} command:
+ * {@code {"stage":...,"atoms_per_s_median":...,"min":...,"max":...,"threads":...}}.
+ */
+public final class BenchTimer {
+    private BenchTimer() {}
+
+    /** Result of a benchmark: per-repetition throughputs, sorted. */
+    public record Result(String stage, double[] throughputs, int threads, long items) {
+        public double median() {
+            int n = throughputs.length;
+            return n % 2 == 1 ? throughputs[n / 2] : 0.5 * (throughputs[n / 2 - 1] + throughputs[n / 2]);
+        }
+
+        public double min() { return throughputs[0]; }
+
+        public double max() { return throughputs[throughputs.length - 1]; }
+
+        /** The JSON line; {@code unit} names the throughput key, e.g. "atoms_per_s". */
+        public String json(String unit) {
+            return String.format(Locale.ROOT,
+                "{\"stage\":\"%s\",\"%s_median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"threads\":%d,\"repetitions\":%d,\"items\":%d}",
+                stage, unit, median(), min(), max(), threads, throughputs.length, items);
+        }
+    }
+
+    /**
+     * Runs {@code work} {@code warmup} times untimed, then {@code reps} times timed.
+     *
+     * @param items number of items (atoms) processed by one call of {@code work}
+     */
+    public static Result run(String stage, int warmup, int reps, long items, int threads, Runnable work) {
+        if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1");
+        for (int i = 0; i < warmup; i++) work.run();
+        double[] tp = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            work.run();
+            long dt = System.nanoTime() - t0;
+            tp[r] = items / (Math.max(dt, 1) * 1e-9);
+        }
+        Arrays.sort(tp);
+        return new Result(stage, tp, threads, items);
+    }
+}
