@@ -140,6 +140,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
     /** The display name used in messages. */
     public String fileName() { return file; }
 
+    /** True if another frame follows. Throws BadInputException for an empty file or a blank line between frames. */
     @Override
     public boolean hasNext() {
         if (done) return false;
@@ -173,6 +174,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         }
     }
 
+    /** Reads the next frame; after a BadInputException the reader is finished ({@link #hasNext()} is false). */
     @Override
     public Structure next() {
         if (!hasNext()) throw new NoSuchElementException("no more frames in " + file);
@@ -183,7 +185,11 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
             frame++;
             return s;
         } catch (IOException e) {
+            done = true;
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            done = true; // the stream is mid-frame: never resynchronise on garbage
+            throw e;
         }
     }
 

@@ -207,6 +207,7 @@ class ExtXyzBadInputTest {
             got.add(r.next().size());
             BadInputException e = catchThrowableOfType(BadInputException.class, r::next);
             assertThat(e.frame()).isEqualTo(1);
+            assertThat(r.hasNext()).isFalse();
         }
         assertThat(got).containsExactly(2);
     }
