@@ -124,6 +124,11 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         }
     }
 
+    /** {@link #stream(Path, Consumer)} with warnings to standard error. */
+    public static Stream<Structure> stream(Path path) throws IOException {
+        return stream(path, ExtXyzReader::stderr);
+    }
+
     /**
      * A sequential lazy stream of the frames of {@code path}; close the stream (try-with-resources)
      * to close the file.
@@ -163,6 +168,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
                 return false;
             }
             if (firstBlank >= 0) {
+                done = true;
                 throw new BadInputException(file, frame, firstBlank, "atom count",
                     "blank line where the atom-count line of a frame was expected");
             }
