@@ -247,4 +247,22 @@ public final class ClebschGordan {
             }
         }
     }
+
+    /**
+     * Batch coupling of n pairs: row r reads {@code a[aOff + r*aStride ..]}, {@code b[bOff + r*bStride ..]}
+     * and OVERWRITES {@code out[outOff + r*outStride .. +2L]}.
+     */
+    public void couple(int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                       double[] out, int outOff, int outStride) {
+        for (int r = 0; r < n; r++) couple(a, aOff + r * aStride, b, bOff + r * bStride, out, outOff + r * outStride);
+    }
+
+    /** Batch backward pass of {@link #couple(int, double[], int, int, double[], int, int, double[], int, int)}; accumulates. */
+    public void backward(int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                         double[] gOut, int gOff, int gStride, double[] gA, int gaOff, double[] gB, int gbOff) {
+        for (int r = 0; r < n; r++) {
+            backward(a, aOff + r * aStride, b, bOff + r * bStride, gOut, gOff + r * gStride,
+                gA, gaOff + r * aStride, gB, gbOff + r * bStride);
+        }
+    }
 }
