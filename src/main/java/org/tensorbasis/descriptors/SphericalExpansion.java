@@ -1,0 +1,229 @@
+package org.tensorbasis.descriptors;
+
+import java.util.Arrays;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.equivariant.SphericalHarmonics;
+import org.tensorbasis.structure.Elements;
+
+/**
+ * Spherical expansion of each atom's neighbour density and its SOAP power spectrum.
+ *
+ * <p>Expansion: ρ^a_{nlm}(i) = Σ_{j ∈ a, r_ij &lt; r_c} f_c(r_ij) R_nl(r_ij) Y_lm(r̂_ij), one channel a per
+ * neighbour species (one-hot, in the order of {@link DescriptorSettings#species()}), r_ij = r_j + S·cell − r_i,
+ * the centre itself excluded (its periodic images included). Public layout of the l block of one atom:
+ * {@code [a][n][m]}, index {@code (a n_l + n)(2l+1) + (m + l)}, {@link #blockSize(int)} numbers.
+ *
+ * <p>Power spectrum: per l, p^l_{(a n),(b n')} = Σ_m ρ^a_{nlm} ρ^b_{n'lm}, l blocks one after the other
+ * (l = 0 first); {@link PowerSpectrumForm#FULL}: the K_l × K_l square row-major (K_l = channels · n_l, row
+ * index a n_l + n), {@link PowerSpectrumForm#UNIQUE_PAIRS}: the upper triangle (row ≤ column) row by row,
+ * off-diagonal entries × √2.
+ *
+ * <p>Immutable and thread-safe; the compute methods use a per-thread {@link Workspace} and allocate nothing
+ * per atom or per neighbour.
+ */
+public final class SphericalExpansion {
+    private static final double SQRT2 = Math.sqrt(2.0);
+
+    private final DescriptorSettings settings;
+    private final RadialBasis radial;
+    private final SphericalHarmonics harmonics;
+    private final int channels;
+    private final int maxAngular;
+    private final int[] nPerL;
+    private final int[] kPerL;          // channels · n_l
+    private final int[] accOffset;      // internal accumulator [l][m][a n], offset of l
+    private final int accSize;
+    private final int[] psOffset;       // power spectrum offset of l
+    private final int psSize;
+    private final int[] channelOfZ;     // atomic number → channel, −1 if unknown
+
+    public SphericalExpansion(DescriptorSettings settings) {
+        this.settings = settings;
+        this.radial = new RadialBasis(settings.cutoff(), settings.maxRadial(), settings.maxAngular());
+        this.maxAngular = settings.maxAngular();
+        this.harmonics = new SphericalHarmonics(maxAngular);
+        this.channels = settings.channels();
+        nPerL = radial.nPerL();
+        kPerL = new int[maxAngular + 1];
+        accOffset = new int[maxAngular + 2];
+        psOffset = new int[maxAngular + 2];
+        for (int l = 0; l <= maxAngular; l++) {
+            int k = channels * nPerL[l];
+            kPerL[l] = k;
+            accOffset[l + 1] = accOffset[l] + (2 * l + 1) * k;
+            psOffset[l + 1] = psOffset[l] + (settings.form() == PowerSpectrumForm.FULL ? k * k : k * (k + 1) / 2);
+        }
+        accSize = accOffset[maxAngular + 1];
+        psSize = psOffset[maxAngular + 1];
+        channelOfZ = new int[Elements.MAX_Z + 1];
+        Arrays.fill(channelOfZ, -1);
+        int[] sp = settings.species();
+        for (int c = 0; c < sp.length; c++) channelOfZ[sp[c]] = c;
+    }
+
+    public DescriptorSettings settings() { return settings; }
+
+    public RadialBasis radialBasis() { return radial; }
+
+    /** Number of neighbour-species channels. */
+    public int channels() { return channels; }
+
+    public int maxAngular() { return maxAngular; }
+
+    /** Number of radial functions n_l. */
+    public int nRadial(int l) { return nPerL[l]; }
+
+    /** Numbers per atom in the l block of the expansion: channels · n_l · (2l+1). */
+    public int blockSize(int l) { return kPerL[l] * (2 * l + 1); }
+
+    /** Power-spectrum features per atom in the settings' form. */
+    public int powerSpectrumSize() { return psSize; }
+
+    /** Offset of the l block inside one atom's power-spectrum row. */
+    public int powerSpectrumOffset(int l) { return psOffset[l]; }
+
+    /** Power-spectrum features per atom for a given number of channels, n_per_l and form. */
+    public static int powerSpectrumSize(int channels, int[] nPerL, PowerSpectrumForm form) {
+        int s = 0;
+        for (int n : nPerL) {
+            int k = channels * n;
+            s += form == PowerSpectrumForm.FULL ? k * k : k * (k + 1) / 2;
+        }
+        return s;
+    }
+
+    /** Scratch space of one thread. */
+    public final class Workspace {
+        final double[] acc = new double[accSize];
+        final double[] rad = new double[radial.size()];
+        final double[] ylm = new double[SphericalHarmonics.size(maxAngular)];
+        int[] chan = new int[0];
+
+        private Workspace() {}
+
+        int[] channels(int n) {
+            if (chan.length < n) chan = new int[Math.max(n, 2 * chan.length)];
+            return chan;
+        }
+    }
+
+    /** A new workspace; use one per thread. */
+    public Workspace newWorkspace() { return new Workspace(); }
+
+    /**
+     * Checks that every atomic number is a known species and returns the channel of each atom in the
+     * workspace's channel array.
+     *
+     * @throws BadInputException naming the element if some atom's species is not a channel
+     */
+    int[] channelsOf(int[] numbers, Workspace ws) {
+        int[] ch = ws.channels(numbers.length);
+        for (int i = 0; i < numbers.length; i++) {
+            int z = numbers[i];
+            int c = z >= 0 && z < channelOfZ.length ? channelOfZ[z] : -1;
+            if (c < 0) {
+                throw new BadInputException(null, -1, -1, "species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
+                    + " (Z=" + z + ") of atom " + i + " is not among the descriptor species " + speciesList());
+            }
+            ch[i] = c;
+        }
+        return ch;
+    }
+
+    private String speciesList() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int z : settings.species()) sb.append(sb.length() > 1 ? ", " : "").append(Elements.symbol(z));
+        return sb.append(']').toString();
+    }
+
+    /**
+     * Core computation from a CSR neighbour list, for the centres {@code from ≤ i < to}.
+     *
+     * @param numbers   atomic numbers of the structure
+     * @param offsets   CSR offsets (pairs of centre i: offsets[i] .. offsets[i+1])
+     * @param neighbors neighbour index per pair
+     * @param vectors   r_j + S·cell − r_i per pair, 3 numbers
+     * @param distances |vector| per pair
+     * @param ps        power-spectrum output, row of atom i at {@code i · powerSpectrumSize()}; null to skip
+     * @param ls        the l of the expansion blocks to write (may be empty)
+     * @param exp       {@code exp[k]}: output for l = ls[k], atom i's block at {@code i · blockSize(ls[k])}
+     */
+    public void compute(int[] numbers, int[] offsets, int[] neighbors, double[] vectors, double[] distances,
+                        int from, int to, double[] ps, int[] ls, double[][] exp, Workspace ws) {
+        int[] ch = channelsOf(numbers, ws);
+        final double rc = settings.cutoff(), w = settings.width();
+        final double[] acc = ws.acc, rad = ws.rad, ylm = ws.ylm;
+        final int nRad = radial.size();
+        for (int i = from; i < to; i++) {
+            Arrays.fill(acc, 0.0);
+            for (int p = offsets[i]; p < offsets[i + 1]; p++) {
+                double r = distances[p];
+                if (!(r < rc)) continue;
+                double fc = CosineCutoff.value(r, rc, w);
+                radial.evaluate(r, rad, 0);
+                for (int f = 0; f < nRad; f++) rad[f] *= fc;
+                harmonics.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], ylm, 0);
+                int a = ch[neighbors[p]];
+                for (int l = 0; l <= maxAngular; l++) {
+                    int nl = nPerL[l], k = kPerL[l], ro = radial.offset(l);
+                    int base = accOffset[l] + a * nl;
+                    int yo = l * l;
+                    for (int m = 0; m <= 2 * l; m++) {
+                        double y = ylm[yo + m];
+                        int row = base + m * k;
+                        for (int n = 0; n < nl; n++) acc[row + n] += y * rad[ro + n];
+                    }
+                }
+            }
+            if (ps != null) powerSpectrum(acc, ps, i * psSize);
+            for (int q = 0; q < ls.length; q++) {
+                int l = ls[q];
+                int k = kPerL[l], dm = 2 * l + 1, bs = k * dm, o = i * bs, ao = accOffset[l];
+                double[] e = exp[q];
+                for (int m = 0; m < dm; m++) {
+                    for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * k + an];
+                }
+            }
+        }
+    }
+
+    /** Power spectrum of one atom from the internal [l][m][a n] accumulator. */
+    private void powerSpectrum(double[] acc, double[] out, int off) {
+        boolean full = settings.form() == PowerSpectrumForm.FULL;
+        Arrays.fill(out, off, off + psSize, 0.0);
+        for (int l = 0; l <= maxAngular; l++) {
+            int k = kPerL[l], ao = accOffset[l], po = off + psOffset[l];
+            if (full) {
+                // upper triangle by rank-1 updates over m (vectorisable inner loop), then mirror
+                for (int m = 0; m <= 2 * l; m++) {
+                    int xo = ao + m * k;
+                    for (int i = 0; i < k; i++) {
+                        double xi = acc[xo + i];
+                        if (xi == 0.0) continue;
+                        int ro = po + i * k;
+                        for (int j = i; j < k; j++) out[ro + j] += xi * acc[xo + j];
+                    }
+                }
+                for (int i = 0; i < k; i++) {
+                    for (int j = i + 1; j < k; j++) out[po + j * k + i] = out[po + i * k + j];
+                }
+            } else {
+                for (int m = 0; m <= 2 * l; m++) {
+                    int xo = ao + m * k;
+                    int ro = po;
+                    for (int i = 0; i < k; i++) {
+                        double xi = acc[xo + i];
+                        // row i holds columns i..k−1 at ro .. ro + k − i
+                        if (xi != 0.0) {
+                            out[ro] += xi * xi;
+                            double sx = SQRT2 * xi;
+                            int d = ro - i;
+                            for (int j = i + 1; j < k; j++) out[d + j] += sx * acc[xo + j];
+                        }
+                        ro += k - i;
+                    }
+                }
+            }
+        }
+    }
+}
