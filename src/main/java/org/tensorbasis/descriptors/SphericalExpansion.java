@@ -3,6 +3,8 @@ package org.tensorbasis.descriptors;
 import java.util.Arrays;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.equivariant.SphericalHarmonics;
+import org.tensorbasis.neighbors.NeighborList;
+import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Elements;
 
 /**
@@ -185,6 +187,39 @@ public final class SphericalExpansion {
                 }
             }
         }
+    }
+
+    /**
+     * Features of one structure: power spectrum {@code [atoms × powerSpectrumSize()]} and the expansion
+     * blocks for the requested l, {@code expansions[k]} = {@code [atoms × blockSize(ls[k])]}.
+     */
+    public record Features(int atoms, double[] powerSpectrum, int[] ls, double[][] expansions) {}
+
+    /**
+     * Convenience: builds the neighbour list and computes the power spectrum and the expansion blocks
+     * of the requested l for all atoms (allocates its outputs and a workspace).
+     */
+    public Features compute(Structure s, int... ls) {
+        NeighborList nl = NeighborList.build(s, settings.cutoff());
+        int n = s.size();
+        double[] ps = new double[n * psSize];
+        double[][] exp = new double[ls.length][];
+        for (int q = 0; q < ls.length; q++) exp[q] = new double[n * blockSize(checkL(ls[q]))];
+        compute(s, nl, ps, ls, exp, newWorkspace());
+        return new Features(n, ps, ls.clone(), exp);
+    }
+
+    /** All atoms of a structure from its neighbour list (built with this cutoff); outputs as in the core method. */
+    public void compute(Structure s, NeighborList nl, double[] ps, int[] ls, double[][] exp, Workspace ws) {
+        if (nl.cutoff() < settings.cutoff()) {
+            throw new IllegalArgumentException("neighbour list cutoff " + nl.cutoff() + " < descriptor cutoff " + settings.cutoff());
+        }
+        compute(s.numbers(), nl.offsets(), nl.neighbors(), nl.vectors(), nl.distances(), 0, s.size(), ps, ls, exp, ws);
+    }
+
+    private int checkL(int l) {
+        if (l < 0 || l > maxAngular) throw new IllegalArgumentException("l = " + l + " outside 0.." + maxAngular);
+        return l;
     }
 
     /** Power spectrum of one atom from the internal [l][m][a n] accumulator. */
