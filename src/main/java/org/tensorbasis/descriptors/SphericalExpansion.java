@@ -33,7 +33,8 @@ public final class SphericalExpansion {
     private final int maxAngular;
     private final int[] nPerL;
     private final int[] kPerL;          // channels · n_l
-    private final int[] accOffset;      // internal accumulator [l][m][a n], offset of l
+    private final int[] stride;         // row length of the accumulator: K_l rounded up to a multiple of 4 (zero padding)
+    private final int[] accOffset;      // internal accumulator [l][m][a n (padded)], offset of l
     private final int accSize;
     private final int[] psOffset;       // power spectrum offset of l
     private final int psSize;
@@ -47,12 +48,14 @@ public final class SphericalExpansion {
         this.channels = settings.channels();
         nPerL = radial.nPerL();
         kPerL = new int[maxAngular + 1];
+        stride = new int[maxAngular + 1];
         accOffset = new int[maxAngular + 2];
         psOffset = new int[maxAngular + 2];
         for (int l = 0; l <= maxAngular; l++) {
             int k = channels * nPerL[l];
             kPerL[l] = k;
-            accOffset[l + 1] = accOffset[l] + (2 * l + 1) * k;
+            stride[l] = (k + 3) & ~3;
+            accOffset[l + 1] = accOffset[l] + (2 * l + 1) * stride[l];
             psOffset[l + 1] = psOffset[l] + (settings.form() == PowerSpectrumForm.FULL ? k * k : k * (k + 1) / 2);
         }
         accSize = accOffset[maxAngular + 1];
@@ -132,6 +135,23 @@ public final class SphericalExpansion {
         return ch;
     }
 
+    /**
+     * Checks that every atom's element is one of the species channels.
+     *
+     * @param file  file name for the message, or null
+     * @param frame frame index for the message, or −1
+     * @throws BadInputException naming the element, the atom and the known species
+     */
+    public void checkSpecies(int[] numbers, String file, int frame) {
+        for (int i = 0; i < numbers.length; i++) {
+            int z = numbers[i];
+            if (z < 0 || z >= channelOfZ.length || channelOfZ[z] < 0) {
+                throw new BadInputException(file, frame, -1, "species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
+                    + " (Z=" + z + ") of atom " + i + " is not among the descriptor species " + speciesList());
+            }
+        }
+    }
+
     private String speciesList() {
         StringBuilder sb = new StringBuilder("[");
         for (int z : settings.species()) sb.append(sb.length() > 1 ? ", " : "").append(Elements.symbol(z));
@@ -167,12 +187,12 @@ public final class SphericalExpansion {
                 harmonics.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], ylm, 0);
                 int a = ch[neighbors[p]];
                 for (int l = 0; l <= maxAngular; l++) {
-                    int nl = nPerL[l], k = kPerL[l], ro = radial.offset(l);
+                    int nl = nPerL[l], st = stride[l], ro = radial.offset(l);
                     int base = accOffset[l] + a * nl;
                     int yo = l * l;
                     for (int m = 0; m <= 2 * l; m++) {
                         double y = ylm[yo + m];
-                        int row = base + m * k;
+                        int row = base + m * st;
                         for (int n = 0; n < nl; n++) acc[row + n] += y * rad[ro + n];
                     }
                 }
@@ -180,10 +200,10 @@ public final class SphericalExpansion {
             if (ps != null) powerSpectrum(acc, ps, i * psSize);
             for (int q = 0; q < ls.length; q++) {
                 int l = ls[q];
-                int k = kPerL[l], dm = 2 * l + 1, bs = k * dm, o = i * bs, ao = accOffset[l];
+                int k = kPerL[l], st = stride[l], dm = 2 * l + 1, bs = k * dm, o = i * bs, ao = accOffset[l];
                 double[] e = exp[q];
                 for (int m = 0; m < dm; m++) {
-                    for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * k + an];
+                    for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * st + an];
                 }
             }
         }
@@ -222,43 +242,61 @@ public final class SphericalExpansion {
         return l;
     }
 
-    /** Power spectrum of one atom from the internal [l][m][a n] accumulator. */
+    /**
+     * Power spectrum of one atom from the internal [l][m][a n] accumulator: P = XᵀX per l with X the
+     * (2l+1) × K_l block, computed in 2 × 4 register tiles over the upper triangle (the padded stride makes
+     * every tile full; padding entries are zero and their results are not written).
+     */
     private void powerSpectrum(double[] acc, double[] out, int off) {
         boolean full = settings.form() == PowerSpectrumForm.FULL;
-        Arrays.fill(out, off, off + psSize, 0.0);
         for (int l = 0; l <= maxAngular; l++) {
-            int k = kPerL[l], ao = accOffset[l], po = off + psOffset[l];
-            if (full) {
-                // upper triangle by rank-1 updates over m (vectorisable inner loop), then mirror
-                for (int m = 0; m <= 2 * l; m++) {
-                    int xo = ao + m * k;
-                    for (int i = 0; i < k; i++) {
-                        double xi = acc[xo + i];
-                        if (xi == 0.0) continue;
-                        int ro = po + i * k;
-                        for (int j = i; j < k; j++) out[ro + j] += xi * acc[xo + j];
+            final int k = kPerL[l], st = stride[l], ao = accOffset[l], po = off + psOffset[l], dm = 2 * l + 1;
+            for (int i0 = 0; i0 < k; i0 += 2) {
+                for (int j0 = i0 & ~3; j0 < k; j0 += 4) {
+                    double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+                    for (int m = 0, xo = ao; m < dm; m++, xo += st) {
+                        double a0 = acc[xo + i0], a1 = acc[xo + i0 + 1];
+                        double b0 = acc[xo + j0], b1 = acc[xo + j0 + 1], b2 = acc[xo + j0 + 2], b3 = acc[xo + j0 + 3];
+                        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+                        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
                     }
-                }
-                for (int i = 0; i < k; i++) {
-                    for (int j = i + 1; j < k; j++) out[po + j * k + i] = out[po + i * k + j];
-                }
-            } else {
-                for (int m = 0; m <= 2 * l; m++) {
-                    int xo = ao + m * k;
-                    int ro = po;
-                    for (int i = 0; i < k; i++) {
-                        double xi = acc[xo + i];
-                        // row i holds columns i..k−1 at ro .. ro + k − i
-                        if (xi != 0.0) {
-                            out[ro] += xi * xi;
-                            double sx = SQRT2 * xi;
-                            int d = ro - i;
-                            for (int j = i + 1; j < k; j++) out[d + j] += sx * acc[xo + j];
-                        }
-                        ro += k - i;
+                    if (full) {
+                        put(out, po, k, i0, j0, s00, s01, s02, s03);
+                        if (i0 + 1 < k) put(out, po, k, i0 + 1, j0, s10, s11, s12, s13);
+                    } else {
+                        putPacked(out, po, k, i0, j0, s00, s01, s02, s03);
+                        if (i0 + 1 < k) putPacked(out, po, k, i0 + 1, j0, s10, s11, s12, s13);
                     }
                 }
             }
         }
+    }
+
+    /** FULL: row i, columns j0..j0+3 (only j ≥ i, j &lt; k), mirrored to (j, i). */
+    private static void put(double[] out, int po, int k, int i, int j0, double v0, double v1, double v2, double v3) {
+        putFull(out, po, k, i, j0, v0);
+        putFull(out, po, k, i, j0 + 1, v1);
+        putFull(out, po, k, i, j0 + 2, v2);
+        putFull(out, po, k, i, j0 + 3, v3);
+    }
+
+    private static void putFull(double[] out, int po, int k, int i, int j, double v) {
+        if (j < i || j >= k) return;
+        out[po + i * k + j] = v;
+        out[po + j * k + i] = v;
+    }
+
+    /** UNIQUE_PAIRS: packed upper triangle, row i starts at i k − i(i−1)/2; off-diagonal × √2. */
+    private static void putPacked(double[] out, int po, int k, int i, int j0, double v0, double v1, double v2, double v3) {
+        int rs = po + i * k - i * (i - 1) / 2 - i;  // index of (i, j) is rs + j
+        putU(out, rs, k, i, j0, v0);
+        putU(out, rs, k, i, j0 + 1, v1);
+        putU(out, rs, k, i, j0 + 2, v2);
+        putU(out, rs, k, i, j0 + 3, v3);
+    }
+
+    private static void putU(double[] out, int rs, int k, int i, int j, double v) {
+        if (j < i || j >= k) return;
+        out[rs + j] = j == i ? v : SQRT2 * v;
     }
 }
