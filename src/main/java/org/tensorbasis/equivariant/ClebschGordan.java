@@ -33,9 +33,11 @@ public final class ClebschGordan {
     private static final double SQRT_HALF = Math.sqrt(0.5);
 
     private final int l1, l2, L;
-    /** Non-zero entries sorted by M: offsets m1+l1, m2+l2, M+L and value. */
-    private final int[] i1, i2, iM;
+    /** Non-zero entries sorted by M: offsets m1+l1, m2+l2 and value. */
+    private final int[] i1, i2;
     private final double[] val;
+    /** Entries of output component M are k = start[M] .. start[M+1]−1. */
+    private final int[] start;
     private final double[] dense;
 
     private ClebschGordan(int l1, int l2, int L) {
@@ -87,22 +89,23 @@ public final class ClebschGordan {
         }
         i1 = new int[count];
         i2 = new int[count];
-        iM = new int[count];
         val = new double[count];
+        start = new int[nL + 1];
         int k = 0;
         for (int M = 0; M < nL; M++) {
+            start[M] = k;
             for (int a = 0; a < n1; a++) {
                 for (int b = 0; b < n2; b++) {
                     double v = dense[(a * n2 + b) * nL + M];
                     if (v != 0.0) {
                         i1[k] = a;
                         i2[k] = b;
-                        iM[k] = M;
                         val[k++] = v;
                     }
                 }
             }
         }
+        start[nL] = k;
     }
 
     /**
@@ -206,16 +209,23 @@ public final class ClebschGordan {
 
     /** Overwrites {@code out[outOff .. outOff+2L]} with {@code [a ⊗ b]^L}. */
     public void couple(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff) {
-        for (int M = 0; M <= 2 * L; M++) out[outOff + M] = 0.0;
-        coupleAdd(a, aOff, b, bOff, out, outOff, 1.0);
+        int[] i1 = this.i1, i2 = this.i2, start = this.start;
+        double[] val = this.val;
+        for (int M = 0; M <= 2 * L; M++) {
+            double s = 0.0;
+            for (int k = start[M]; k < start[M + 1]; k++) s += val[k] * a[aOff + i1[k]] * b[bOff + i2[k]];
+            out[outOff + M] = s;
+        }
     }
 
     /** Accumulates {@code scale · [a ⊗ b]^L} into {@code out[outOff .. outOff+2L]}. */
     public void coupleAdd(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, double scale) {
-        int[] i1 = this.i1, i2 = this.i2, iM = this.iM;
+        int[] i1 = this.i1, i2 = this.i2, start = this.start;
         double[] val = this.val;
-        for (int k = 0; k < val.length; k++) {
-            out[outOff + iM[k]] += scale * val[k] * a[aOff + i1[k]] * b[bOff + i2[k]];
+        for (int M = 0; M <= 2 * L; M++) {
+            double s = 0.0;
+            for (int k = start[M]; k < start[M + 1]; k++) s += val[k] * a[aOff + i1[k]] * b[bOff + i2[k]];
+            out[outOff + M] += scale * s;
         }
     }
 
@@ -225,12 +235,34 @@ public final class ClebschGordan {
      */
     public void backward(double[] a, int aOff, double[] b, int bOff, double[] gOut, int gOff,
                          double[] gA, int gaOff, double[] gB, int gbOff) {
-        int[] i1 = this.i1, i2 = this.i2, iM = this.iM;
+        int[] i1 = this.i1, i2 = this.i2, start = this.start;
         double[] val = this.val;
-        for (int k = 0; k < val.length; k++) {
-            double g = val[k] * gOut[gOff + iM[k]];
-            gA[gaOff + i1[k]] += g * b[bOff + i2[k]];
-            gB[gbOff + i2[k]] += g * a[aOff + i1[k]];
+        for (int M = 0; M <= 2 * L; M++) {
+            double gm = gOut[gOff + M];
+            if (gm == 0.0) continue;
+            for (int k = start[M]; k < start[M + 1]; k++) {
+                double g = val[k] * gm;
+                gA[gaOff + i1[k]] += g * b[bOff + i2[k]];
+                gB[gbOff + i2[k]] += g * a[aOff + i1[k]];
+            }
+        }
+    }
+
+    /**
+     * Batch coupling of n pairs: row r reads {@code a[aOff + r*aStride ..]}, {@code b[bOff + r*bStride ..]}
+     * and OVERWRITES {@code out[outOff + r*outStride .. +2L]}.
+     */
+    public void couple(int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                       double[] out, int outOff, int outStride) {
+        for (int r = 0; r < n; r++) couple(a, aOff + r * aStride, b, bOff + r * bStride, out, outOff + r * outStride);
+    }
+
+    /** Batch backward pass of {@link #couple(int, double[], int, int, double[], int, int, double[], int, int)}; accumulates. */
+    public void backward(int n, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                         double[] gOut, int gOff, int gStride, double[] gA, int gaOff, double[] gB, int gbOff) {
+        for (int r = 0; r < n; r++) {
+            backward(a, aOff + r * aStride, b, bOff + r * bStride, gOut, gOff + r * gStride,
+                gA, gaOff + r * aStride, gB, gbOff + r * bStride);
         }
     }
 }
