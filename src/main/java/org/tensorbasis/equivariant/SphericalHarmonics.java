@@ -93,33 +93,35 @@ public final class SphericalHarmonics {
      */
     public void solid(double x, double y, double z, double[] out, int off) {
         double r2 = x * x + y * y + z * z;
-        double c = 1.0, s = 0.0; // c_m + i s_m = (x + iy)^m
-        for (int m = 0; m <= lmax; m++) {
-            if (m > 0) {
-                double cn = x * c - y * s;
-                s = x * s + y * c;
-                c = cn;
-            }
-            double q2 = 0.0, q1 = qmm[m];
-            store(out, off, m, m, q1, c, s);
+        // m = 0: real column, no √2 and no (x + iy)^m factor
+        double q2 = 0.0, q1 = qmm[0];
+        out[off] = q1;
+        for (int l = 1, t = 1; l <= lmax; l++, t += l) {
+            double q = a[t] * z * q1 - b[t] * r2 * q2;
+            out[off + l * l + l] = q;
+            q2 = q1;
+            q1 = q;
+        }
+        double c = SQRT2, s = 0.0; // √2 (x + iy)^m, folded so that the inner loop has two products
+        for (int m = 1; m <= lmax; m++) {
+            double cn = x * c - y * s;
+            s = x * s + y * c;
+            c = cn;
+            q2 = 0.0;
+            q1 = qmm[m];
+            int i = off + m * m + m; // index of (l = m, m = 0)
+            out[i + m] = q1 * c;
+            out[i - m] = q1 * s;
+            int t = m * (m + 1) / 2 + m;
             for (int l = m + 1; l <= lmax; l++) {
-                int t = tri(l, m);
+                t += l; // tri(l, m) = tri(l − 1, m) + l
+                i += 2 * l; // l² + l = (l−1)² + (l−1) + 2l
                 double q = a[t] * z * q1 - b[t] * r2 * q2;
-                store(out, off, l, m, q, c, s);
+                out[i + m] = q * c;
+                out[i - m] = q * s;
                 q2 = q1;
                 q1 = q;
             }
-        }
-    }
-
-    private static void store(double[] out, int off, int l, int m, double q, double c, double s) {
-        int i = off + l * l + l;
-        if (m == 0) {
-            out[i] = q;
-        } else {
-            double sq = SQRT2 * q;
-            out[i + m] = sq * c;
-            out[i - m] = sq * s;
         }
     }
 

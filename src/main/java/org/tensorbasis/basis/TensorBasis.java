@@ -1,0 +1,235 @@
+package org.tensorbasis.basis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The λ-MCoV tensor basis of one target block (order λ, parity σ) for one atom, as a function of
+ * the atom's learned vectors (method.md §4):
+ * <ul>
+ *   <li>three proper vectors v1, v2, v3 (the vector basis, always present for λ ≥ 1);</li>
+ *   <li>for σ = −1, three further vectors u1, u2, u3 learned independently;</li>
+ *   <li>for the λ correction, 2λ+1 learned order-λ tensors (contractions of the l = λ density).</li>
+ * </ul>
+ * The basis elements (columns) are:
+ * <ul>
+ *   <li>λ = 0: [1];  λ = 1: [v1, v2, v3];</li>
+ *   <li>λ = L ≥ 2, maximally coupled vectors: {@code [R^l(v1) ⊗ R^{L−l}(v2)]^L} for l = 0..L and
+ *       {@code [[R^l(v1) ⊗ R^{L−1−l}(v2)]^{L−1} ⊗ v3]^L} for l = 0..L−1 (2L+1 elements; for L = 2
+ *       these span the same elements as the method's R²(v1), R²(v2), [v1⊗v2]², [v1⊗v3]², [v2⊗v3]²,
+ *       up to a constant factor each);</li>
+ *   <li>then, with the λ correction (λ ≥ 2), the 2λ+1 learned order-λ tensors;</li>
+ *   <li>σ = −1, {@link PseudoMode#PSEUDOSCALAR} (the reference): every element above times the
+ *       pseudoscalar {@code p = [[u1 ⊗ u2]^1 ⊗ u3]^0 ∝ u1 · (u2 × u3)};</li>
+ *   <li>σ = −1, {@link PseudoMode#PSEUDO_MAXIMAL}: with the axial vectors a1 = [u1⊗u2]¹,
+ *       a2 = [u1⊗u3]¹, a3 = [u2⊗u3]¹: {@code [a1 ⊗ M_q]^λ} for the 2λ−1 MCoV elements M_q of order
+ *       λ−1, plus {@code [a2 ⊗ R^{λ−1}(v1)]^λ} and {@code [a3 ⊗ R^{λ−1}(v2)]^λ} (2λ+1 elements; for
+ *       λ = 1 these are a1, a2, a3); the λ correction is multiplied by p; λ = 0 is [p].</li>
+ * </ul>
+ * Vectors are spherical l = 1 components in the (y, z, x) order. Solid harmonics are used, never
+ * normalised vectors, so nothing is singular when a learned vector vanishes.
+ *
+ * <p>Layouts: the basis of one atom is {@code T[q * dim + μ]}, q = 0..size−1, μ = 0..dim−1
+ * (dim = 2λ+1); vectors {@code v[3k + m]}; λ-correction tensors {@code lam[q * dim + μ]}.
+ * Instances are immutable and thread-safe; each thread needs its own {@link Workspace}.
+ */
+public final class TensorBasis {
+    /** How pseudotensor (σ = −1) bases are built. */
+    public enum PseudoMode {
+        /** Every proper element times a pseudoscalar from a second vector triplet (the reference). */
+        PSEUDOSCALAR,
+        /** Pseudo-maximal couplings of an axial vector with further vectors; survives planar sites. */
+        PSEUDO_MAXIMAL
+    }
+
+    /** Scratch for one thread. */
+    public static final class Workspace {
+        final BasisProgram.Workspace ws;
+
+        Workspace(BasisProgram.Workspace ws) {
+            this.ws = ws;
+        }
+    }
+
+    private final int lambda;
+    private final int sigma;
+    private final boolean lambdaCorrection;
+    private final PseudoMode pseudoMode;
+    private final int dim;
+    private final BasisProgram program;
+    private final int[] vIn;   // v1..v3 nodes, or empty
+    private final int[] uIn;   // u1..u3 nodes, or empty
+    private final int[] lamIn; // λ-correction nodes, or empty
+    private final int[] columns;
+
+    /**
+     * @param lambda           order λ ≥ 0 (up to 12)
+     * @param sigma            +1 (proper) or −1 (pseudotensor)
+     * @param lambdaCorrection add the 2λ+1 learned order-λ tensors (only for λ ≥ 2; for λ ≤ 1 they
+     *                         would be an invariant or three more vectors of the same l = 1 density)
+     * @param pseudoMode       construction for σ = −1 (ignored for σ = +1)
+     */
+    public TensorBasis(int lambda, int sigma, boolean lambdaCorrection, PseudoMode pseudoMode) {
+        if (lambda < 0 || lambda > 12) throw new IllegalArgumentException("λ must be in 0..12, got " + lambda);
+        if (sigma != 1 && sigma != -1) throw new IllegalArgumentException("σ must be +1 or -1, got " + sigma);
+        this.lambda = lambda;
+        this.sigma = sigma;
+        this.lambdaCorrection = lambdaCorrection && lambda >= 2;
+        this.pseudoMode = pseudoMode == null ? PseudoMode.PSEUDOSCALAR : pseudoMode;
+        this.dim = 2 * lambda + 1;
+
+        BasisProgram p = new BasisProgram();
+        boolean pseudoMaximal = sigma == -1 && this.pseudoMode == PseudoMode.PSEUDO_MAXIMAL && lambda >= 1;
+        boolean needV = lambda >= 1 && !(pseudoMaximal && lambda == 1);
+        vIn = needV ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
+        uIn = sigma == -1 ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
+        lamIn = new int[this.lambdaCorrection ? dim : 0];
+        for (int q = 0; q < lamIn.length; q++) lamIn[q] = p.input(lambda);
+
+        List<Integer> cols = new ArrayList<>();
+        if (pseudoMaximal) {
+            int a1 = p.couple(uIn[0], uIn[1], 1);
+            int a2 = p.couple(uIn[0], uIn[2], 1);
+            int a3 = p.couple(uIn[1], uIn[2], 1);
+            if (lambda == 1) {
+                cols.add(a1);
+                cols.add(a2);
+                cols.add(a3);
+            } else {
+                int[][] sh = solidOfV(p, lambda - 1);
+                for (int m : mcov(p, lambda - 1, sh)) cols.add(p.couple(a1, m, lambda));
+                cols.add(p.couple(a2, sh[0][lambda - 1], lambda));
+                cols.add(p.couple(a3, sh[1][lambda - 1], lambda));
+            }
+            if (lamIn.length > 0) {
+                int ps = pseudoscalar(p);
+                for (int q : lamIn) cols.add(p.scale(q, ps));
+            }
+        } else {
+            List<Integer> proper = new ArrayList<>();
+            if (lambda == 0) {
+                proper.add(p.one());
+            } else if (lambda == 1) {
+                for (int v : vIn) proper.add(v);
+            } else {
+                for (int m : mcov(p, lambda, solidOfV(p, lambda))) proper.add(m);
+            }
+            for (int q : lamIn) proper.add(q);
+            if (sigma == 1) {
+                cols.addAll(proper);
+            } else {
+                int ps = pseudoscalar(p);
+                for (int t : proper) cols.add(p.scale(t, ps));
+            }
+        }
+        columns = cols.stream().mapToInt(Integer::intValue).toArray();
+        p.freeze();
+        program = p;
+    }
+
+    /** Solid harmonics of v1 and v2 up to lmax: {@code [k][l]} node of R^l(v_{k+1}). */
+    private int[][] solidOfV(BasisProgram p, int lmax) {
+        return new int[][] {p.solid(vIn[0], lmax), p.solid(vIn[1], lmax)};
+    }
+
+    /** The 2L+1 maximally-coupled elements of order L ≥ 1 (L = 1: v1, v2, v3). */
+    private int[] mcov(BasisProgram p, int bigL, int[][] sh) {
+        if (bigL == 0) return new int[] {p.one()};
+        if (bigL == 1) return vIn.clone();
+        int[] out = new int[2 * bigL + 1];
+        int k = 0;
+        for (int l = 0; l <= bigL; l++) out[k++] = p.couple(sh[0][l], sh[1][bigL - l], bigL);
+        for (int l = 0; l < bigL; l++) {
+            int inner = p.couple(sh[0][l], sh[1][bigL - 1 - l], bigL - 1);
+            out[k++] = p.couple(inner, vIn[2], bigL);
+        }
+        return out;
+    }
+
+    private int pseudoscalar(BasisProgram p) {
+        int axial = p.couple(uIn[0], uIn[1], 1);
+        return p.couple(axial, uIn[2], 0);
+    }
+
+    /** Order λ. */
+    public int lambda() { return lambda; }
+
+    /** Parity σ. */
+    public int sigma() { return sigma; }
+
+    /** Number of components of one element, 2λ+1. */
+    public int dim() { return dim; }
+
+    /** Number of basis elements. */
+    public int size() { return columns.length; }
+
+    /** Whether the proper vector triplet v is used (its contraction must be supplied). */
+    public boolean usesV() { return vIn.length > 0; }
+
+    /** Whether the second vector triplet u is used (σ = −1). */
+    public boolean usesU() { return uIn.length > 0; }
+
+    /** Whether the λ correction (2λ+1 learned order-λ tensors) is used. */
+    public boolean usesLambdaCorrection() { return lamIn.length > 0; }
+
+    /** The pseudotensor construction in use. */
+    public PseudoMode pseudoMode() { return pseudoMode; }
+
+    public Workspace newWorkspace() {
+        return new Workspace(program.newWorkspace());
+    }
+
+    private void load(BasisProgram.Workspace w, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff) {
+        for (int k = 0; k < vIn.length; k++) System.arraycopy(v, vOff + 3 * k, w.val, program.offset(vIn[k]), 3);
+        for (int k = 0; k < uIn.length; k++) System.arraycopy(u, uOff + 3 * k, w.val, program.offset(uIn[k]), 3);
+        for (int q = 0; q < lamIn.length; q++) System.arraycopy(lam, lamOff + q * dim, w.val, program.offset(lamIn[q]), dim);
+    }
+
+    /**
+     * Computes the basis of one atom into {@code T[tOff + q*dim + μ]}. Arrays of inputs the basis
+     * does not use ({@link #usesV()}, {@link #usesU()}, {@link #usesLambdaCorrection()}) may be null.
+     */
+    public void forward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                        double[] t, int tOff) {
+        BasisProgram.Workspace w = work.ws;
+        load(w, v, vOff, u, uOff, lam, lamOff);
+        program.forward(w);
+        for (int q = 0; q < columns.length; q++) System.arraycopy(w.val, program.offset(columns[q]), t, tOff + q * dim, dim);
+    }
+
+    /**
+     * Back-propagates {@code gT} (same layout as T) to the inputs, ACCUMULATING into gv, gu and
+     * glam (null where the input is unused). Recomputes the forward pass internally.
+     */
+    public void backward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                         double[] gT, int gOff, double[] gv, int gvOff, double[] gu, int guOff,
+                         double[] glam, int glOff) {
+        BasisProgram.Workspace w = work.ws;
+        load(w, v, vOff, u, uOff, lam, lamOff);
+        program.forward(w);
+        program.clearGrad(w);
+        for (int q = 0; q < columns.length; q++) {
+            int o = program.offset(columns[q]);
+            for (int mu = 0; mu < dim; mu++) w.grad[o + mu] += gT[gOff + q * dim + mu];
+        }
+        program.backward(w);
+        for (int k = 0; k < vIn.length; k++) {
+            int o = program.offset(vIn[k]);
+            for (int m = 0; m < 3; m++) gv[gvOff + 3 * k + m] += w.grad[o + m];
+        }
+        for (int k = 0; k < uIn.length; k++) {
+            int o = program.offset(uIn[k]);
+            for (int m = 0; m < 3; m++) gu[guOff + 3 * k + m] += w.grad[o + m];
+        }
+        for (int q = 0; q < lamIn.length; q++) {
+            int o = program.offset(lamIn[q]);
+            for (int mu = 0; mu < dim; mu++) glam[glOff + q * dim + mu] += w.grad[o + mu];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TensorBasis[λ=" + lambda + ", σ=" + (sigma > 0 ? "+1" : "-1") + ", size=" + size()
+            + (lambdaCorrection ? ", λ correction" : "") + (sigma < 0 ? ", " + pseudoMode : "") + "]";
+    }
+}

@@ -1,0 +1,81 @@
+package org.tensorbasis.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.bench.BenchTimer;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.descriptors.PowerSpectrumForm;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.io.ExtXyzReader;
+import org.tensorbasis.structure.Elements;
+import org.tensorbasis.structure.Structure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tensorbasis bench descriptors FILE}: featurisation throughput (atoms/s) at the default descriptor
+ * settings — neighbour search, spherical expansion, power spectrum and the cached l = 1 block, i.e. what a
+ * training run computes once per structure. The species channels are those present in the file.
+ */
+@Command(name = "descriptors", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Benchmark descriptor computation (neighbours included); the last line is one JSON object.")
+public final class BenchDescriptorsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
+    Path file;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--warmup", description = "untimed runs (default: ${DEFAULT-VALUE})")
+    int warmup = 2;
+
+    @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
+    int repetitions = 5;
+
+    @Option(names = "--form", description = "power-spectrum form: full or unique (default: unique)")
+    String form = "unique";
+
+    @Option(names = "--float32", description = "store the power spectrum in float32")
+    boolean float32;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
+        if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
+        if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
+        PowerSpectrumForm f = switch (form.toLowerCase(Locale.ROOT)) {
+            case "full" -> PowerSpectrumForm.FULL;
+            case "unique", "unique_pairs", "unique-pairs" -> PowerSpectrumForm.UNIQUE_PAIRS;
+            default -> throw new BadInputException(null, -1, -1, "--form", "expected full or unique, got '" + form + "'");
+        };
+        List<Structure> structures = ExtXyzReader.readAll(file);
+        if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+        TreeSet<Integer> species = new TreeSet<>();
+        long atoms = 0;
+        for (Structure s : structures) {
+            for (int z : s.numbers()) species.add(z);
+            atoms += s.size();
+        }
+        DescriptorSettings settings = DescriptorSettings.defaults(species.stream().mapToInt(Integer::intValue).toArray()).withForm(f);
+        SphericalExpansion calc = new SphericalExpansion(settings);
+        FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
+        FeatureCache[] last = new FeatureCache[1];
+        BenchTimer.Result r = BenchTimer.run("descriptors", warmup, repetitions, atoms, threads,
+            () -> last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads));
+        StringBuilder sp = new StringBuilder();
+        for (int z : species) sp.append(sp.length() == 0 ? "" : ",").append(Elements.symbol(z));
+        System.out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
+        System.out.printf(Locale.ROOT, "power spectrum %d features/atom (%s), cache %.0f bytes/atom (%s)%n",
+            calc.powerSpectrumSize(), f, last[0].bytesPerAtom(), storage);
+        System.out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
+            r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+        System.out.println(r.json("atoms_per_s"));
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package org.tensorbasis.descriptors;
+
+import java.util.Arrays;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.structure.Elements;
+
+/**
+ * Immutable settings of the atomic-environment descriptors (spherical expansion and SOAP power
+ * spectrum).
+ *
+ * <p>Defaults (those of metatrain's SOAP-BPNN, legacy mode): {@code cutoff} r_c = 5 Å, {@code width}
+ * w = 0.5 Å of the shifted-cosine switch, {@code maxRadial} 7 and {@code maxAngular} 6 (which give
+ * n_per_l = [8, 7, 7, 6, 6, 5, 5]), power-spectrum form {@link PowerSpectrumForm#UNIQUE_PAIRS}.
+ *
+ * @param cutoff     r_c in Å, &gt; 0
+ * @param width      width w in Å of the cosine switch below r_c, 0 &lt; w ≤ r_c
+ * @param maxRadial  radial functions kept: all (l, n) with z_nl ≤ (maxRadial + 1)π
+ * @param maxAngular largest l of the expansion
+ * @param species    atomic numbers of the neighbour-species channels, sorted ascending and unique
+ *                   (the order of the channels); fixed by the training set
+ * @param form       power-spectrum form
+ */
+public record DescriptorSettings(double cutoff, double width, int maxRadial, int maxAngular, int[] species,
+                                 PowerSpectrumForm form) {
+
+    /** Default cutoff radius, Å. */
+    public static final double DEFAULT_CUTOFF = 5.0;
+    /** Default width of the cosine switch, Å. */
+    public static final double DEFAULT_WIDTH = 0.5;
+    /** Default max_radial. */
+    public static final int DEFAULT_MAX_RADIAL = 7;
+    /** Default max_angular. */
+    public static final int DEFAULT_MAX_ANGULAR = 6;
+    /** Default power-spectrum form (same ridge accuracy as FULL, half the features; see docs/descriptors.md). */
+    public static final PowerSpectrumForm DEFAULT_FORM = PowerSpectrumForm.UNIQUE_PAIRS;
+
+    /** Validates, sorts and copies the species; throws {@link BadInputException} on absurd values. */
+    public DescriptorSettings {
+        if (!(cutoff > 0) || !Double.isFinite(cutoff)) throw new BadInputException(null, -1, -1, "cutoff", "must be a positive number, got " + cutoff);
+        if (!(width > 0) || !(width <= cutoff)) throw new BadInputException(null, -1, -1, "width", "must be in (0, cutoff], got " + width);
+        if (maxRadial < 0 || maxRadial > 60) throw new BadInputException(null, -1, -1, "max_radial", "must be in 0..60, got " + maxRadial);
+        if (maxAngular < 0 || maxAngular > 20) throw new BadInputException(null, -1, -1, "max_angular", "must be in 0..20, got " + maxAngular);
+        if (species == null || species.length == 0) throw new BadInputException(null, -1, -1, "species", "at least one species is needed");
+        if (form == null) throw new BadInputException(null, -1, -1, "form", "power-spectrum form missing");
+        species = species.clone();
+        Arrays.sort(species);
+        for (int i = 0; i < species.length; i++) {
+            if (species[i] < 1 || species[i] > Elements.MAX_Z) {
+                throw new BadInputException(null, -1, -1, "species", "invalid atomic number " + species[i]);
+            }
+            if (i > 0 && species[i] == species[i - 1]) {
+                throw new BadInputException(null, -1, -1, "species", "duplicate element " + Elements.symbol(species[i]));
+            }
+        }
+    }
+
+    /** Defaults for the given neighbour species (atomic numbers, any order). */
+    public static DescriptorSettings defaults(int... species) {
+        return new DescriptorSettings(DEFAULT_CUTOFF, DEFAULT_WIDTH, DEFAULT_MAX_RADIAL, DEFAULT_MAX_ANGULAR, species, DEFAULT_FORM);
+    }
+
+    /** The species as a copy (the record accessor is overridden to keep the record immutable). */
+    @Override
+    public int[] species() { return species.clone(); }
+
+    /** Number of neighbour-species channels. */
+    public int channels() { return species.length; }
+
+    /** Channel index of atomic number z, or -1 if z is not one of the species. */
+    public int channel(int z) { return Arrays.binarySearch(species, z) >= 0 ? Arrays.binarySearch(species, z) : -1; }
+
+    public DescriptorSettings withForm(PowerSpectrumForm f) { return new DescriptorSettings(cutoff, width, maxRadial, maxAngular, species, f); }
+
+    public DescriptorSettings withCutoff(double rc, double w) { return new DescriptorSettings(rc, w, maxRadial, maxAngular, species, form); }
+
+    public DescriptorSettings withBasis(int nMaxRadial, int nMaxAngular) {
+        return new DescriptorSettings(cutoff, width, nMaxRadial, nMaxAngular, species, form);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DescriptorSettings d && d.cutoff == cutoff && d.width == width && d.maxRadial == maxRadial
+            && d.maxAngular == maxAngular && Arrays.equals(d.species, species) && d.form == form;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new Object[] {cutoff, width, maxRadial, maxAngular, Arrays.hashCode(species), form});
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int z : species) sb.append(sb.length() == 0 ? "" : ",").append(Elements.symbol(z));
+        return "DescriptorSettings[cutoff=" + cutoff + ", width=" + width + ", maxRadial=" + maxRadial
+            + ", maxAngular=" + maxAngular + ", species=[" + sb + "], form=" + form + "]";
+    }
+}

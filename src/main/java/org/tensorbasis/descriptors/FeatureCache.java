@@ -1,0 +1,183 @@
+package org.tensorbasis.descriptors;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.tensorbasis.neighbors.NeighborList;
+import org.tensorbasis.structure.Structure;
+
+/**
+ * Descriptors of a list of structures, computed once (in parallel over structures) and kept in compact
+ * flat arrays for the later stages: per structure s, the power spectrum {@code [atoms × F]} (F =
+ * {@link #powerSpectrumSize()}), the l = 1 expansion {@code [atoms × channels × n_1 × 3]} and any requested
+ * l = λ expansion {@code [atoms × channels × n_λ × (2λ+1)]} (layouts of {@link SphericalExpansion}).
+ * Expansions are always float64 (they build the equivariant basis); the power spectrum may be stored in
+ * float32 ({@link Storage#FLOAT32}) to halve the memory, converted back to float64 on read.
+ */
+public final class FeatureCache {
+    /** Storage precision of the power spectrum. */
+    public enum Storage { FLOAT64, FLOAT32 }
+
+    private final SphericalExpansion calc;
+    private final Storage storage;
+    private final int[] ls;              // expansion l kept, sorted
+    private final int[] atoms;
+    private final long[] atomOffsets;
+    private final double[][] ps64;       // [structure] or null
+    private final float[][] ps32;
+    private final double[][][] exp;      // [structure][index of l]
+
+    private FeatureCache(SphericalExpansion calc, Storage storage, int[] ls, int[] atoms, double[][] ps64,
+                         float[][] ps32, double[][][] exp) {
+        this.calc = calc;
+        this.storage = storage;
+        this.ls = ls;
+        this.atoms = atoms;
+        this.atomOffsets = new long[atoms.length + 1];
+        for (int s = 0; s < atoms.length; s++) atomOffsets[s + 1] = atomOffsets[s] + atoms[s];
+        this.ps64 = ps64;
+        this.ps32 = ps32;
+        this.exp = exp;
+    }
+
+    /** Float64 cache of the l = 1 expansion and power spectrum, plus the given λ, on all cores. */
+    public static FeatureCache compute(List<Structure> structures, SphericalExpansion calc, int... lambdas) {
+        return compute(structures, calc, lambdas, Storage.FLOAT64, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Computes the cache.
+     *
+     * @param lambdas extra expansion orders to keep (l = 1 is always kept when maxAngular ≥ 1)
+     * @param threads number of worker threads (parallel over structures)
+     * @throws org.tensorbasis.BadInputException if a structure holds an element that is not a channel (names its frame)
+     * @throws IllegalArgumentException if some λ is above maxAngular
+     */
+    public static FeatureCache compute(List<Structure> structures, SphericalExpansion calc, int[] lambdas,
+                                       Storage storage, int threads) {
+        List<Integer> wanted = new ArrayList<>();
+        if (calc.maxAngular() >= 1) wanted.add(1);
+        for (int l : lambdas) {
+            if (l < 0 || l > calc.maxAngular()) throw new IllegalArgumentException("λ = " + l + " outside 0.." + calc.maxAngular());
+            if (!wanted.contains(l)) wanted.add(l);
+        }
+        int[] ls = wanted.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int n = structures.size();
+        for (int s = 0; s < n; s++) calc.checkSpecies(structures.get(s).numbers(), null, s);
+        int[] atoms = new int[n];
+        double[][] ps64 = storage == Storage.FLOAT64 ? new double[n][] : null;
+        float[][] ps32 = storage == Storage.FLOAT32 ? new float[n][] : null;
+        double[][][] exp = new double[n][][];
+        int F = calc.powerSpectrumSize();
+        ThreadLocal<SphericalExpansion.Workspace> wsLocal = ThreadLocal.withInitial(calc::newWorkspace);
+        ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[1][0]);
+        Runnable work = () -> IntStream.range(0, n).parallel().forEach(s -> {
+            Structure st = structures.get(s);
+            int na = st.size();
+            atoms[s] = na;
+            NeighborList nl = NeighborList.build(st, calc.settings().cutoff());
+            double[][] e = new double[ls.length][];
+            for (int q = 0; q < ls.length; q++) e[q] = new double[na * calc.blockSize(ls[q])];
+            double[] ps;
+            if (storage == Storage.FLOAT64) {
+                ps = new double[na * F];
+            } else {
+                double[][] sc = scratch.get();
+                if (sc[0].length < na * F) sc[0] = new double[na * F];
+                ps = sc[0];
+            }
+            calc.compute(st, nl, ps, ls, e, wsLocal.get());
+            if (storage == Storage.FLOAT64) {
+                ps64[s] = ps;
+            } else {
+                float[] f = new float[na * F];
+                for (int k = 0; k < f.length; k++) f[k] = (float) ps[k];
+                ps32[s] = f;
+            }
+            exp[s] = e;
+        });
+        // a dedicated pool bounds the parallelism (a 1-thread pool runs the stream on its single worker)
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+        try {
+            pool.submit(work).join();
+        } finally {
+            pool.shutdown();
+        }
+        return new FeatureCache(calc, storage, ls, atoms, ps64, ps32, exp);
+    }
+
+    public SphericalExpansion calculator() { return calc; }
+
+    public Storage storage() { return storage; }
+
+    /** Number of structures. */
+    public int size() { return atoms.length; }
+
+    /** Number of atoms of structure s. */
+    public int atoms(int s) { return atoms[s]; }
+
+    /** Index of the first atom of structure s in a concatenation of all structures. */
+    public long atomOffset(int s) { return atomOffsets[s]; }
+
+    public long totalAtoms() { return atomOffsets[atoms.length]; }
+
+    /** Power-spectrum features per atom. */
+    public int powerSpectrumSize() { return calc.powerSpectrumSize(); }
+
+    /** The expansion orders kept, ascending (copy). */
+    public int[] expansionLs() { return ls.clone(); }
+
+    public boolean hasExpansion(int l) { return Arrays.binarySearch(ls, l) >= 0; }
+
+    /**
+     * Power spectrum of structure s, {@code [atoms × F]}. FLOAT64: the stored array itself (read-only by
+     * contract, no copy); FLOAT32: a new float64 copy.
+     */
+    public double[] powerSpectrum(int s) {
+        if (ps64 != null) return ps64[s];
+        float[] f = ps32[s];
+        double[] d = new double[f.length];
+        for (int k = 0; k < f.length; k++) d[k] = f[k];
+        return d;
+    }
+
+    /** Copies atom {@code atom}'s power-spectrum row of structure s into {@code dst[off .. off+F)}. No allocation. */
+    public void powerSpectrumRow(int s, int atom, double[] dst, int off) {
+        int F = calc.powerSpectrumSize();
+        if (ps64 != null) {
+            System.arraycopy(ps64[s], atom * F, dst, off, F);
+        } else {
+            float[] f = ps32[s];
+            for (int k = 0; k < F; k++) dst[off + k] = f[atom * F + k];
+        }
+    }
+
+    /** Expansion block l of structure s, {@code [atoms × channels × n_l × (2l+1)]}, the stored array (read-only). */
+    public double[] expansion(int s, int l) {
+        int q = Arrays.binarySearch(ls, l);
+        if (q < 0) throw new IllegalArgumentException("expansion l = " + l + " not cached (have " + Arrays.toString(ls) + ")");
+        return exp[s][q];
+    }
+
+    /** Bytes held by the feature arrays (array payloads; headers ignored). */
+    public long bytes() {
+        long b = 0;
+        for (int s = 0; s < atoms.length; s++) {
+            b += ps64 != null ? 8L * ps64[s].length : 4L * ps32[s].length;
+            for (double[] e : exp[s]) b += 8L * e.length;
+        }
+        return b;
+    }
+
+    /** Memory footprint per atom in bytes. */
+    public double bytesPerAtom() { return totalAtoms() == 0 ? 0 : (double) bytes() / totalAtoms(); }
+
+    /** Bytes per atom, analytic: 4 or 8 bytes × F for the power spectrum plus 8 × Σ_l blockSize(l). */
+    public static long bytesPerAtom(SphericalExpansion calc, int[] ls, Storage storage) {
+        long b = (storage == Storage.FLOAT64 ? 8L : 4L) * calc.powerSpectrumSize();
+        for (int l : ls) b += 8L * calc.blockSize(l);
+        return b;
+    }
+}

@@ -1,0 +1,93 @@
+package org.tensorbasis.model;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Row-major matrix products on top of column-major netlib BLAS, with a plain-loop path for small
+ * products where the JNI call costs more than the arithmetic.
+ *
+ * <p>{@code C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C}; A is stored m×k (k×m if {@code ta}),
+ * B is stored k×n (n×k if {@code tb}), C is m×n, all row-major and dense, starting at the given
+ * offsets. A row-major matrix is the column-major transpose, so the call computes Cᵀ = op(B)ᵀ·op(A)ᵀ
+ * with the operands swapped. With {@code beta == 0} the old contents of C are ignored (even NaN).
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    /**
+     * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
+     * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS).
+     */
+    static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
+
+    /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
+    public static BLAS blas() { return BLAS_INSTANCE; }
+
+    /** See the class comment. */
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha,
+                            double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0.0) {
+            scale(c, cOff, m * n, beta);
+            return;
+        }
+        if ((long) m * n * k <= smallLimit) {
+            loops(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff);
+            return;
+        }
+        int lda = ta ? m : k;
+        int ldb = tb ? k : n;
+        BLAS_INSTANCE.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, n);
+    }
+
+    private static void scale(double[] c, int off, int len, double beta) {
+        if (beta == 1.0) return;
+        if (beta == 0.0) {
+            java.util.Arrays.fill(c, off, off + len, 0.0);
+        } else {
+            for (int i = off; i < off + len; i++) c[i] *= beta;
+        }
+    }
+
+    /** Plain loops; the innermost loop runs over contiguous memory where the layout allows. */
+    static void loops(boolean ta, boolean tb, int m, int n, int k, double alpha,
+                      double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+        scale(c, cOff, m * n, beta);
+        if (!tb) {
+            // C[i,:] += alpha·A(i,p)·B[p,:]  (B rows contiguous)
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * n;
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * (ta ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+                    if (aip == 0.0) continue;
+                    int bp = bOff + p * n;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            }
+        } else if (!ta) {
+            // C[i,j] += alpha·dot(A[i,:], B[j,:])  (both rows contiguous)
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * k;
+                int ci = cOff + i * n;
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * k;
+                    double s = 0.0;
+                    for (int p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+                    c[ci + j] += alpha * s;
+                }
+            }
+        } else {
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * n;
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * k;
+                    double s = 0.0;
+                    for (int p = 0; p < k; p++) s += a[aOff + p * m + i] * b[bj + p];
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+}

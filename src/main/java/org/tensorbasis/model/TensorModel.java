@@ -1,0 +1,486 @@
+package org.tensorbasis.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.tensorbasis.basis.BasisDiagnostics;
+import org.tensorbasis.basis.TensorBasis;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+
+/**
+ * The λ-MCoV model (method.md §3–5): for every target block (λ, σ, n properties) and atom i,
+ * {@code y_i[p] = Σ_q c_{pq}(A_i) T_q(A_i)}, where the invariant coefficients c come from a
+ * per-species scalar network on the power spectrum (one head per block, {@code n_p × n_basis}
+ * outputs) and T is the block's {@link TensorBasis}, fed with learned contractions of the density
+ * expansion: per centre species, {@code v_k = Σ_K W_v[K,k] ρ_{K,1·}} (three vectors; a second,
+ * independent triplet u for σ = −1) and, for the λ correction, {@code Σ_K W_λ[K,q] ρ_{K,λ·}}.
+ * Per-structure targets are the sum of the atoms' y_i.
+ *
+ * <p>Forward and backward are written by hand over a batch; the basis part runs in parallel over
+ * fixed chunks of atoms whose gradient contributions are reduced in a fixed order, so results do not
+ * depend on thread timing. Not thread-safe: one batch at a time.
+ *
+ * <p>Parameter blocks: the scalar networks ({@code "scalar."}, see {@link ScalarNetworks}), and per
+ * target block {@code "<name>.v.Z<z>" [K_1, 3]}, {@code "<name>.u.Z<z>" [K_1, 3]} (σ = −1),
+ * {@code "<name>.lambda.Z<z>" [K_λ, 2λ+1]} (λ correction), initialised U(−1/√K, 1/√K).
+ */
+public final class TensorModel {
+    /** One target block. */
+    public record Block(String name, int lambda, int sigma, int properties, boolean perAtom,
+                        boolean lambdaCorrection, PseudoMode pseudoMode) {
+        public Block {
+            if (name == null || name.isEmpty()) throw new IllegalArgumentException("block name is empty");
+            if (lambda < 0 || lambda > 12) throw new IllegalArgumentException(name + ": λ must be in 0..12");
+            if (sigma != 1 && sigma != -1) throw new IllegalArgumentException(name + ": σ must be ±1");
+            if (properties < 1) throw new IllegalArgumentException(name + ": properties must be >= 1");
+            if (pseudoMode == null) pseudoMode = PseudoMode.PSEUDOSCALAR;
+        }
+
+        /** Components per property, 2λ+1. */
+        public int dim() { return 2 * lambda + 1; }
+    }
+
+    /** Hyper-parameters of the scalar network and threading. */
+    public record Hypers(int width, int depth, int threads) {
+        public Hypers {
+            if (width < 1) throw new IllegalArgumentException("width must be >= 1");
+            if (depth < 1) throw new IllegalArgumentException("depth must be >= 1");
+            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+        }
+
+        public static Hypers defaults() {
+            return new Hypers(32, 2, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private final int[] species;
+    private final int[] speciesIndex; // by Z, -1 if unknown
+    private final int nFeatures;
+    private final int[] kPerL;
+    private final Hypers hypers;
+    private final List<Block> blocks;
+    private final TensorBasis[] bases;
+    private final Parameters params;
+    private final ScalarNetworks nets;
+    // contraction blocks [block][species], null where unused
+    private final Parameters.Block[][] vW;
+    private final Parameters.Block[][] uW;
+    private final Parameters.Block[][] lamW;
+    private final int[] expansionOrders;
+    private final int chunks;
+
+    // state of the last forward
+    private AtomBatch last;
+    private double[][] basisValues = new double[0][];  // [block] atoms × nb × dim
+    private double[][] atomOut = new double[0][];      // [block] atoms × p × dim
+    private double[][] structOut = new double[0][];    // [block] structures × p × dim
+    private double[][] dCoef = new double[0][];         // [block] atoms × (p × nb)
+    private final ChunkScratch[] scratch;
+
+    /**
+     * @param species   centre (and neighbour) atomic numbers known to the model, sorted or not
+     * @param nFeatures power-spectrum length F
+     * @param kPerL     K_l of the density expansion for each l (index l), at least up to the largest
+     *                  order the blocks need
+     * @param seed      initialisation seed
+     */
+    public TensorModel(int[] species, int nFeatures, int[] kPerL, Hypers hypers, List<Block> blocks, long seed) {
+        if (blocks.isEmpty()) throw new IllegalArgumentException("no target blocks");
+        this.species = species.clone();
+        int maxZ = Arrays.stream(species).max().orElseThrow();
+        speciesIndex = new int[maxZ + 1];
+        Arrays.fill(speciesIndex, -1);
+        for (int s = 0; s < species.length; s++) speciesIndex[species[s]] = s;
+        this.nFeatures = nFeatures;
+        this.kPerL = kPerL.clone();
+        this.hypers = hypers;
+        this.blocks = List.copyOf(blocks);
+        this.params = new Parameters();
+        int nb = blocks.size();
+        bases = new TensorBasis[nb];
+        List<ScalarNetworks.HeadSpec> heads = new ArrayList<>();
+        TreeSet<Integer> orders = new TreeSet<>();
+        for (int b = 0; b < nb; b++) {
+            Block bl = blocks.get(b);
+            for (int c = 0; c < b; c++) {
+                if (blocks.get(c).name().equals(bl.name())) throw new IllegalArgumentException("duplicate block " + bl.name());
+            }
+            bases[b] = new TensorBasis(bl.lambda(), bl.sigma(), bl.lambdaCorrection(), bl.pseudoMode());
+            heads.add(new ScalarNetworks.HeadSpec(bl.name(), bl.properties() * bases[b].size()));
+            if (bases[b].usesV() || bases[b].usesU()) orders.add(1);
+            if (bases[b].usesLambdaCorrection()) orders.add(bl.lambda());
+        }
+        for (int l : orders) {
+            if (l >= kPerL.length || kPerL[l] < 1) {
+                throw new IllegalArgumentException("the model needs the l=" + l + " density expansion, K_l not given");
+            }
+        }
+        expansionOrders = orders.stream().mapToInt(Integer::intValue).toArray();
+        nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads);
+        vW = new Parameters.Block[nb][];
+        uW = new Parameters.Block[nb][];
+        lamW = new Parameters.Block[nb][];
+        for (int b = 0; b < nb; b++) {
+            Block bl = blocks.get(b);
+            TensorBasis tb = bases[b];
+            if (tb.usesV()) vW[b] = register(bl.name() + ".v", kPerL[1], 3);
+            if (tb.usesU()) uW[b] = register(bl.name() + ".u", kPerL[1], 3);
+            if (tb.usesLambdaCorrection()) lamW[b] = register(bl.name() + ".lambda", kPerL[bl.lambda()], bl.dim());
+        }
+        params.initialize(seed);
+        chunks = hypers.threads();
+        scratch = new ChunkScratch[chunks];
+        for (int c = 0; c < chunks; c++) scratch[c] = new ChunkScratch();
+    }
+
+    private Parameters.Block[] register(String name, int k, int cols) {
+        Parameters.Block[] out = new Parameters.Block[species.length];
+        for (int s = 0; s < species.length; s++) {
+            out[s] = params.register(name + ".Z" + species[s], Parameters.Init.linear(k), k, cols);
+        }
+        return out;
+    }
+
+    /** Per-chunk scratch: basis workspaces, per-atom temporaries, private gradient accumulator. */
+    private final class ChunkScratch {
+        final TensorBasis.Workspace[] ws = new TensorBasis.Workspace[bases.length];
+        final double[] v = new double[9];
+        final double[] u = new double[9];
+        final double[] gv = new double[9];
+        final double[] gu = new double[9];
+        double[] lam = new double[0];
+        double[] glam = new double[0];
+        double[] gT = new double[0];
+        double[] grads = new double[0];
+
+        ChunkScratch() {
+            int maxDim = 1;
+            int maxT = 1;
+            for (int b = 0; b < bases.length; b++) {
+                ws[b] = bases[b].newWorkspace();
+                maxDim = Math.max(maxDim, bases[b].dim());
+                maxT = Math.max(maxT, bases[b].size() * bases[b].dim());
+            }
+            lam = new double[maxDim * maxDim];
+            glam = new double[maxDim * maxDim];
+            gT = new double[maxT];
+        }
+    }
+
+    public Parameters parameters() { return params; }
+
+    public ScalarNetworks scalarNetworks() { return nets; }
+
+    public List<Block> blocks() { return blocks; }
+
+    public TensorBasis basis(int b) { return bases[b]; }
+
+    public int[] species() { return species.clone(); }
+
+    public int nFeatures() { return nFeatures; }
+
+    public int[] kPerL() { return kPerL.clone(); }
+
+    public Hypers hypers() { return hypers; }
+
+    /** The density-expansion orders the blocks need (l = 1 and the λ of λ corrections). */
+    public int[] expansionOrders() { return expansionOrders.clone(); }
+
+    /** Index of the block called {@code name}. */
+    public int blockIndex(String name) {
+        for (int b = 0; b < blocks.size(); b++) if (blocks.get(b).name().equals(name)) return b;
+        throw new IllegalArgumentException("no block " + name);
+    }
+
+    private int speciesOf(int z) {
+        int s = z < speciesIndex.length ? speciesIndex[z] : -1;
+        if (s < 0) throw new IllegalArgumentException("species Z=" + z + " unknown to the model");
+        return s;
+    }
+
+    /** Contracts the vectors (and λ tensors) of atom i for block b into the scratch arrays. */
+    private void contract(AtomBatch batch, int b, int i, int s, ChunkScratch cs) {
+        double[] w = params.values();
+        TensorBasis tb = bases[b];
+        if (tb.usesV() || tb.usesU()) {
+            int k1 = kPerL[1];
+            double[] e1 = batch.expansion(1);
+            int eo = i * k1 * 3;
+            if (tb.usesV()) contractVectors(e1, eo, k1, w, vW[b][s].offset(), cs.v);
+            if (tb.usesU()) contractVectors(e1, eo, k1, w, uW[b][s].offset(), cs.u);
+        }
+        if (tb.usesLambdaCorrection()) {
+            int lambda = tb.lambda();
+            int dim = tb.dim();
+            int kl = kPerL[lambda];
+            double[] el = batch.expansion(lambda);
+            int eo = i * kl * dim;
+            int wo = lamW[b][s].offset();
+            Arrays.fill(cs.lam, 0, dim * dim, 0.0);
+            for (int k = 0; k < kl; k++) {
+                for (int q = 0; q < dim; q++) {
+                    double c = w[wo + k * dim + q];
+                    int lo = q * dim;
+                    int ro = eo + k * dim;
+                    for (int mu = 0; mu < dim; mu++) cs.lam[lo + mu] += c * el[ro + mu];
+                }
+            }
+        }
+    }
+
+    /** {@code out[3k + m] = Σ_K W[K, k] e[K, m]} for k, m in 0..2. */
+    private static void contractVectors(double[] e, int eo, int kk, double[] w, int wo, double[] out) {
+        Arrays.fill(out, 0.0);
+        for (int k = 0; k < kk; k++) {
+            double e0 = e[eo + 3 * k];
+            double e1 = e[eo + 3 * k + 1];
+            double e2 = e[eo + 3 * k + 2];
+            for (int c = 0; c < 3; c++) {
+                double wc = w[wo + 3 * k + c];
+                out[3 * c] += wc * e0;
+                out[3 * c + 1] += wc * e1;
+                out[3 * c + 2] += wc * e2;
+            }
+        }
+    }
+
+    private void checkBatch(AtomBatch batch) {
+        if (batch.nFeatures() != nFeatures) {
+            throw new IllegalArgumentException("batch has " + batch.nFeatures() + " features, the model " + nFeatures);
+        }
+        for (int l : expansionOrders) {
+            if (batch.expansion(l) == null || batch.k(l) != kPerL[l]) {
+                throw new IllegalArgumentException("batch lacks the l=" + l + " expansion with K=" + kPerL[l]);
+            }
+        }
+        for (int z : batch.numbers()) speciesOf(z);
+    }
+
+    private void ensureCapacity(AtomBatch batch) {
+        int nb = bases.length;
+        if (basisValues.length != nb) {
+            basisValues = new double[nb][0];
+            atomOut = new double[nb][0];
+            structOut = new double[nb][0];
+            dCoef = new double[nb][0];
+        }
+        for (int b = 0; b < nb; b++) {
+            int t = batch.atoms() * bases[b].size() * bases[b].dim();
+            if (basisValues[b].length < t) basisValues[b] = new double[t];
+            int o = batch.atoms() * blocks.get(b).properties() * bases[b].dim();
+            if (atomOut[b].length < o) atomOut[b] = new double[o];
+            int so = batch.structures() * blocks.get(b).properties() * bases[b].dim();
+            if (structOut[b].length < so) structOut[b] = new double[so];
+            int c = batch.atoms() * blocks.get(b).properties() * bases[b].size();
+            if (dCoef[b].length < c) dCoef[b] = new double[c];
+        }
+    }
+
+    private void forEachChunk(int atoms, ChunkBody body) {
+        int n = Math.min(chunks, Math.max(1, atoms / 8));
+        if (n == 1) {
+            body.run(0, 0, atoms);
+            return;
+        }
+        IntStream.range(0, n).parallel().forEach(c -> body.run(c, (int) ((long) atoms * c / n), (int) ((long) atoms * (c + 1) / n)));
+    }
+
+    @FunctionalInterface
+    private interface ChunkBody {
+        void run(int chunk, int from, int to);
+    }
+
+    /**
+     * Forward pass; results are read with {@link #atomOutput} and {@link #structureOutput}.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the model (features, expansions, species)
+     */
+    public void forward(AtomBatch batch) {
+        checkBatch(batch);
+        ensureCapacity(batch);
+        last = batch;
+        int n = batch.atoms();
+        nets.forward(batch.features(), batch.numbers(), n);
+        int[] z = batch.numbers();
+        forEachChunk(n, (chunk, from, to) -> {
+            ChunkScratch cs = scratch[chunk];
+            for (int b = 0; b < bases.length; b++) {
+                TensorBasis tb = bases[b];
+                int nbas = tb.size();
+                int dim = tb.dim();
+                int np = blocks.get(b).properties();
+                double[] coef = nets.output(b);
+                double[] tv = basisValues[b];
+                double[] y = atomOut[b];
+                for (int i = from; i < to; i++) {
+                    int s = speciesOf(z[i]);
+                    contract(batch, b, i, s, cs);
+                    int to0 = i * nbas * dim;
+                    tb.forward(cs.ws[b], cs.v, 0, cs.u, 0, cs.lam, 0, tv, to0);
+                    int co = i * np * nbas;
+                    int yo = i * np * dim;
+                    for (int p = 0; p < np; p++) {
+                        for (int mu = 0; mu < dim; mu++) {
+                            double acc = 0;
+                            for (int q = 0; q < nbas; q++) acc += coef[co + p * nbas + q] * tv[to0 + q * dim + mu];
+                            y[yo + p * dim + mu] = acc;
+                        }
+                    }
+                }
+            }
+        });
+        for (int b = 0; b < bases.length; b++) {
+            int w = blocks.get(b).properties() * bases[b].dim();
+            double[] so = structOut[b];
+            Arrays.fill(so, 0, batch.structures() * w, 0.0);
+            double[] y = atomOut[b];
+            int[] sof = batch.structureOf();
+            for (int i = 0; i < n; i++) {
+                int base = sof[i] * w;
+                for (int k = 0; k < w; k++) so[base + k] += y[i * w + k];
+            }
+        }
+    }
+
+    /** Per-atom outputs of block b from the last forward: atoms × properties × (2λ+1) (array may be longer). */
+    public double[] atomOutput(int b) { return atomOut[b]; }
+
+    /** Per-structure sums of block b from the last forward: structures × properties × (2λ+1). */
+    public double[] structureOutput(int b) { return structOut[b]; }
+
+    /** Basis values of block b from the last forward: atoms × n_basis × (2λ+1). */
+    public double[] basisValues(int b) { return basisValues[b]; }
+
+    /**
+     * Backward pass for the last forward: {@code gAtom[b]} is dL/d(per-atom output of block b)
+     * (atoms × properties × dim; null = zero; for per-structure targets pass the structure gradient
+     * broadcast to its atoms). Accumulates into {@link Parameters#grads()}.
+     */
+    public void backward(double[][] gAtom) {
+        if (last == null) throw new IllegalStateException("backward before forward");
+        AtomBatch batch = last;
+        int n = batch.atoms();
+        int[] z = batch.numbers();
+        int psize = params.size();
+        for (ChunkScratch cs : scratch) {
+            if (cs.grads.length < psize) cs.grads = new double[psize];
+        }
+        int used = Math.min(chunks, Math.max(1, n / 8));
+        for (int c = 0; c < used; c++) Arrays.fill(scratch[c].grads, 0, psize, 0.0);
+        forEachChunk(n, (chunk, from, to) -> {
+            ChunkScratch cs = scratch[chunk];
+            double[] w = params.values();
+            for (int b = 0; b < bases.length; b++) {
+                double[] g = gAtom[b];
+                TensorBasis tb = bases[b];
+                int nbas = tb.size();
+                int dim = tb.dim();
+                int np = blocks.get(b).properties();
+                double[] coef = nets.output(b);
+                double[] tv = basisValues[b];
+                double[] dc = dCoef[b];
+                if (g == null) {
+                    Arrays.fill(dc, from * np * nbas, to * np * nbas, 0.0);
+                    continue;
+                }
+                boolean needBasisGrad = tb.usesV() || tb.usesU() || tb.usesLambdaCorrection();
+                for (int i = from; i < to; i++) {
+                    int s = speciesOf(z[i]);
+                    int go = i * np * dim;
+                    int co = i * np * nbas;
+                    int to0 = i * nbas * dim;
+                    for (int p = 0; p < np; p++) {
+                        for (int q = 0; q < nbas; q++) {
+                            double acc = 0;
+                            for (int mu = 0; mu < dim; mu++) acc += g[go + p * dim + mu] * tv[to0 + q * dim + mu];
+                            dc[co + p * nbas + q] = acc;
+                        }
+                    }
+                    if (!needBasisGrad) continue;
+                    double[] gT = cs.gT;
+                    for (int q = 0; q < nbas; q++) {
+                        for (int mu = 0; mu < dim; mu++) {
+                            double acc = 0;
+                            for (int p = 0; p < np; p++) acc += coef[co + p * nbas + q] * g[go + p * dim + mu];
+                            gT[q * dim + mu] = acc;
+                        }
+                    }
+                    contract(batch, b, i, s, cs);
+                    Arrays.fill(cs.gv, 0.0);
+                    Arrays.fill(cs.gu, 0.0);
+                    Arrays.fill(cs.glam, 0, dim * dim, 0.0);
+                    tb.backward(cs.ws[b], cs.v, 0, cs.u, 0, cs.lam, 0, gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
+                    double[] acc = cs.grads;
+                    if (tb.usesV() || tb.usesU()) {
+                        int k1 = kPerL[1];
+                        double[] e1 = batch.expansion(1);
+                        int eo = i * k1 * 3;
+                        if (tb.usesV()) accumulateVectorGrad(e1, eo, k1, cs.gv, acc, vW[b][s].offset());
+                        if (tb.usesU()) accumulateVectorGrad(e1, eo, k1, cs.gu, acc, uW[b][s].offset());
+                    }
+                    if (tb.usesLambdaCorrection()) {
+                        int kl = kPerL[tb.lambda()];
+                        double[] el = batch.expansion(tb.lambda());
+                        int eo = i * kl * dim;
+                        int wo = lamW[b][s].offset();
+                        for (int k = 0; k < kl; k++) {
+                            for (int q = 0; q < dim; q++) {
+                                double sum = 0;
+                                for (int mu = 0; mu < dim; mu++) sum += el[eo + k * dim + mu] * cs.glam[q * dim + mu];
+                                acc[wo + k * dim + q] += sum;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        double[] grads = params.grads();
+        for (int c = 0; c < used; c++) {
+            double[] g = scratch[c].grads;
+            for (int b = 0; b < bases.length; b++) {
+                addRange(vW[b], g, grads);
+                addRange(uW[b], g, grads);
+                addRange(lamW[b], g, grads);
+            }
+        }
+        double[][] dOut = new double[bases.length][];
+        for (int b = 0; b < bases.length; b++) dOut[b] = gAtom[b] == null ? null : dCoef[b];
+        nets.backward(dOut);
+    }
+
+    private static void addRange(Parameters.Block[] blocks, double[] from, double[] to) {
+        if (blocks == null) return;
+        for (Parameters.Block bl : blocks) {
+            for (int k = bl.offset(); k < bl.end(); k++) to[k] += from[k];
+        }
+    }
+
+    /** {@code gW[K, k] += Σ_m e[K, m] gv[3k + m]}. */
+    private static void accumulateVectorGrad(double[] e, int eo, int kk, double[] gv, double[] acc, int wo) {
+        for (int k = 0; k < kk; k++) {
+            double e0 = e[eo + 3 * k];
+            double e1 = e[eo + 3 * k + 1];
+            double e2 = e[eo + 3 * k + 2];
+            for (int c = 0; c < 3; c++) {
+                acc[wo + 3 * k + c] += e0 * gv[3 * c] + e1 * gv[3 * c + 1] + e2 * gv[3 * c + 2];
+            }
+        }
+    }
+
+    /**
+     * Rank and condition number of every atom's basis for block b, from the last forward (see
+     * {@link BasisDiagnostics}); never NaN.
+     */
+    public BasisDiagnostics.Result[] diagnostics(int b, double relTol) {
+        if (last == null) throw new IllegalStateException("diagnostics before forward");
+        int n = last.atoms();
+        TensorBasis tb = bases[b];
+        BasisDiagnostics.Result[] out = new BasisDiagnostics.Result[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = BasisDiagnostics.analyse(basisValues[b], i * tb.size() * tb.dim(), tb.size(), tb.dim(), relTol);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,306 @@
+package org.tensorbasis.neighbors;
+
+import java.util.Arrays;
+import org.tensorbasis.structure.Cell;
+
+/**
+ * Cell-list construction of {@link NeighborList}. All state is local to one call (pure function).
+ *
+ * <p>Atoms are binned in fractional coordinates of the cell (Cartesian axes for a molecule), after
+ * wrapping along periodic axes. Bins are slabs of perpendicular thickness at least
+ * {@code BIN_FRACTION × cutoff} (using the lattice plane spacings, so any skew is handled), and
+ * for each centre all bins within {@code k = ceil(cutoff / thickness)} slabs along each axis are
+ * visited; along a periodic axis a bin index outside {@code [0, n)} is folded back with an integer
+ * image shift, so a cell smaller than the cutoff simply yields several images of each atom. Each
+ * (neighbour, image) is visited at most once per centre, hence no de-duplication is needed.
+ *
+ * <p>Candidates are screened on wrapped positions with a small relative slack; the kept pairs are
+ * then sorted by (j, S) and their vectors recomputed from the ORIGINAL positions as
+ * {@code (r_j − r_i) + S·cell}, which is exactly antisymmetric in floating point, so the strict
+ * {@code distance < cutoff} test gives (j, i, −S) whenever it gives (i, j, S).
+ */
+final class CellListBuilder {
+    /** Bin thickness as a fraction of the cutoff: smaller bins trim the searched volume. */
+    static final double BIN_FRACTION = 0.5;
+    /** At most this many bins per atom (keeps memory linear for sparse or elongated systems). */
+    private static final int MAX_BINS_PER_ATOM = 2;
+    /** Relative slack of the screening on wrapped positions (the final test is exact). */
+    private static final double SLACK = 1e-8;
+    /** Refuse cutoffs needing more image bins than this per centre. */
+    private static final double MAX_IMAGE_BINS = 1e7;
+    /** Refuse atoms further than this many cells away from the origin cell. */
+    private static final double MAX_WRAP = 1 << 28;
+
+    private CellListBuilder() {}
+
+    static NeighborList build(double[] pos, Cell cell, double cutoff) {
+        final int n = pos.length / 3;
+        if (n == 0) {
+            return NeighborList.of(0, cutoff, new int[1], new int[0], new int[0], new double[0], new double[0]);
+        }
+        final boolean periodic = cell != null && cell.isAnyPeriodic();
+        // Frame: lattice vectors a (rows), reciprocal b with a_i·b_j = δ_ij, plane spacings d.
+        final double[] a;
+        final double[] b;
+        final double[] d;
+        final boolean[] pbc;
+        if (periodic) {
+            a = cell.vectors();
+            b = cell.reciprocal();
+            d = cell.planeSpacings();
+            pbc = cell.pbc();
+        } else {
+            a = new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
+            b = a.clone();
+            d = new double[] {1, 1, 1};
+            pbc = new boolean[3];
+        }
+
+        // Fractional coordinates; wrap along periodic axes (w = integer number of cells removed).
+        final double[] frac = new double[3 * n];
+        final int[] wrap = new int[3 * n];
+        final double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+        final double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (int i = 0; i < n; i++) {
+            double x = pos[3 * i], y = pos[3 * i + 1], z = pos[3 * i + 2];
+            for (int ax = 0; ax < 3; ax++) {
+                double s = b[3 * ax] * x + b[3 * ax + 1] * y + b[3 * ax + 2] * z;
+                if (pbc[ax]) {
+                    double f = Math.floor(s);
+                    if (Math.abs(f) > MAX_WRAP) {
+                        throw new IllegalArgumentException("atom " + i + " is more than " + (long) MAX_WRAP
+                            + " cells away from the cell along axis " + (ax + 1));
+                    }
+                    wrap[3 * i + ax] = (int) f;
+                    s -= f;
+                }
+                frac[3 * i + ax] = s;
+                if (s < lo[ax]) lo[ax] = s;
+                if (s > hi[ax]) hi[ax] = s;
+            }
+        }
+
+        // Bin counts: perpendicular extent / bin width, capped so that bins stay O(atoms).
+        final double[] extent = new double[3];
+        for (int ax = 0; ax < 3; ax++) extent[ax] = pbc[ax] ? d[ax] : (hi[ax] - lo[ax]) * d[ax];
+        final int[] nb = new int[3];
+        double width = BIN_FRACTION * cutoff;
+        final long maxBins = Math.max(1L, (long) MAX_BINS_PER_ATOM * n);
+        while (true) {
+            long total = 1;
+            for (int ax = 0; ax < 3; ax++) {
+                double q = Math.floor(extent[ax] / width);
+                nb[ax] = (int) Math.max(1, Math.min(q, 1 << 20));
+                total *= nb[ax];
+            }
+            if (total <= maxBins) break;
+            width *= 1.5;
+        }
+
+        // Search range k per axis, in bins: all pairs closer than cutoff(1+SLACK) are within k bins.
+        final double reach = cutoff * (1 + SLACK);
+        final int[] k = new int[3];
+        double imageBins = 1;
+        for (int ax = 0; ax < 3; ax++) {
+            if (pbc[ax]) {
+                k[ax] = (int) Math.min(Math.ceil(reach * nb[ax] / d[ax]), 1e9);
+            } else {
+                k[ax] = extent[ax] > 0 ? (int) Math.min(nb[ax] - 1, Math.ceil(reach * nb[ax] / extent[ax])) : 0;
+            }
+            imageBins *= 2.0 * k[ax] + 1;
+        }
+        if (imageBins > MAX_IMAGE_BINS) {
+            throw new IllegalArgumentException("cutoff " + cutoff + " Å is too large for this cell (plane spacings "
+                + Arrays.toString(d) + " Å): more than " + (long) MAX_IMAGE_BINS + " image bins per atom");
+        }
+
+        // Per axis, for t = -k .. n-1+k (stored at t + k): the folded bin and its image shift (-1: none).
+        final int[][] tBin = new int[3][];
+        final int[][] tShift = new int[3][];
+        int tMax = 0;
+        for (int ax = 0; ax < 3; ax++) {
+            int len = nb[ax] + 2 * k[ax];
+            tBin[ax] = new int[len];
+            tShift[ax] = new int[len];
+            for (int idx = 0; idx < len; idx++) {
+                int t = idx - k[ax];
+                if (pbc[ax]) {
+                    int sh = Math.floorDiv(t, nb[ax]);
+                    tBin[ax][idx] = t - sh * nb[ax];
+                    tShift[ax][idx] = sh;
+                    tMax = Math.max(tMax, Math.abs(sh));
+                } else {
+                    tBin[ax][idx] = (t >= 0 && t < nb[ax]) ? t : -1;
+                }
+            }
+        }
+        // Sort keys pack (j, T0, T1, T2) into one long: j in the high bits, each T + tMax in tBits.
+        final int tBits = 32 - Integer.numberOfLeadingZeros(2 * tMax + 1);
+        final int jBits = 32 - Integer.numberOfLeadingZeros(n);
+        if (jBits + 3 * tBits > 63) {
+            throw new IllegalArgumentException("cutoff " + cutoff + " Å is too large for this cell: image shifts up to "
+                + tMax + " cells cannot be indexed");
+        }
+        final long tMask = (1L << tBits) - 1;
+
+        // Bin of each atom; counting sort into bin order (stable), wrapped Cartesian positions.
+        final int n0 = nb[0], n1 = nb[1], n2 = nb[2];
+        final int nBins = n0 * n1 * n2;
+        final int[] bin3 = new int[3 * n];
+        final int[] binStart = new int[nBins + 1];
+        final double[] wx = new double[n], wy = new double[n], wz = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int ax = 0; ax < 3; ax++) {
+                double s = frac[3 * i + ax];
+                double u = pbc[ax] ? s * nb[ax] : (extent[ax] > 0 ? (s - lo[ax]) / (hi[ax] - lo[ax]) * nb[ax] : 0);
+                int c = (int) u;
+                if (c < 0) c = 0;
+                if (c >= nb[ax]) c = nb[ax] - 1;
+                bin3[3 * i + ax] = c;
+            }
+            binStart[(bin3[3 * i] * n1 + bin3[3 * i + 1]) * n2 + bin3[3 * i + 2] + 1]++;
+            // r − w·cell: the position moved into the cell, exact up to rounding.
+            double w0 = wrap[3 * i], w1 = wrap[3 * i + 1], w2 = wrap[3 * i + 2];
+            wx[i] = pos[3 * i] - (w0 * a[0] + w1 * a[3] + w2 * a[6]);
+            wy[i] = pos[3 * i + 1] - (w0 * a[1] + w1 * a[4] + w2 * a[7]);
+            wz[i] = pos[3 * i + 2] - (w0 * a[2] + w1 * a[5] + w2 * a[8]);
+        }
+        for (int c = 0; c < nBins; c++) binStart[c + 1] += binStart[c];
+        final int[] fill = Arrays.copyOf(binStart, nBins);
+        final int[] sIdx = new int[n];
+        final double[] sx = new double[n], sy = new double[n], sz = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = (bin3[3 * i] * n1 + bin3[3 * i + 1]) * n2 + bin3[3 * i + 2];
+            int p = fill[c]++;
+            sIdx[p] = i;
+            sx[p] = wx[i];
+            sy[p] = wy[i];
+            sz[p] = wz[i];
+        }
+
+        final double c2 = reach * reach;
+        final double[] av = a;
+        final int[] tb0 = tBin[0], tb1 = tBin[1], tb2 = tBin[2];
+        final int[] ts0 = tShift[0], ts1 = tShift[1], ts2 = tShift[2];
+        final int span0 = 2 * k[0] + 1, span1 = 2 * k[1] + 1, span2 = 2 * k[2] + 1;
+
+        final int[] offsets = new int[n + 1];
+        Out out = new Out(Math.max(16, 8 * n));
+        long[] keys = new long[64];
+
+        for (int i = 0; i < n; i++) {
+            final double xi = wx[i], yi = wy[i], zi = wz[i];
+            final int b0 = bin3[3 * i], b1 = bin3[3 * i + 1], b2 = bin3[3 * i + 2];
+            int m = 0;
+            for (int m0 = 0; m0 < span0; m0++) {
+                final int c0 = tb0[b0 + m0];
+                if (c0 < 0) continue;
+                final int s0 = ts0[b0 + m0];
+                final double ox0 = s0 * av[0], oy0 = s0 * av[1], oz0 = s0 * av[2];
+                for (int m1 = 0; m1 < span1; m1++) {
+                    final int c1 = tb1[b1 + m1];
+                    if (c1 < 0) continue;
+                    final int s1 = ts1[b1 + m1];
+                    final double ox1 = ox0 + s1 * av[3], oy1 = oy0 + s1 * av[4], oz1 = oz0 + s1 * av[5];
+                    final int row = (c0 * n1 + c1) * n2;
+                    for (int m2 = 0; m2 < span2; m2++) {
+                        final int c2b = tb2[b2 + m2];
+                        if (c2b < 0) continue;
+                        final int cell2 = row + c2b;
+                        final int pEnd = binStart[cell2 + 1];
+                        int p = binStart[cell2];
+                        if (p == pEnd) continue;
+                        final int s2 = ts2[b2 + m2];
+                        // centre moved by −shift, so dx = r_j,wrapped + shift − r_i,wrapped
+                        final double cx = xi - (ox1 + s2 * av[6]);
+                        final double cy = yi - (oy1 + s2 * av[7]);
+                        final double cz = zi - (oz1 + s2 * av[8]);
+                        final boolean zeroShift = (s0 | s1 | s2) == 0;
+                        final long tKey = ((long) (s0 + tMax) << (2 * tBits)) | ((long) (s1 + tMax) << tBits)
+                            | (s2 + tMax);
+                        for (; p < pEnd; p++) {
+                            double dx = sx[p] - cx, dy = sy[p] - cy, dz = sz[p] - cz;
+                            double r2 = dx * dx + dy * dy + dz * dz;
+                            if (r2 < c2) {
+                                int j = sIdx[p];
+                                if (j == i && zeroShift) continue;
+                                if (m == keys.length) keys = Arrays.copyOf(keys, 2 * m);
+                                keys[m++] = ((long) j << (3 * tBits)) | tKey;
+                            }
+                        }
+                    }
+                }
+            }
+            // Deterministic order (j, then S: S − T is constant for fixed i, j), exact vectors.
+            Arrays.sort(keys, 0, m);
+            final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
+            final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
+            out.ensure(m);
+            final int[] onb = out.neighbors, osh = out.shifts;
+            final double[] ovec = out.vectors, odist = out.distances;
+            int q = out.count;
+            for (int e = 0; e < m; e++) {
+                long key = keys[e];
+                int j = (int) (key >>> (3 * tBits));
+                int S0 = (int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0;
+                int S1 = (int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1;
+                int S2 = (int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2;
+                double vx = (pos[3 * j] - px) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
+                double vy = (pos[3 * j + 1] - py) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
+                double vz = (pos[3 * j + 2] - pz) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
+                double dist = Math.sqrt(vx * vx + vy * vy + vz * vz);
+                if (!(dist < cutoff)) continue; // screening slack: the exact test decides
+                onb[q] = j;
+                osh[3 * q] = S0;
+                osh[3 * q + 1] = S1;
+                osh[3 * q + 2] = S2;
+                ovec[3 * q] = vx;
+                ovec[3 * q + 1] = vy;
+                ovec[3 * q + 2] = vz;
+                odist[q] = dist;
+                q++;
+            }
+            out.count = q;
+            offsets[i + 1] = q;
+        }
+        return out.finish(n, cutoff, offsets);
+    }
+
+    /** Growable flat output arrays (doubling), trimmed once at the end. */
+    private static final class Out {
+        int count;
+        int[] neighbors;
+        int[] shifts;
+        double[] vectors;
+        double[] distances;
+
+        Out(int capacity) {
+            neighbors = new int[capacity];
+            shifts = new int[3 * capacity];
+            vectors = new double[3 * capacity];
+            distances = new double[capacity];
+        }
+
+        void ensure(int extra) {
+            long need = (long) count + extra;
+            if (need <= neighbors.length) return;
+            if (3 * need > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("neighbour list too large: more than " + need + " pairs");
+            }
+            int cap = (int) Math.min(Math.max(need, 2L * neighbors.length), (Integer.MAX_VALUE - 16) / 3);
+            neighbors = Arrays.copyOf(neighbors, cap);
+            shifts = Arrays.copyOf(shifts, 3 * cap);
+            vectors = Arrays.copyOf(vectors, 3 * cap);
+            distances = Arrays.copyOf(distances, cap);
+        }
+
+        NeighborList finish(int atoms, double cutoff, int[] offsets) {
+            int c = count;
+            return NeighborList.of(atoms, cutoff, offsets,
+                neighbors.length == c ? neighbors : Arrays.copyOf(neighbors, c),
+                shifts.length == 3 * c ? shifts : Arrays.copyOf(shifts, 3 * c),
+                vectors.length == 3 * c ? vectors : Arrays.copyOf(vectors, 3 * c),
+                distances.length == c ? distances : Arrays.copyOf(distances, c));
+        }
+    }
+}

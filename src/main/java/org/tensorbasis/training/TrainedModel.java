@@ -1,0 +1,402 @@
+package org.tensorbasis.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.model.Parameters;
+import org.tensorbasis.model.TensorModel;
+import org.tensorbasis.structure.Elements;
+import org.tensorbasis.structure.Structure;
+
+/**
+ * A complete model: descriptor settings, the network ({@link TensorModel}), how every target maps
+ * onto its spherical blocks ({@link TargetLayout}), the normalisation of each block, the resolved
+ * options and provenance. It predicts targets in the user's layout and saves to / loads from the
+ * model file ({@link ModelFile}; format described in {@code docs/model-file.md}).
+ */
+public final class TrainedModel {
+    /** Identifies the file format; bumped on incompatible changes. */
+    public static final String FORMAT = "tensorbasis-model";
+    public static final int FORMAT_VERSION = 1;
+
+    private final Options options;
+    private final String optionsYaml;
+    private final DescriptorSettings descriptor;
+    private final SphericalExpansion expansion;
+    private final int[] species;
+    private final Map<String, TargetLayout> layouts;
+    private final TensorModel network;
+    private final Normalization[] norms;
+    private final int[] blockTarget;   // model block → index of its target
+    private final int[] blockInTarget; // model block → index in its layout
+    private final Map<String, String> provenance;
+
+    TrainedModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
+                 Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
+        this.options = options;
+        this.optionsYaml = optionsYaml;
+        this.species = species.clone();
+        Arrays.sort(this.species);
+        this.layouts = new LinkedHashMap<>(layouts);
+        Options.ModelOptions mo = options.model();
+        this.descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), this.species,
+            mo.powerSpectrum());
+        this.expansion = new SphericalExpansion(descriptor);
+        List<TensorModel.Block> blocks = new ArrayList<>();
+        List<Integer> bt = new ArrayList<>();
+        List<Integer> bi = new ArrayList<>();
+        int t = 0;
+        for (Map.Entry<String, TargetLayout> e : this.layouts.entrySet()) {
+            Options.Target target = options.targets().get(e.getKey());
+            List<TargetLayout.Block> lb = e.getValue().blocks();
+            for (int k = 0; k < lb.size(); k++) {
+                TargetLayout.Block b = lb.get(k);
+                boolean corr = mo.addLambdaBasis() && b.lambda() <= mo.maxAngular();
+                blocks.add(new TensorModel.Block(b.name(), b.lambda(), b.sigma(), b.properties(), target.perAtom(), corr,
+                    mo.pseudotensorBasis()));
+                bt.add(t);
+                bi.add(k);
+            }
+            t++;
+        }
+        if (blocks.isEmpty()) throw new BadInputException("no target block left to learn (every target is zero in the training data)");
+        if (norms.length != blocks.size()) throw new IllegalArgumentException("one normalisation per block");
+        this.norms = norms.clone();
+        this.blockTarget = bt.stream().mapToInt(Integer::intValue).toArray();
+        this.blockInTarget = bi.stream().mapToInt(Integer::intValue).toArray();
+        int[] kPerL = new int[expansion.maxAngular() + 1];
+        for (int l = 0; l <= expansion.maxAngular(); l++) kPerL[l] = expansion.blockSize(l) / (2 * l + 1);
+        for (TensorModel.Block b : blocks) {
+            if (b.lambda() >= 1 && expansion.maxAngular() < 1) {
+                throw new BadInputException(null, -1, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");
+            }
+        }
+        TensorModel.Hypers hy = new TensorModel.Hypers(mo.width(), mo.depth(), Math.max(1, threads));
+        this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), kPerL, hy, blocks, seed);
+        this.provenance = new LinkedHashMap<>(provenance);
+    }
+
+    public Options options() { return options; }
+
+    public String optionsYaml() { return optionsYaml; }
+
+    public DescriptorSettings descriptorSettings() { return descriptor; }
+
+    public SphericalExpansion expansion() { return expansion; }
+
+    /** Known species (sorted atomic numbers). */
+    public int[] species() { return species.clone(); }
+
+    public Map<String, TargetLayout> layouts() { return layouts; }
+
+    public TensorModel network() { return network; }
+
+    public Normalization normalization(int block) { return norms[block]; }
+
+    public Map<String, String> provenance() { return provenance; }
+
+    /** Index of the target of model block b (in the order of {@link #layouts()}). */
+    int blockTarget(int b) { return blockTarget[b]; }
+
+    int blockInTarget(int b) { return blockInTarget[b]; }
+
+    int speciesIndex(int z) {
+        int k = Arrays.binarySearch(species, z);
+        return k >= 0 ? k : -1;
+    }
+
+    /** Checks that every atom's species is known; names file, frame and element otherwise. */
+    public void checkSpecies(List<Sample> samples) {
+        for (Sample smp : samples) {
+            Structure s = smp.structure();
+            for (int i = 0; i < s.size(); i++) {
+                if (speciesIndex(s.number(i)) < 0) {
+                    throw new BadInputException(smp.file(), smp.frame(), -1, "species",
+                        "atom " + i + " is " + Elements.symbol(s.number(i)) + ", which the model never saw (known: " + symbols() + ")");
+                }
+            }
+        }
+    }
+
+    String symbols() {
+        StringBuilder sb = new StringBuilder();
+        for (int z : species) sb.append(sb.length() > 0 ? " " : "").append(Elements.symbol(z));
+        return sb.toString();
+    }
+
+    /** Descriptors of the structures, with the expansion orders the network needs. */
+    public FeatureCache features(List<Structure> structures, int threads) {
+        return FeatureCache.compute(structures, expansion, network.expansionOrders(), FeatureCache.Storage.FLOAT64, Math.max(1, threads));
+    }
+
+    /** Assembles the network input of the given structures of a cache. */
+    public AtomBatch batch(FeatureCache cache, int[] which) {
+        int atoms = 0;
+        for (int s : which) atoms += cache.atoms(s);
+        int f = cache.powerSpectrumSize();
+        double[] x = new double[atoms * f];
+        int[] z = new int[atoms];
+        int[] sof = new int[atoms];
+        int[] kPerL = network.kPerL();
+        int[] orders = network.expansionOrders();
+        int maxL = 0;
+        for (int l : orders) maxL = Math.max(maxL, l);
+        double[][] exp = new double[maxL + 1][];
+        for (int l : orders) exp[l] = new double[atoms * kPerL[l] * (2 * l + 1)];
+        int a = 0;
+        for (int k = 0; k < which.length; k++) {
+            int s = which[k];
+            int n = cache.atoms(s);
+            System.arraycopy(cache.powerSpectrum(s), 0, x, a * f, n * f);
+            for (int l : orders) {
+                int w = kPerL[l] * (2 * l + 1);
+                System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, n * w);
+            }
+            for (int i = 0; i < n; i++) sof[a + i] = k;
+            a += n;
+        }
+        return new AtomBatch(f, x, z, sof, which.length, exp, kPerL);
+    }
+
+    /** As {@link #batch(FeatureCache, int[])} with the atomic numbers filled from the structures. */
+    AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures) {
+        AtomBatch b = batch(cache, which);
+        int[] z = b.numbers();
+        int a = 0;
+        for (int s : which) {
+            Structure st = structures.get(s);
+            for (int i = 0; i < st.size(); i++) z[a++] = st.number(i);
+        }
+        return b;
+    }
+
+    /**
+     * Real-unit values of model block b for the last forward: per-structure rows
+     * (structures × properties × dim) or per-atom rows (atoms × ...), baseline added.
+     */
+    double[] denormalize(int b, AtomBatch batch) {
+        TensorModel.Block bl = network.blocks().get(b);
+        int w = bl.properties() * bl.dim();
+        Normalization nz = norms[b];
+        int[] sidx = new int[batch.atoms()];
+        for (int i = 0; i < sidx.length; i++) sidx[i] = speciesIndex(batch.numbers()[i]);
+        double[] out;
+        if (bl.perAtom()) {
+            double[] y = network.atomOutput(b);
+            out = new double[batch.atoms() * w];
+            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale();
+            for (int i = 0; i < batch.atoms(); i++) nz.addBaseline(sidx, i, i + 1, out, i * w);
+        } else {
+            double[] y = network.structureOutput(b);
+            out = new double[batch.structures() * w];
+            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale();
+            for (int s = 0; s < batch.structures(); s++) nz.addBaseline(sidx, batch.structureStart(s), batch.structureStart(s + 1), out, s * w);
+        }
+        return out;
+    }
+
+    /** Predictions of every target for a list of structures. */
+    public Predictions predict(List<Structure> structures, int threads) {
+        FeatureCache cache = features(structures, threads);
+        return predict(cache, structures, null);
+    }
+
+    /**
+     * Predictions for the structures of a cache ({@code which}: their indices, null = all), in batches.
+     */
+    Predictions predict(FeatureCache cache, List<Structure> structures, int[] which) {
+        if (which == null) {
+            which = new int[cache.size()];
+            for (int i = 0; i < which.length; i++) which[i] = i;
+        }
+        Predictions p = new Predictions(this, structures, which);
+        int batchSize = 64;
+        for (int start = 0; start < which.length; start += batchSize) {
+            int[] part = Arrays.copyOfRange(which, start, Math.min(which.length, start + batchSize));
+            AtomBatch batch = batch(cache, part, structures);
+            network.forward(batch);
+            for (int b = 0; b < network.blocks().size(); b++) p.put(b, start, batch, denormalize(b, batch));
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------- saving and loading
+
+    Map<String, String> metadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("program_version", org.tensorbasis.cli.VersionProvider.version());
+        meta.put("options", optionsYaml);
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("species", species);
+        arch.put("n_features", network.nFeatures());
+        arch.put("k_per_l", network.kPerL());
+        List<Object> targets = new ArrayList<>();
+        for (Map.Entry<String, TargetLayout> e : layouts.entrySet()) {
+            TargetLayout l = e.getValue();
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", e.getKey());
+            t.put("width", l.width());
+            t.put("rank", l.rank());
+            t.put("symmetric", l.isSymmetric());
+            List<Object> bl = new ArrayList<>();
+            for (TargetLayout.Block b : l.blocks()) bl.add(List.of(b.lambda(), b.sigma()));
+            t.put("blocks", bl);
+            targets.add(t);
+        }
+        arch.put("targets", targets);
+        List<Object> nz = new ArrayList<>();
+        for (Normalization n : norms) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scale", n.scale());
+            m.put("baseline", n.hasBaseline() ? n.baselineFlat(species.length) : null);
+            nz.add(m);
+        }
+        arch.put("normalization", nz);
+        meta.put("model", Json.write(arch));
+        meta.put("provenance", Json.write(provenance));
+        return meta;
+    }
+
+    Map<String, ModelFile.Tensor> tensors(double[] values) {
+        Map<String, ModelFile.Tensor> out = new LinkedHashMap<>();
+        for (Parameters.Block b : network.parameters().blocks()) {
+            long[] shape = new long[b.shape().length];
+            for (int i = 0; i < shape.length; i++) shape[i] = b.shape()[i];
+            out.put(b.name(), new ModelFile.Tensor(shape, Arrays.copyOfRange(values, b.offset(), b.end())));
+        }
+        return out;
+    }
+
+    /** Writes the model file atomically. */
+    public void save(Path path) throws IOException {
+        ModelFile.write(path, metadata(), tensors(network.parameters().values()));
+    }
+
+    /** Loads a model file written by {@link #save}; a truncated or foreign file is a {@link BadInputException}. */
+    public static TrainedModel load(Path path) {
+        return fromContents(ModelFile.read(path), path.toString(), 1);
+    }
+
+    static TrainedModel fromContents(ModelFile.Contents c, String name, int threads) {
+        Map<String, String> meta = c.metadata();
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new BadInputException(name, -1, -1, "format", "not a tensorbasis model file");
+        }
+        String v = meta.get("format_version");
+        if (!Integer.toString(FORMAT_VERSION).equals(v)) {
+            throw new BadInputException(name, -1, -1, "format_version", "model file format version " + v
+                + " is not supported by this program (it reads version " + FORMAT_VERSION + ")");
+        }
+        try {
+            String yaml = meta.get("options");
+            Options options = Options.parse(yaml, name + " (embedded options)", null);
+            Map<?, ?> arch = (Map<?, ?>) Json.parse(meta.get("model"));
+            int[] species = ints(arch.get("species"));
+            Map<String, TargetLayout> layouts = new LinkedHashMap<>();
+            for (Object o : (List<?>) arch.get("targets")) {
+                Map<?, ?> t = (Map<?, ?>) o;
+                String tname = (String) t.get("name");
+                int rank = ((Number) t.get("rank")).intValue();
+                boolean sym = (Boolean) t.get("symmetric");
+                List<int[]> bl = new ArrayList<>();
+                for (Object b : (List<?>) t.get("blocks")) bl.add(ints(b));
+                TargetLayout layout;
+                if (rank > 0) {
+                    Map<String, Boolean> keep = new LinkedHashMap<>();
+                    TargetLayout full = TargetLayout.cartesian(tname, rank, sym, null);
+                    for (TargetLayout.Block b : full.blocks()) {
+                        boolean k = false;
+                        for (int[] ls : bl) k |= ls[0] == b.lambda() && ls[1] == b.sigma();
+                        keep.put(b.name(), k);
+                    }
+                    layout = TargetLayout.cartesian(tname, rank, sym, keep);
+                } else {
+                    layout = TargetLayout.spherical(tname, bl);
+                }
+                layouts.put(tname, layout);
+            }
+            List<?> nzl = (List<?>) arch.get("normalization");
+            Normalization[] norms = new Normalization[nzl.size()];
+            int b = 0;
+            for (TargetLayout l : layouts.values()) {
+                for (TargetLayout.Block blk : l.blocks()) {
+                    Map<?, ?> m = (Map<?, ?>) nzl.get(b);
+                    double scale = ((Number) m.get("scale")).doubleValue();
+                    double[][] base = null;
+                    if (m.get("baseline") != null) {
+                        double[] flat = doubles(m.get("baseline"));
+                        base = new double[species.length][blk.properties()];
+                        for (int s = 0; s < species.length; s++) {
+                            System.arraycopy(flat, s * blk.properties(), base[s], 0, blk.properties());
+                        }
+                    }
+                    norms[b++] = new Normalization(scale, blk.properties(), blk.dim(), base);
+                }
+            }
+            Map<String, String> prov = new LinkedHashMap<>();
+            Object p = meta.get("provenance") == null ? null : Json.parse(meta.get("provenance"));
+            if (p instanceof Map) for (Map.Entry<?, ?> e : ((Map<?, ?>) p).entrySet()) prov.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+            TrainedModel model = new TrainedModel(options, yaml, species, layouts, norms, prov, 0, threads);
+            model.loadValues(c.tensors(), name, model.network.parameters().values());
+            return model;
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BadInputException(name, -1, -1, null, "corrupt model description: " + e);
+        }
+    }
+
+    /** Copies the named tensors into a flat parameter array, checking names and shapes. */
+    void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst) {
+        loadValues(tensors, name, dst, "");
+    }
+
+    void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst, String prefix) {
+        for (Parameters.Block b : network.parameters().blocks()) {
+            ModelFile.Tensor t = tensors.get(prefix + b.name());
+            if (t == null) throw new BadInputException(name, -1, -1, prefix + b.name(), "missing weights");
+            if (t.data().length != b.size()) {
+                throw new BadInputException(name, -1, -1, prefix + b.name(), "has " + t.data().length + " numbers, expected " + b.size());
+            }
+            System.arraycopy(t.data(), 0, dst, b.offset(), b.size());
+        }
+    }
+
+    private static int[] ints(Object o) {
+        List<?> l = (List<?>) o;
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).intValue();
+        return out;
+    }
+
+    private static double[] doubles(Object o) {
+        List<?> l = (List<?>) o;
+        double[] out = new double[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).doubleValue();
+        return out;
+    }
+
+    /** For docs and logs: a one-line summary of the blocks. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < network.blocks().size(); b++) {
+            TensorModel.Block bl = network.blocks().get(b);
+            sb.append(b > 0 ? ", " : "").append(bl.name()).append(" (").append(bl.properties()).append("×")
+                .append(network.basis(b).size()).append(" basis").append(bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.PSEUDO_MAXIMAL ? ", pseudo-maximal" : "")
+                .append(")");
+        }
+        return sb.toString();
+    }
+}

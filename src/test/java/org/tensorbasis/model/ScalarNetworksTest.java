@@ -1,0 +1,352 @@
+package org.tensorbasis.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScalarNetworksTest {
+    private static final int[] SPECIES = {1, 6, 8};
+    private static final List<ScalarNetworks.HeadSpec> HEADS =
+        List.of(new ScalarNetworks.HeadSpec("l0", 1), new ScalarNetworks.HeadSpec("l2", 5));
+
+    private final long savedLimit = Gemm.smallLimit;
+
+    @AfterEach
+    void restoreGemm() { Gemm.smallLimit = savedLimit; }
+
+    /** depth, width, F, whether every product goes through BLAS (else plain loops). */
+    static Stream<Arguments> configs() {
+        return Stream.of(
+            Arguments.of(1, 4, 7, true), Arguments.of(1, 6, 5, false),
+            Arguments.of(2, 5, 9, true), Arguments.of(2, 8, 6, false), Arguments.of(2, 3, 11, true),
+            Arguments.of(3, 4, 8, true), Arguments.of(3, 7, 5, false));
+    }
+
+    /** Random batch: species mixed, rows with different offsets and scales. */
+    record Batch(double[] x, int[] z, int n) {}
+
+    static Batch randomBatch(SplittableRandom rng, int n, int f) {
+        double[] x = new double[n * f];
+        int[] z = new int[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = SPECIES[rng.nextInt(SPECIES.length)];
+            double off = rng.nextDouble(-2, 2);
+            double sc = Math.exp(rng.nextDouble(-1, 1));
+            for (int j = 0; j < f; j++) x[i * f + j] = off + sc * rng.nextGaussian();
+        }
+        // make sure every species is present
+        for (int s = 0; s < SPECIES.length && s < n; s++) z[s] = SPECIES[s];
+        return new Batch(x, z, n);
+    }
+
+    /** Random parameters, including γ ≠ 1 and β ≠ 0 so their gradients are exercised fully. */
+    static void randomize(Parameters p, SplittableRandom rng) {
+        double[] v = p.values();
+        for (int i = 0; i < v.length; i++) v[i] = rng.nextDouble(-0.8, 0.8);
+        for (Parameters.Block b : p.blocks()) {
+            if (b.name().endsWith("ln.gamma")) for (int i = b.offset(); i < b.end(); i++) v[i] = 1 + v[i];
+        }
+    }
+
+    static double loss(ScalarNetworks net, double[][] w, int n) {
+        double l = 0;
+        for (int h = 0; h < net.numHeads(); h++) {
+            double[] o = net.output(h);
+            for (int i = 0; i < n * net.head(h).nOut(); i++) l += w[h][i] * o[i];
+        }
+        return l;
+    }
+
+    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3}")
+    @MethodSource("configs")
+    void parameterAndInputGradientsMatchCentralDifferences(int depth, int width, int f, boolean blas) {
+        Gemm.smallLimit = blas ? 0 : Long.MAX_VALUE;
+        SplittableRandom rng = new SplittableRandom(1000L * depth + 10L * width + f);
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "scalar.", SPECIES, f, width, depth, HEADS);
+        randomize(p, rng);
+        Batch b = randomBatch(rng, 11, f);
+        double[][] w = new double[HEADS.size()][];
+        for (int h = 0; h < w.length; h++) {
+            w[h] = new double[b.n() * HEADS.get(h).nOut()];
+            for (int i = 0; i < w[h].length; i++) w[h][i] = rng.nextGaussian();
+        }
+        p.zeroGrads();
+        net.forward(b.x(), b.z(), b.n());
+        double[] dx = new double[b.n() * f];
+        net.backward(w, dx);
+        double[] g = p.grads().clone();
+
+        double[] v = p.values();
+        double eps = 1e-5;
+        double worst = 0;
+        for (Parameters.Block blk : p.blocks()) {
+            double maxDiff = 0, maxG = 0;
+            for (int i = blk.offset(); i < blk.end(); i++) {
+                double save = v[i];
+                v[i] = save + eps;
+                net.forward(b.x(), b.z(), b.n());
+                double lp = loss(net, w, b.n());
+                v[i] = save - eps;
+                net.forward(b.x(), b.z(), b.n());
+                double lm = loss(net, w, b.n());
+                v[i] = save;
+                double fd = (lp - lm) / (2 * eps);
+                maxDiff = Math.max(maxDiff, Math.abs(fd - g[i]));
+                maxG = Math.max(maxG, Math.abs(fd));
+            }
+            assertThat(maxG).as("gradient of %s should not vanish", blk.name()).isGreaterThan(1e-6);
+            double rel = maxDiff / maxG;
+            worst = Math.max(worst, rel);
+            assertThat(rel).as("relative gradient error of %s", blk.name()).isLessThan(1e-6);
+        }
+        // input gradient
+        double maxDiff = 0, maxG = 0;
+        for (int i = 0; i < dx.length; i++) {
+            double save = b.x()[i];
+            b.x()[i] = save + eps;
+            net.forward(b.x(), b.z(), b.n());
+            double lp = loss(net, w, b.n());
+            b.x()[i] = save - eps;
+            net.forward(b.x(), b.z(), b.n());
+            double lm = loss(net, w, b.n());
+            b.x()[i] = save;
+            double fd = (lp - lm) / (2 * eps);
+            maxDiff = Math.max(maxDiff, Math.abs(fd - dx[i]));
+            maxG = Math.max(maxG, Math.abs(fd));
+        }
+        assertThat(maxDiff / maxG).as("relative input-gradient error").isLessThan(1e-6);
+        System.out.printf("gradcheck depth %d width %d F %d blas %b: worst parameter block rel err %.2e, input %.2e%n",
+            depth, width, f, blas, worst, maxDiff / maxG);
+    }
+
+    /** Unfused textbook forward of one row: LayerNorm → (Linear → SiLU)×depth → head. */
+    static double[] naiveForward(Parameters p, String prefix, int z, int depth, int width, int f, String head,
+                                 int nOut, double[] x, int row) {
+        double[] v = p.values();
+        double mean = 0;
+        for (int j = 0; j < f; j++) mean += x[row * f + j];
+        mean /= f;
+        double var = 0;
+        for (int j = 0; j < f; j++) var += (x[row * f + j] - mean) * (x[row * f + j] - mean);
+        var /= f;
+        Parameters.Block g = p.block(prefix + "Z" + z + ".ln.gamma");
+        Parameters.Block bt = p.block(prefix + "Z" + z + ".ln.beta");
+        double[] h = new double[f];
+        for (int j = 0; j < f; j++) {
+            h[j] = (x[row * f + j] - mean) / Math.sqrt(var + 1e-5) * v[g.offset() + j] + v[bt.offset() + j];
+        }
+        for (int l = 0; l < depth; l++) {
+            Parameters.Block wb = p.block(prefix + "Z" + z + ".linear" + l + ".weight");
+            int in = h.length;
+            double[] o = new double[width];
+            for (int k = 0; k < width; k++) {
+                double s = 0;
+                for (int j = 0; j < in; j++) s += v[wb.offset() + k * in + j] * h[j];
+                o[k] = s / (1 + Math.exp(-s));
+            }
+            h = o;
+        }
+        Parameters.Block hb = p.block(prefix + "head." + head + ".Z" + z + ".weight");
+        double[] c = new double[nOut];
+        for (int k = 0; k < nOut; k++) {
+            for (int j = 0; j < width; j++) c[k] += v[hb.offset() + k * width + j] * h[j];
+        }
+        return c;
+    }
+
+    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3}")
+    @MethodSource("configs")
+    void forwardMatchesUnfusedTextbookNetwork(int depth, int width, int f, boolean blas) {
+        Gemm.smallLimit = blas ? 0 : Long.MAX_VALUE;
+        SplittableRandom rng = new SplittableRandom(77L * depth + width + 13L * f);
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, depth, HEADS);
+        randomize(p, rng);
+        Batch b = randomBatch(rng, 13, f);
+        net.forward(b.x(), b.z(), b.n());
+        for (int h = 0; h < HEADS.size(); h++) {
+            int no = HEADS.get(h).nOut();
+            for (int i = 0; i < b.n(); i++) {
+                double[] ref = naiveForward(p, "s.", b.z()[i], depth, width, f, HEADS.get(h).name(), no, b.x(), i);
+                for (int k = 0; k < no; k++) {
+                    assertThat(net.output(h)[i * no + k]).isCloseTo(ref[k], org.assertj.core.data.Offset.offset(1e-12 * (1 + Math.abs(ref[k]))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void nearlyConstantRowsGiveFiniteOutputsAndGradients() {
+        int f = 40, width = 8;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, 2, HEADS);
+        SplittableRandom rng = new SplittableRandom(5);
+        randomize(p, rng);
+        int n = 4;
+        double[] x = new double[n * f];
+        for (int j = 0; j < f; j++) {
+            x[j] = 3.7;                                   // exactly constant
+            x[f + j] = 1e3 + 1e-11 * rng.nextGaussian();  // large mean, variance 1e-22 far below eps: |x̂| ~ 3e-9
+            x[2 * f + j] = 0.0;                           // zeros
+            x[3 * f + j] = -2.5 + 1e-12 * rng.nextGaussian();
+        }
+        int[] z = {8, 8, 8, 8};
+        net.forward(x, z, n);
+        double[] c0 = net.output(0).clone();
+        double[] c1 = net.output(1).clone();
+        for (int i = 0; i < n; i++) {
+            // x̂ ≈ 0 for all four rows, so all must equal the all-zero row's output
+            assertThat(c0[i]).isFinite().isCloseTo(c0[2], org.assertj.core.data.Offset.offset(1e-6));
+            for (int k = 0; k < 5; k++) assertThat(c1[i * 5 + k]).isFinite().isCloseTo(c1[10 + k], org.assertj.core.data.Offset.offset(1e-6));
+        }
+        double[][] w = {new double[n], new double[5 * n]};
+        java.util.Arrays.fill(w[0], 1.0);
+        java.util.Arrays.fill(w[1], 1.0);
+        double[] dx = new double[n * f];
+        p.zeroGrads();
+        net.backward(w, dx);
+        for (double d : p.grads()) assertThat(d).isFinite();
+        for (double d : dx) assertThat(d).isFinite();
+    }
+
+    @Test
+    void rowPermutationPermutesOutputsAndWorkspacesAreReused() {
+        int f = 12, width = 6;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, 2, HEADS);
+        p.initialize(3);
+        SplittableRandom rng = new SplittableRandom(9);
+        Batch big = randomBatch(rng, 30, f);
+        net.forward(big.x(), big.z(), big.n());
+        double[] ref = net.output(1).clone();
+        // a smaller, permuted batch after a bigger one: the same per-row results
+        int n = 17;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = (7 * i + 3) % 30;
+        double[] x = new double[n * f];
+        int[] z = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(big.x(), order[i] * f, x, i * f, f);
+            z[i] = big.z()[order[i]];
+        }
+        net.forward(x, z, n);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 5; k++) assertThat(net.output(1)[i * 5 + k]).isEqualTo(ref[order[i] * 5 + k]);
+        }
+    }
+
+    @Test
+    void parallelSpeciesGivesIdenticalResults() {
+        int f = 64, width = 16;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, 2, HEADS);
+        p.initialize(11);
+        Batch b = randomBatch(new SplittableRandom(2), 200, f);
+        double[][] w = {new double[b.n()], new double[5 * b.n()]};
+        SplittableRandom rng = new SplittableRandom(4);
+        for (double[] a : w) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+        List<double[]> results = new ArrayList<>();
+        for (boolean par : new boolean[] {false, true}) {
+            net.setParallel(par);
+            p.zeroGrads();
+            net.forward(b.x(), b.z(), b.n());
+            net.backward(w);
+            results.add(net.output(1).clone());
+            results.add(p.grads().clone());
+        }
+        assertThat(results.get(2)).containsExactly(results.get(0));
+        assertThat(results.get(3)).containsExactly(results.get(1));
+    }
+
+    @Test
+    void backwardAccumulates() {
+        int f = 10;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, 4, 2, HEADS);
+        p.initialize(1);
+        Batch b = randomBatch(new SplittableRandom(8), 9, f);
+        double[][] w = {new double[b.n()], null};
+        java.util.Arrays.fill(w[0], 0.5);
+        p.zeroGrads();
+        net.forward(b.x(), b.z(), b.n());
+        net.backward(w);
+        double[] once = p.grads().clone();
+        net.backward(w);
+        for (int i = 0; i < once.length; i++) assertThat(p.grads()[i]).isCloseTo(2 * once[i], org.assertj.core.data.Offset.offset(1e-15 + 1e-14 * Math.abs(once[i])));
+        // the l2 head got no gradient
+        Parameters.Block hb = p.block("s.head.l2.Z8.weight");
+        for (int i = hb.offset(); i < hb.end(); i++) assertThat(p.grads()[i]).isZero();
+    }
+
+    @Test
+    void unknownSpeciesAndBadConstructionAreRejected() {
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, 3, 2, 1, HEADS);
+        assertThatThrownBy(() -> net.forward(new double[6], new int[] {1, 7}, 2))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7");
+        assertThatThrownBy(() -> net.forward(new double[6], new int[] {1, 200}, 2))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ScalarNetworks(new Parameters(), "s.", new int[] {1, 1}, 3, 2, 1, HEADS))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ScalarNetworks(new Parameters(), "s.", SPECIES, 3, 2, 0, HEADS))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sameSeedSameWeightsAndOutputsDifferentSeedDifferent() {
+        int f = 20;
+        double[][] outs = new double[3][];
+        double[][] vals = new double[3][];
+        long[] seeds = {42, 42, 43};
+        Batch b = randomBatch(new SplittableRandom(1), 12, f);
+        for (int k = 0; k < 3; k++) {
+            Parameters p = new Parameters();
+            ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, 8, 2, HEADS);
+            p.initialize(seeds[k]);
+            net.forward(b.x(), b.z(), b.n());
+            outs[k] = net.output(1).clone();
+            vals[k] = p.snapshot();
+        }
+        assertThat(vals[1]).containsExactly(vals[0]);
+        assertThat(outs[1]).containsExactly(outs[0]);
+        assertThat(vals[2]).isNotEqualTo(vals[0]);
+        assertThat(outs[2]).isNotEqualTo(outs[0]);
+    }
+
+    @Test
+    void initialisationIsPyTorchLike() {
+        int f = 500, width = 32;
+        Parameters p = new Parameters();
+        new ScalarNetworks(p, "s.", new int[] {6}, f, width, 2, List.of(new ScalarNetworks.HeadSpec("h", 11)));
+        p.initialize(7);
+        double[] v = p.values();
+        for (double x : java.util.Arrays.copyOfRange(v, p.block("s.Z6.ln.gamma").offset(), p.block("s.Z6.ln.gamma").end())) assertThat(x).isEqualTo(1.0);
+        for (double x : java.util.Arrays.copyOfRange(v, p.block("s.Z6.ln.beta").offset(), p.block("s.Z6.ln.beta").end())) assertThat(x).isEqualTo(0.0);
+        checkUniform(v, p.block("s.Z6.linear0.weight"), 1 / Math.sqrt(f));
+        checkUniform(v, p.block("s.Z6.linear1.weight"), 1 / Math.sqrt(width));
+        checkUniform(v, p.block("s.head.h.Z6.weight"), 1 / Math.sqrt(width));
+    }
+
+    private static void checkUniform(double[] v, Parameters.Block b, double bound) {
+        double s2 = 0, max = 0;
+        for (int i = b.offset(); i < b.end(); i++) {
+            max = Math.max(max, Math.abs(v[i]));
+            s2 += v[i] * v[i];
+        }
+        assertThat(max).isLessThanOrEqualTo(bound).isGreaterThan(0.9 * bound);
+        double var = s2 / b.size();
+        // U(−a, a) has variance a²/3; 5 standard errors of the sample variance
+        double se = bound * bound * Math.sqrt(4.0 / 45.0 / b.size());
+        assertThat(var).isCloseTo(bound * bound / 3, org.assertj.core.data.Offset.offset(5 * se));
+    }
+}
