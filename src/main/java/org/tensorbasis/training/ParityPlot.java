@@ -84,10 +84,12 @@ public final class ParityPlot {
         chart.getStyler().setXAxisMin(lo).setXAxisMax(hi).setYAxisMin(lo).setYAxisMax(hi);
 
         String label = stride == 1 ? n + " components" : shown + " of " + n + " components (every " + stride + "th)";
-        XYSeries pts = chart.addSeries(label, x, y);
-        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        pts.setMarker(SeriesMarkers.CIRCLE);
-        pts.setMarkerColor(new Color(31, 119, 180, 140));
+        if (shown > 0) { // xchart refuses empty series
+            XYSeries pts = chart.addSeries(label, x, y);
+            pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            pts.setMarker(SeriesMarkers.CIRCLE);
+            pts.setMarkerColor(new Color(31, 119, 180, 140));
+        }
 
         XYSeries diag = chart.addSeries("y = x", new double[] {lo, hi}, new double[] {lo, hi});
         diag.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
