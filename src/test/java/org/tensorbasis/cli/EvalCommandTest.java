@@ -334,6 +334,14 @@ class EvalCommandTest {
         List<Structure> partialAtom = new ArrayList<>(frames.subList(0, 6));
         partialAtom.set(4, without(partialAtom.get(4), "r0"));
         Path partialAtomFile = write("partial-atom.xyz", partialAtom);
+        List<Structure> wide = new ArrayList<>(frames.subList(0, 4));
+        wide.set(2, wide.get(2).withInfo(Map.of("mu", Value.row(1, 2, 3, 4))));
+        Path wideFile = write("wide.xyz", wide);
+        List<Structure> nan = new ArrayList<>(frames.subList(0, 4));
+        nan.set(1, nan.get(1).withInfo(Map.of("alpha", Value.row(1, 0, 0, 0, Double.NaN, 0, 0, 0, 1))));
+        Path nanFile = write("nan.xyz", nan);
+        Path empty = dir.resolve("empty.xyz");
+        Files.writeString(empty, "");
         String m = model.toString();
         String d = data.toString();
         return Stream.of(
@@ -345,6 +353,10 @@ class EvalCommandTest {
             Arguments.of("partial target", new String[] {m, partialFile.toString()}, new String[] {"partial.xyz", "frame 3", "'mu'", "missing"}),
             Arguments.of("partial per-atom target", new String[] {m, partialAtomFile.toString()},
                 new String[] {"partial-atom.xyz", "frame 4", "'r0'", "missing"}),
+            Arguments.of("wrong width", new String[] {m, wideFile.toString()}, new String[] {"wide.xyz", "frame 2", "'mu'", "4 numbers"}),
+            Arguments.of("non-finite reference", new String[] {m, nanFile.toString()}, new String[] {"nan.xyz", "frame 1", "'alpha'", "non-finite"}),
+            Arguments.of("empty data", new String[] {m, empty.toString()}, new String[] {"empty.xyz", "no frame"}),
+            Arguments.of("model is not a model", new String[] {d, d}, new String[] {"not a model file"}),
             Arguments.of("zero rotations", new String[] {m, d, "--check-symmetry", "--rotations", "0"}, new String[] {"--rotations", "0"}),
             Arguments.of("absurd rotations", new String[] {m, d, "--check-symmetry", "--rotations", "1000000"}, new String[] {"--rotations", "1000000"}),
             Arguments.of("negative threads", new String[] {m, d, "--threads", "-3"}, new String[] {"--threads"}));
