@@ -110,8 +110,8 @@ public final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Predictions p = model.predict(structures, nThreads);
         double seconds = (System.nanoTime() - t0) * 1e-9;
-        out.printf(Locale.ROOT, "predicted %d structures in %.3f s (%.1f structures/s, %d threads)%n", samples.size(), seconds,
-            samples.size() / seconds, nThreads);
+        out.printf(Locale.ROOT, "predicted %d structures in %.3f s (%.1f structures/s, %.0f atoms/s, %d threads)%n", samples.size(), seconds,
+            samples.size() / seconds, atoms / seconds, nThreads);
 
         // metrics (reads and checks every reference value: errors surface before anything is written)
         List<Evaluation.Pairs> pairs = Evaluation.pairs(model, p, samples, withRef);
@@ -304,6 +304,7 @@ public final class EvalCommand implements Callable<Integer> {
         root.put("atoms", atoms);
         root.put("predict_seconds", seconds);
         root.put("structures_per_second", structures / seconds);
+        root.put("atoms_per_second", atoms / seconds);
         List<Object> ms = new ArrayList<>();
         for (Metrics m : metrics) {
             Map<String, Object> o = new LinkedHashMap<>();
