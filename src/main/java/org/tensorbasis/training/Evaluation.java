@@ -1,6 +1,7 @@
 package org.tensorbasis.training;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +17,14 @@ public final class Evaluation {
      * Samples must hold the targets (checked; errors name file, frame and field).
      */
     public static List<Pairs> pairs(TrainedModel model, Predictions p, List<Sample> samples) {
+        return pairs(model, p, samples, p.targets());
+    }
+
+    /** As {@link #pairs(TrainedModel, Predictions, List)} for a subset of the targets (in the given order). */
+    public static List<Pairs> pairs(TrainedModel model, Predictions p, List<Sample> samples, Collection<String> targets) {
         List<Pairs> out = new ArrayList<>();
         List<Pairs> blocks = new ArrayList<>();
-        for (String name : p.targets()) {
+        for (String name : targets) {
             Options.Target t = model.options().targets().get(name);
             TargetLayout l = model.layouts().get(name);
             int width = l.width();
@@ -57,8 +63,13 @@ public final class Evaluation {
     }
 
     public static List<Metrics> metrics(TrainedModel model, Predictions p, List<Sample> samples) {
+        return metrics(pairs(model, p, samples));
+    }
+
+    /** Metrics of each pair list (same order). */
+    public static List<Metrics> metrics(List<Pairs> pairs) {
         List<Metrics> out = new ArrayList<>();
-        for (Pairs pr : pairs(model, p, samples)) out.add(Metrics.of(pr.name(), pr.unit(), pr.reference(), pr.predicted(), pr.width()));
+        for (Pairs pr : pairs) out.add(Metrics.of(pr.name(), pr.unit(), pr.reference(), pr.predicted(), pr.width()));
         return out;
     }
 

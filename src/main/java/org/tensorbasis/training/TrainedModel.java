@@ -286,7 +286,12 @@ public final class TrainedModel {
 
     /** Loads a model file written by {@link #save}; a truncated or foreign file is a {@link BadInputException}. */
     public static TrainedModel load(Path path) {
-        return fromContents(ModelFile.read(path), path.toString(), 1);
+        return load(path, 1);
+    }
+
+    /** As {@link #load(Path)}, with the network evaluated on {@code threads} threads. */
+    public static TrainedModel load(Path path, int threads) {
+        return fromContents(ModelFile.read(path), path.toString(), Math.max(1, threads));
     }
 
     static TrainedModel fromContents(ModelFile.Contents c, String name, int threads) {
