@@ -79,8 +79,15 @@ public final class SpeciesMlp {
         final double[] g;      // dA0ᵀ·x̂ for one block of CHUNK feature columns
         final double[] bias;
         final double[] colsum;
-        final double[] dgamma;
-        final double[] dbeta;
+        final double[] dgl;
+        final double[] dbl;
+        // zero-offset copies of one block of columns: C2 (JDK 17) vectorises a loop only when all its
+        // arrays are indexed alike; with different offsets into possibly-aliased arrays it stays scalar
+        final double[] gam;
+        final double[] bet;
+        final double[] wl;
+        final double[] gl;
+        final double[] gs;
 
         Workspace(int nFeatures, int width, int depth) {
             pre = new double[depth][0];
@@ -92,8 +99,13 @@ public final class SpeciesMlp {
             g = new double[width * ch];
             bias = new double[width];
             colsum = new double[width];
-            dgamma = new double[nFeatures];
-            dbeta = new double[nFeatures];
+            dgl = new double[ch];
+            dbl = new double[ch];
+            gam = new double[ch];
+            bet = new double[ch];
+            wl = new double[ch];
+            gl = new double[ch];
+            gs = new double[ch];
         }
 
         void ensure(int rows, int nFeatures, int width) {
@@ -172,13 +184,17 @@ public final class SpeciesMlp {
         final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
         Arrays.fill(ws.bias, 0.0);
+        final double[] gam = ws.gam, wl = ws.wl;
         for (int c0 = 0; c0 < f; c0 += ws.chunk) {
             int cw = Math.min(ws.chunk, f - c0);
+            System.arraycopy(p, gOff + c0, gam, 0, cw);
+            System.arraycopy(p, bOff + c0, ws.bet, 0, cw);
             for (int o = 0; o < width; o++) {
                 int wr = w0.offset() + o * f + c0;
-                int er = o * cw;
-                for (int j = 0; j < cw; j++) ws.weff[er + j] = p[wr + j] * p[gOff + c0 + j];
-                ws.bias[o] += dot(p, wr, p, bOff + c0, cw);
+                System.arraycopy(p, wr, wl, 0, cw);
+                ws.bias[o] += dot(wl, 0, ws.bet, 0, cw);
+                for (int j = 0; j < cw; j++) wl[j] *= gam[j];
+                System.arraycopy(wl, 0, ws.weff, o * cw, cw);
             }
             Gemm.gemm(false, true, n, width, cw, 1.0, ws.xsrc, ws.xsrcOff + c0, f, ws.weff, 0, cw,
                 c0 == 0 ? 0.0 : 1.0, a0, 0, width);
@@ -237,29 +253,31 @@ public final class SpeciesMlp {
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
         final double[] g = ws.g;
-        final double[] dg = ws.dgamma;
-        final double[] db = ws.dbeta;
-        Arrays.fill(dg, 0.0);
-        Arrays.fill(db, 0.0);
         for (int c0 = 0; c0 < f; c0 += ws.chunk) {
             int cw = Math.min(ws.chunk, f - c0);
             // G = dA0ᵀ·x̂[:, block];  dW0 += γ⊙G + s⊗β;  dγ += Σ_o W0⊙G;  dβ += Σ_o W0·s_o
             Gemm.gemm(true, false, width, cw, n, 1.0, ws.dA, 0, width, ws.xsrc, ws.xsrcOff + c0, f, 0.0, g, 0, cw);
+            final double[] gam = ws.gam, bet = ws.bet, wl = ws.wl, gl = ws.gl, gs = ws.gs;
+            System.arraycopy(p, gOff + c0, gam, 0, cw);
+            System.arraycopy(p, bOff + c0, bet, 0, cw);
+            // dγ and dβ of this block accumulate in zero-offset slices
+            final double[] dgl = ws.dgl, dbl = ws.dbl;
+            Arrays.fill(dgl, 0, cw, 0.0);
+            Arrays.fill(dbl, 0, cw, 0.0);
             for (int o = 0; o < width; o++) {
                 int wr = w0.offset() + o * f + c0;
-                int go = o * cw;
                 double so = ws.colsum[o];
-                for (int j = 0; j < cw; j++) {
-                    double gv = g[go + j];
-                    double w = p[wr + j];
-                    gr[wr + j] += p[gOff + c0 + j] * gv + p[bOff + c0 + j] * so;
-                    dg[c0 + j] += w * gv;
-                    db[c0 + j] += w * so;
-                }
+                System.arraycopy(p, wr, wl, 0, cw);
+                System.arraycopy(g, o * cw, gs, 0, cw);
+                System.arraycopy(gr, wr, gl, 0, cw);
+                for (int j = 0; j < cw; j++) gl[j] += gam[j] * gs[j] + bet[j] * so;
+                System.arraycopy(gl, 0, gr, wr, cw);
+                for (int j = 0; j < cw; j++) dgl[j] += wl[j] * gs[j];
+                for (int j = 0; j < cw; j++) dbl[j] += wl[j] * so;
             }
+            for (int j = 0; j < cw; j++) gr[gOff + c0 + j] += dgl[j];
+            for (int j = 0; j < cw; j++) gr[bOff + c0 + j] += dbl[j];
         }
-        for (int j = 0; j < f; j++) gr[gOff + j] += dg[j];
-        for (int j = 0; j < f; j++) gr[bOff + j] += db[j];
         if (dx != null) {
             // dx̂ = dA0·(W0⊙γ), then through the normalisation unless the input was x̂ already
             for (int c0 = 0; c0 < f; c0 += ws.chunk) {
@@ -284,7 +302,9 @@ public final class SpeciesMlp {
         double mean = sum(x, xOff, f) / f;
         double v = sumSquaredDeviations(x, xOff, f, mean);
         double rstd = 1.0 / Math.sqrt(v / f + LN_EPS);
-        for (int j = 0; j < f; j++) out[outOff + j] = (x[xOff + j] - mean) * rstd;
+        // copy, then transform in place: one array, one index expression, so C2 vectorises it
+        if (out != x || outOff != xOff) System.arraycopy(x, xOff, out, outOff, f);
+        for (int j = outOff; j < outOff + f; j++) out[j] = (out[j] - mean) * rstd;
         return rstd;
     }
 

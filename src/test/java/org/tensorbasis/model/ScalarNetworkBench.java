@@ -20,10 +20,14 @@ public final class ScalarNetworkBench {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         String blas = Gemm.blas().getClass().getSimpleName();
         String threads = System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset");
+        SpeciesMlp.chunkForNewWorkspaces = Integer.getInteger("bench.chunk", SpeciesMlp.CHUNK);
+        int[] atomCounts = java.util.Arrays.stream(System.getProperty("bench.atoms", "80,1000").split(",")).mapToInt(Integer::parseInt).toArray();
+        boolean[] norms = System.getProperty("bench.norm") == null ? new boolean[] {false, true}
+            : new boolean[] {Boolean.getBoolean("bench.norm")};
         int[] species = {1, 6, 7, 8};
         double[] frac = {0.5, 0.35, 0.07, 0.08};
         for (int f : fs) {
-            for (int n : new int[] {80, 1000}) {
+            for (int n : atomCounts) {
                 SplittableRandom rng = new SplittableRandom(1);
                 double[] x = new double[n * f];
                 for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble() * rng.nextDouble();
@@ -44,7 +48,7 @@ public final class ScalarNetworkBench {
                 double[] xhat = new double[x.length];
                 SpeciesMlp.normalizeRows(x, n, f, xhat);
                 for (boolean par : pars) {
-                    for (boolean norm : new boolean[] {false, true}) {
+                    for (boolean norm : norms) {
                         net.setParallel(par);
                         net.setInputNormalized(norm);
                         double[] in = norm ? xhat : x;
@@ -69,8 +73,8 @@ public final class ScalarNetworkBench {
                         });
                         double atomsRun = 12.0 * inner * n; // warm-up included in the CPU totals
                         System.out.printf(Locale.ROOT,
-                            "blas=%s OMP=%s F=%d atoms=%d par=%b normIn=%b | wall us/atom: fwd %.2f [%.2f-%.2f] fwd+bwd %.2f [%.2f-%.2f] | calling-thread cpu us/atom: fwd %.2f fwd+bwd %.2f | adam+zero %.0f us/step (%d params, %.2f us/atom at this batch)%n",
-                            blas, threads, f, n, par, norm,
+                            "blas=%s OMP=%s chunk=%d F=%d atoms=%d par=%b normIn=%b | wall us/atom: fwd %.2f [%.2f-%.2f] fwd+bwd %.2f [%.2f-%.2f] | calling-thread cpu us/atom: fwd %.2f fwd+bwd %.2f | adam+zero %.0f us/step (%d params, %.2f us/atom at this batch)%n",
+                            blas, threads, SpeciesMlp.chunkForNewWorkspaces, f, n, par, norm,
                             1e6 / fwd.median(), 1e6 / fwd.max(), 1e6 / fwd.min(),
                             1e6 / fb.median(), 1e6 / fb.max(), 1e6 / fb.min(),
                             cpu[0] / 1e3 / atomsRun, cpu[1] / 1e3 / atomsRun,
