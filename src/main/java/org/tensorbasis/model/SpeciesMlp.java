@@ -111,7 +111,6 @@ public final class SpeciesMlp {
         void ensure(int rows, int nFeatures, int width) {
             if (rows <= capacity) return;
             int cap = Math.max(rows, capacity + (capacity >> 1));
-            xhat = new double[cap * nFeatures];
             rstd = new double[cap];
             for (int l = 0; l < pre.length; l++) {
                 pre[l] = new double[cap * width];
@@ -121,6 +120,12 @@ public final class SpeciesMlp {
             dA = new double[cap * width];
             dH = new double[cap * width];
             capacity = cap;
+        }
+
+        /** The n×F row buffer, allocated only when used (not for in-place normalised input). */
+        double[] xhat(int rows, int nFeatures) {
+            if (xhat.length < rows * nFeatures) xhat = new double[Math.max(rows, capacity) * nFeatures];
+            return xhat;
         }
 
         /** Rows of the last forward pass. */
@@ -165,9 +170,10 @@ public final class SpeciesMlp {
         final int f = nFeatures;
         final double[] p = params.values();
         if (!normalizedInput) {
+            double[] xhat = ws.xhat(n, f);
             for (int r = 0; r < n; r++) {
                 int src = (rows == null ? rowsStart + r : rows[rowsStart + r]) * f;
-                ws.rstd[r] = normalizeRow(x, src, ws.xhat, r * f, f);
+                ws.rstd[r] = normalizeRow(x, src, xhat, r * f, f);
             }
             ws.xsrc = ws.xhat;
             ws.xsrcOff = 0;
@@ -175,7 +181,8 @@ public final class SpeciesMlp {
             ws.xsrc = x;
             ws.xsrcOff = (rows == null ? rowsStart : n > 0 ? rows[rowsStart] : 0) * f;
         } else {
-            for (int r = 0; r < n; r++) System.arraycopy(x, rows[rowsStart + r] * f, ws.xhat, r * f, f);
+            double[] xhat = ws.xhat(n, f);
+            for (int r = 0; r < n; r++) System.arraycopy(x, rows[rowsStart + r] * f, xhat, r * f, f);
             ws.xsrc = ws.xhat;
             ws.xsrcOff = 0;
         }
