@@ -17,7 +17,10 @@ public final class ScalarNetworkBench {
     public static void main(String[] args) {
         int[] fs = args.length == 0 ? new int[] {4544, 2312} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         boolean[] pars = Boolean.getBoolean("bench.parallel") ? new boolean[] {false, true} : new boolean[] {false};
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        // process CPU time: counts OpenBLAS and fork-join threads too, and is less sensitive than
+        // wall time to other jobs on a shared machine
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         String blas = Gemm.blas().getClass().getSimpleName();
         String threads = System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset");
         SpeciesMlp.chunkForNewWorkspaces = Integer.getInteger("bench.chunk", SpeciesMlp.CHUNK);
@@ -55,17 +58,17 @@ public final class ScalarNetworkBench {
                         int inner = Math.max(1, 4000 / n);
                         long[] cpu = new long[2];
                         BenchTimer.Result fwd = BenchTimer.run("fwd", 3, 9, (long) inner * n, 1, () -> {
-                            long c0 = mx.getCurrentThreadCpuTime();
+                            long c0 = os.getProcessCpuTime();
                             for (int k = 0; k < inner; k++) net.forward(in, z, n);
-                            cpu[0] += mx.getCurrentThreadCpuTime() - c0;
+                            cpu[0] += os.getProcessCpuTime() - c0;
                         });
                         BenchTimer.Result fb = BenchTimer.run("fwd+bwd", 3, 9, (long) inner * n, 1, () -> {
-                            long c0 = mx.getCurrentThreadCpuTime();
+                            long c0 = os.getProcessCpuTime();
                             for (int k = 0; k < inner; k++) {
                                 net.forward(in, z, n);
                                 net.backward(dOut);
                             }
-                            cpu[1] += mx.getCurrentThreadCpuTime() - c0;
+                            cpu[1] += os.getProcessCpuTime() - c0;
                         });
                         int steps = 50;
                         BenchTimer.Result ad = BenchTimer.run("adam", 3, 9, steps, 1, () -> {
@@ -73,7 +76,7 @@ public final class ScalarNetworkBench {
                         });
                         double atomsRun = 12.0 * inner * n; // warm-up included in the CPU totals
                         System.out.printf(Locale.ROOT,
-                            "blas=%s OMP=%s chunk=%d F=%d atoms=%d par=%b normIn=%b | wall us/atom: fwd %.2f [%.2f-%.2f] fwd+bwd %.2f [%.2f-%.2f] | calling-thread cpu us/atom: fwd %.2f fwd+bwd %.2f | adam+zero %.0f us/step (%d params, %.2f us/atom at this batch)%n",
+                            "blas=%s OMP=%s chunk=%d F=%d atoms=%d par=%b normIn=%b | wall us/atom: fwd %.2f [%.2f-%.2f] fwd+bwd %.2f [%.2f-%.2f] | process cpu us/atom: fwd %.2f fwd+bwd %.2f | adam+zero %.0f us/step (%d params, %.2f us/atom at this batch)%n",
                             blas, threads, SpeciesMlp.chunkForNewWorkspaces, f, n, par, norm,
                             1e6 / fwd.median(), 1e6 / fwd.max(), 1e6 / fwd.min(),
                             1e6 / fb.median(), 1e6 / fb.max(), 1e6 / fb.min(),

@@ -350,6 +350,37 @@ class ScalarNetworksTest {
     }
 
     @Test
+    void absentSpeciesGetNoGradientAndEmptyBatchesWork() {
+        int f = 6;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, 4, 2, HEADS);
+        p.initialize(2);
+        SplittableRandom rng = new SplittableRandom(6);
+        int n = 5;
+        double[] x = new double[n * f];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
+        int[] z = {1, 8, 1, 8, 8}; // no carbon
+        double[][] w = {new double[n], new double[5 * n]};
+        java.util.Arrays.fill(w[0], 1.0);
+        java.util.Arrays.fill(w[1], 1.0);
+        p.zeroGrads();
+        net.forward(x, z, n);
+        net.backward(w);
+        for (Parameters.Block b : p.blocks()) {
+            double norm = 0;
+            for (int i = b.offset(); i < b.end(); i++) norm += Math.abs(p.grads()[i]);
+            if (b.name().contains("Z6")) {
+                assertThat(norm).as(b.name()).isZero();
+            } else {
+                assertThat(norm).as(b.name()).isPositive();
+            }
+        }
+        net.forward(x, z, 0);
+        net.backward(new double[][] {new double[0], new double[0]});
+        assertThat(net.rows()).isZero();
+    }
+
+    @Test
     void unknownSpeciesAndBadConstructionAreRejected() {
         Parameters p = new Parameters();
         ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, 3, 2, 1, HEADS);
