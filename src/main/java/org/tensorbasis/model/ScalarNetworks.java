@@ -36,6 +36,7 @@ public final class ScalarNetworks {
     private final HeadSpec[] headSpecs;
     private final SpeciesMlp.Workspace[] ws;
     private boolean parallel;
+    private boolean inputNormalized;
 
     // batch state
     private int n;
@@ -101,6 +102,15 @@ public final class ScalarNetworks {
         this.dHBuf = new double[ns][0];
     }
 
+    /**
+     * Declares that the feature rows given to {@link #forward} are already normalised by
+     * {@link SpeciesMlp#normalizeRows} (default false): the LayerNorm statistics do not depend on
+     * the parameters, so a cache can normalise once and every epoch skips that pass. Rows of one
+     * species that are contiguous in x are then read in place (x must not change before backward).
+     * With this set, the input gradient of {@link #backward(double[][], double[])} is dL/dx̂.
+     */
+    public void setInputNormalized(boolean normalized) { this.inputNormalized = normalized; }
+
     /** Run species concurrently on the common fork-join pool (default false). */
     public void setParallel(boolean parallel) { this.parallel = parallel; }
 
@@ -162,7 +172,7 @@ public final class ScalarNetworks {
         int r0 = start[s];
         int rows = start[s + 1] - r0;
         if (rows == 0) return;
-        double[] hid = mlps[s].forward(x, perm, r0, rows, ws[s]);
+        double[] hid = mlps[s].forward(x, perm, r0, rows, ws[s], inputNormalized);
         double[] buf = headBuf[s];
         for (int h = 0; h < headSpecs.length; h++) {
             int no = headSpecs[h].nOut();
