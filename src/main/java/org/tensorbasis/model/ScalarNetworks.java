@@ -189,6 +189,21 @@ public final class ScalarNetworks {
     public double[] output(int h) { return out[h]; }
 
     /**
+     * The last hidden layer of every row for the last forward, {@code n × width} in the original row
+     * order, copied into {@code dst} (which must hold n × width numbers). The heads are linear in it,
+     * which training uses to refit them exactly.
+     */
+    public void hidden(double[] dst) {
+        for (int s = 0; s < mlps.length; s++) {
+            int r0 = start[s];
+            int rows = start[s + 1] - r0;
+            if (rows == 0) continue;
+            double[] hid = ws[s].post[mlps[s].depth() - 1];
+            for (int r = 0; r < rows; r++) System.arraycopy(hid, r * width, dst, perm[r0 + r] * width, width);
+        }
+    }
+
+    /**
      * Backward pass for the last forward: {@code dOut[h]} is dL/d(output h), {@code n × nOut} in the
      * original row order (a null entry means zero). Accumulates into {@link Parameters#grads()}.
      */
