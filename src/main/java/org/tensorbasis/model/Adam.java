@@ -39,7 +39,15 @@ public final class Adam {
     public void step(Parameters p, double lr) { step(p.values(), p.grads(), lr); }
 
     /** One update of {@code values} from {@code grads} (both of this optimizer's size). */
-    public void step(double[] values, double[] grads, double lr) {
+    public void step(double[] values, double[] grads, double lr) { step(values, grads, lr, false); }
+
+    /**
+     * One update that also zeroes the gradients as it reads them: one pass over the parameter arrays
+     * fewer than {@link #step(Parameters, double)} followed by {@link Parameters#zeroGrads()}.
+     */
+    public void stepAndZeroGrads(Parameters p, double lr) { step(p.values(), p.grads(), lr, true); }
+
+    private void step(double[] values, double[] grads, double lr, boolean zero) {
         int n = m.length;
         if (values.length != n || grads.length != n) {
             throw new IllegalArgumentException("Adam sized for " + n + " parameters, got " + values.length);
@@ -52,6 +60,7 @@ public final class Adam {
         double b1 = beta1, b2 = beta2, c1 = 1.0 - beta1, c2 = 1.0 - beta2, wd = weightDecay, e = eps;
         for (int i = 0; i < n; i++) {
             double g = grads[i];
+            if (zero) grads[i] = 0.0;
             if (wd != 0.0) g += wd * values[i];
             double mi = b1 * m[i] + c1 * g;
             double vi = b2 * v[i] + c2 * g * g;

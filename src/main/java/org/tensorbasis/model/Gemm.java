@@ -25,21 +25,30 @@ public final class Gemm {
     /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
     public static BLAS blas() { return BLAS_INSTANCE; }
 
-    /** See the class comment. */
+    /** See the class comment (dense operands). */
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha,
                             double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+        gemm(ta, tb, m, n, k, alpha, a, aOff, ta ? m : k, b, bOff, tb ? k : n, beta, c, cOff, n);
+    }
+
+    /**
+     * As {@link #gemm(boolean, boolean, int, int, int, double, double[], int, double[], int, double, double[], int)}
+     * with explicit row strides (leading dimensions, in elements) of the stored A, B and C, e.g. to work
+     * on a block of columns of a wider matrix.
+     */
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha,
+                            double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                            double beta, double[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0.0) {
-            scale(c, cOff, m * n, beta);
+            for (int i = 0; i < m; i++) scale(c, cOff + i * ldc, n, beta);
             return;
         }
         if ((long) m * n * k <= smallLimit) {
-            loops(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff);
+            loops(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int lda = ta ? m : k;
-        int ldb = tb ? k : n;
-        BLAS_INSTANCE.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, n);
+        BLAS_INSTANCE.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
     }
 
     private static void scale(double[] c, int off, int len, double beta) {
@@ -53,38 +62,33 @@ public final class Gemm {
 
     /** Plain loops; the innermost loop runs over contiguous memory where the layout allows. */
     static void loops(boolean ta, boolean tb, int m, int n, int k, double alpha,
-                      double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
-        scale(c, cOff, m * n, beta);
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double beta, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) scale(c, cOff + i * ldc, n, beta);
         if (!tb) {
             // C[i,:] += alpha·A(i,p)·B[p,:]  (B rows contiguous)
             for (int i = 0; i < m; i++) {
-                int ci = cOff + i * n;
+                int ci = cOff + i * ldc;
                 for (int p = 0; p < k; p++) {
-                    double aip = alpha * (ta ? a[aOff + p * m + i] : a[aOff + i * k + p]);
+                    double aip = alpha * (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
                     if (aip == 0.0) continue;
-                    int bp = bOff + p * n;
+                    int bp = bOff + p * ldb;
                     for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
                 }
             }
-        } else if (!ta) {
-            // C[i,j] += alpha·dot(A[i,:], B[j,:])  (both rows contiguous)
-            for (int i = 0; i < m; i++) {
-                int ai = aOff + i * k;
-                int ci = cOff + i * n;
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * k;
-                    double s = 0.0;
-                    for (int p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-                    c[ci + j] += alpha * s;
-                }
-            }
         } else {
+            // C[i,j] += alpha·dot(op(A)[i,:], B[j,:])  (B rows contiguous)
             for (int i = 0; i < m; i++) {
-                int ci = cOff + i * n;
+                int ci = cOff + i * ldc;
                 for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * k;
+                    int bj = bOff + j * ldb;
                     double s = 0.0;
-                    for (int p = 0; p < k; p++) s += a[aOff + p * m + i] * b[bj + p];
+                    if (ta) {
+                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
+                    } else {
+                        int ai = aOff + i * lda;
+                        for (int p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+                    }
                     c[ci + j] += alpha * s;
                 }
             }

@@ -36,6 +36,7 @@ public final class ScalarNetworks {
     private final HeadSpec[] headSpecs;
     private final SpeciesMlp.Workspace[] ws;
     private boolean parallel;
+    private boolean inputNormalized;
 
     // batch state
     private int n;
@@ -101,6 +102,15 @@ public final class ScalarNetworks {
         this.dHBuf = new double[ns][0];
     }
 
+    /**
+     * Declares that the feature rows given to {@link #forward} are already normalised by
+     * {@link SpeciesMlp#normalizeRows} (default false): the LayerNorm statistics do not depend on
+     * the parameters, so a cache can normalise once and every epoch skips that pass. Rows of one
+     * species that are contiguous in x are then read in place (x must not change before backward).
+     * With this set, the input gradient of {@link #backward(double[][], double[])} is dL/dx̂.
+     */
+    public void setInputNormalized(boolean normalized) { this.inputNormalized = normalized; }
+
     /** Run species concurrently on the common fork-join pool (default false). */
     public void setParallel(boolean parallel) { this.parallel = parallel; }
 
@@ -162,7 +172,7 @@ public final class ScalarNetworks {
         int r0 = start[s];
         int rows = start[s + 1] - r0;
         if (rows == 0) return;
-        double[] hid = mlps[s].forward(x, perm, r0, rows, ws[s]);
+        double[] hid = mlps[s].forward(x, perm, r0, rows, ws[s], inputNormalized);
         double[] buf = headBuf[s];
         for (int h = 0; h < headSpecs.length; h++) {
             int no = headSpecs[h].nOut();
@@ -177,6 +187,21 @@ public final class ScalarNetworks {
      * order (the array may be longer; it is reused by the next forward).
      */
     public double[] output(int h) { return out[h]; }
+
+    /**
+     * The last hidden layer of every row for the last forward, {@code n × width} in the original row
+     * order, copied into {@code dst} (which must hold n × width numbers). The heads are linear in it,
+     * which training uses to refit them exactly.
+     */
+    public void hidden(double[] dst) {
+        for (int s = 0; s < mlps.length; s++) {
+            int r0 = start[s];
+            int rows = start[s + 1] - r0;
+            if (rows == 0) continue;
+            double[] hid = ws[s].post[mlps[s].depth() - 1];
+            for (int r = 0; r < rows; r++) System.arraycopy(hid, r * width, dst, perm[r0 + r] * width, width);
+        }
+    }
 
     /**
      * Backward pass for the last forward: {@code dOut[h]} is dL/d(output h), {@code n × nOut} in the

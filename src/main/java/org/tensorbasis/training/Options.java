@@ -74,7 +74,7 @@ public record Options(
     /** Training hyper-parameters. */
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
-                                  int checkpointInterval, int logInterval, boolean compositionBaseline) {}
+                                  int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads) {}
 
     static final Set<String> TOP = keys("seed", "threads", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
@@ -83,7 +83,8 @@ public record Options(
     static final Set<String> SOAP = keys("cutoff", "cutoff_width", "max_radial", "max_angular", "power_spectrum");
     static final Set<String> BPNN = keys("num_hidden_layers", "num_neurons_per_layer");
     static final Set<String> TRAINING = keys("epochs", "batch_size", "learning_rate", "warmup_fraction", "scheduler",
-        "plateau_factor", "plateau_patience", "loss_weights", "checkpoint_interval", "log_interval", "composition_baseline");
+        "plateau_factor", "plateau_patience", "loss_weights", "checkpoint_interval", "log_interval", "composition_baseline",
+        "refine_heads");
 
     private static Set<String> keys(String... k) {
         return new LinkedHashSet<>(List.of(k));
@@ -96,7 +97,7 @@ public record Options(
     }
 
     public static TrainingOptions defaultTraining() {
-        return new TrainingOptions(100, 8, 1e-3, 0.01, "cosine", 0.5, 10, Map.of(), 10, 1, true);
+        return new TrainingOptions(100, 8, 1e-3, 0.01, "cosine", 0.5, 10, Map.of(), 10, 1, true, true);
     }
 
     /** Reads and validates an options file. */
@@ -262,7 +263,8 @@ public record Options(
         int ci = m.containsKey("checkpoint_interval") ? (int) m.get("checkpoint_interval").integer(0, 1_000_000) : d.checkpointInterval();
         int li = m.containsKey("log_interval") ? (int) m.get("log_interval").integer(1, 1_000_000) : d.logInterval();
         boolean cb = m.containsKey("composition_baseline") ? m.get("composition_baseline").bool() : d.compositionBaseline();
-        return new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb);
+        boolean rh = m.containsKey("refine_heads") ? m.get("refine_heads").bool() : d.refineHeads();
+        return new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh);
     }
 
     /** Loss weight of a target (default 1). */
@@ -331,6 +333,7 @@ public record Options(
         sb.append("  checkpoint_interval: ").append(tr.checkpointInterval()).append('\n');
         sb.append("  log_interval: ").append(tr.logInterval()).append('\n');
         sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
+        sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
         return sb.toString();
     }
 

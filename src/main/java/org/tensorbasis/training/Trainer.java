@@ -507,6 +507,7 @@ public final class Trainer {
         }
         checkpoint(run, outputs.checkpoint());
         params.restore(run.best);
+        if (to.refineHeads()) refineHeads(run);
         model.save(outputs.model());
         List<Metrics> valM = setMetrics(run, run.nTrain, run.nTrain + run.nVal);
         List<Metrics> testM = run.nTest > 0 ? setMetrics(run, run.nTrain + run.nVal, run.structures.size()) : List.of();
@@ -726,6 +727,61 @@ public final class Trainer {
         samples.addAll(run.splits.validation());
         samples.addAll(run.splits.test());
         return Evaluation.metrics(run.model, p, samples.subList(from, to));
+    }
+
+    /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */
+    private void refineHeads(Run run) {
+        long t0 = System.nanoTime();
+        TensorModel net = run.model.network();
+        Parameters p = net.parameters();
+        int nb = net.blocks().size();
+        HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
+        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b);
+        int width = net.scalarNetworks().width();
+        int bs = 64;
+        for (int s = 0; s < run.nTrain; s += bs) {
+            int[] which = new int[Math.min(bs, run.nTrain - s)];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures);
+            net.forward(batch);
+            int[] sidx = new int[batch.atoms()];
+            for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
+            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
+        }
+        for (HeadRefinement.Normal nm : normals) nm.flushAll();
+        double[] original = p.snapshot();
+        double[] chosen = original.clone();
+        double[] bestSq = new double[nb];
+        long[] count = new long[nb];
+        evaluate(run, run.nTrain, run.nTrain + run.nVal, bestSq, count);
+        double[] before = bestSq.clone();
+        double[] ridgeOf = new double[nb];
+        Arrays.fill(ridgeOf, Double.NaN);
+        for (double ridge : HeadRefinement.RIDGES) {
+            double[] vals = original.clone();
+            for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
+            p.restore(vals);
+            double[] sq = new double[nb];
+            evaluate(run, run.nTrain, run.nTrain + run.nVal, sq, new long[nb]);
+            for (int b = 0; b < nb; b++) {
+                if (sq[b] < bestSq[b]) {
+                    bestSq[b] = sq[b];
+                    ridgeOf[b] = ridge;
+                    for (int s = 0; s < run.model.species().length; s++) {
+                        Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
+                        System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
+                    }
+                }
+            }
+        }
+        p.restore(chosen);
+        StringBuilder sb = new StringBuilder("head refinement (validation RMSE before -> after):");
+        for (int b = 0; b < nb; b++) {
+            sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g%s", net.blocks().get(b).name(), Math.sqrt(before[b] / Math.max(1, count[b])),
+                Math.sqrt(bestSq[b] / Math.max(1, count[b])), Double.isNaN(ridgeOf[b]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b])));
+        }
+        sb.append(String.format(Locale.ROOT, "; %.2f s", (System.nanoTime() - t0) * 1e-9));
+        listener.message(sb.toString());
     }
 
     // ------------------------------------------------------------------ checkpoints

@@ -60,6 +60,18 @@ class OptimTest {
         assertThat(th2).containsExactly(th1);
         assertThatThrownBy(() -> a3.restore(new double[3], new double[3], 1)).isInstanceOf(IllegalArgumentException.class);
 
+        // the fused variant gives the same update and leaves zero gradients
+        Parameters pa = new Parameters();
+        pa.register("w", Parameters.Init.uniform(1.0), 4);
+        pa.initialize(3);
+        double[] vals = pa.snapshot();
+        double[] grads = {0.3, -0.1, 2.0, 0.0};
+        System.arraycopy(grads, 0, pa.grads(), 0, 4);
+        new Adam(4).stepAndZeroGrads(pa, 0.01);
+        new Adam(4).step(vals, grads, 0.01);
+        assertThat(pa.values()).containsExactly(vals);
+        assertThat(pa.grads()).containsOnly(0.0);
+
         // zero gradient: only the decay acts, θ shrinks toward 0
         double[] th = {2.0};
         Adam wd = new Adam(1, 0.9, 0.999, 1e-8, 0.1);

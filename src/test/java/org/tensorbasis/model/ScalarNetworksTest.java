@@ -19,16 +19,23 @@ class ScalarNetworksTest {
         List.of(new ScalarNetworks.HeadSpec("l0", 1), new ScalarNetworks.HeadSpec("l2", 5));
 
     private final long savedLimit = Gemm.smallLimit;
+    private final int savedChunk = SpeciesMlp.chunkForNewWorkspaces;
 
     @AfterEach
-    void restoreGemm() { Gemm.smallLimit = savedLimit; }
+    void restoreGemm() {
+        Gemm.smallLimit = savedLimit;
+        SpeciesMlp.chunkForNewWorkspaces = savedChunk;
+    }
 
-    /** depth, width, F, whether every product goes through BLAS (else plain loops). */
+    /**
+     * depth, width, F, whether every product goes through BLAS (else plain loops), feature-column
+     * block width of the first layer (smaller than F: several blocks, the last one partial).
+     */
     static Stream<Arguments> configs() {
         return Stream.of(
-            Arguments.of(1, 4, 7, true), Arguments.of(1, 6, 5, false),
-            Arguments.of(2, 5, 9, true), Arguments.of(2, 8, 6, false), Arguments.of(2, 3, 11, true),
-            Arguments.of(3, 4, 8, true), Arguments.of(3, 7, 5, false));
+            Arguments.of(1, 4, 7, true, 3), Arguments.of(1, 6, 5, false, 256),
+            Arguments.of(2, 5, 9, true, 256), Arguments.of(2, 8, 6, false, 4), Arguments.of(2, 3, 11, true, 5),
+            Arguments.of(3, 4, 8, true, 8), Arguments.of(3, 7, 5, false, 2));
     }
 
     /** Random batch: species mixed, rows with different offsets and scales. */
@@ -66,10 +73,11 @@ class ScalarNetworksTest {
         return l;
     }
 
-    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3}")
+    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3} chunk {4}")
     @MethodSource("configs")
-    void parameterAndInputGradientsMatchCentralDifferences(int depth, int width, int f, boolean blas) {
+    void parameterAndInputGradientsMatchCentralDifferences(int depth, int width, int f, boolean blas, int chunk) {
         Gemm.smallLimit = blas ? 0 : Long.MAX_VALUE;
+        SpeciesMlp.chunkForNewWorkspaces = chunk;
         SplittableRandom rng = new SplittableRandom(1000L * depth + 10L * width + f);
         Parameters p = new Parameters();
         ScalarNetworks net = new ScalarNetworks(p, "scalar.", SPECIES, f, width, depth, HEADS);
@@ -125,8 +133,8 @@ class ScalarNetworksTest {
             maxG = Math.max(maxG, Math.abs(fd));
         }
         assertThat(maxDiff / maxG).as("relative input-gradient error").isLessThan(1e-6);
-        System.out.printf("gradcheck depth %d width %d F %d blas %b: worst parameter block rel err %.2e, input %.2e%n",
-            depth, width, f, blas, worst, maxDiff / maxG);
+        System.out.printf("gradcheck depth %d width %d F %d blas %b chunk %d: worst parameter block rel err %.2e, input %.2e%n",
+            depth, width, f, blas, chunk, worst, maxDiff / maxG);
     }
 
     /** Unfused textbook forward of one row: LayerNorm → (Linear → SiLU)×depth → head. */
@@ -164,10 +172,11 @@ class ScalarNetworksTest {
         return c;
     }
 
-    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3}")
+    @ParameterizedTest(name = "depth {0} width {1} F {2} blas {3} chunk {4}")
     @MethodSource("configs")
-    void forwardMatchesUnfusedTextbookNetwork(int depth, int width, int f, boolean blas) {
+    void forwardMatchesUnfusedTextbookNetwork(int depth, int width, int f, boolean blas, int chunk) {
         Gemm.smallLimit = blas ? 0 : Long.MAX_VALUE;
+        SpeciesMlp.chunkForNewWorkspaces = chunk;
         SplittableRandom rng = new SplittableRandom(77L * depth + width + 13L * f);
         Parameters p = new Parameters();
         ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, depth, HEADS);
@@ -183,6 +192,58 @@ class ScalarNetworksTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest(name = "rows grouped by species {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void normalisedInputGivesTheSameOutputsAndGradients(boolean grouped) {
+        SpeciesMlp.chunkForNewWorkspaces = 4;
+        int f = 10, width = 5;
+        SplittableRandom rng = new SplittableRandom(grouped ? 31 : 32);
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, width, 2, HEADS);
+        randomize(p, rng);
+        Batch b = randomBatch(rng, 15, f);
+        if (grouped) java.util.Arrays.sort(b.z()); // rows of a species contiguous: read in place
+        double[][] w = {new double[b.n()], new double[5 * b.n()]};
+        for (double[] a : w) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+        p.zeroGrads();
+        net.forward(b.x(), b.z(), b.n());
+        double[][] out = {net.output(0).clone(), net.output(1).clone()};
+        net.backward(w);
+        double[] g = p.grads().clone();
+
+        double[] xhat = new double[b.x().length];
+        SpeciesMlp.normalizeRows(b.x(), b.n(), f, xhat);
+        net.setInputNormalized(true);
+        p.zeroGrads();
+        net.forward(xhat, b.z(), b.n());
+        for (int h = 0; h < 2; h++) {
+            for (int i = 0; i < out[h].length; i++) {
+                assertThat(net.output(h)[i]).isCloseTo(out[h][i], org.assertj.core.data.Offset.offset(1e-13));
+            }
+        }
+        double[] dxhat = new double[xhat.length];
+        net.backward(w, dxhat);
+        for (int i = 0; i < g.length; i++) {
+            assertThat(p.grads()[i]).isCloseTo(g[i], org.assertj.core.data.Offset.offset(1e-12 * (1 + Math.abs(g[i]))));
+        }
+        // dL/dx̂ against central differences in x̂
+        double eps = 1e-6, maxDiff = 0, maxG = 0;
+        for (int i = 0; i < xhat.length; i++) {
+            double save = xhat[i];
+            xhat[i] = save + eps;
+            net.forward(xhat, b.z(), b.n());
+            double lp = loss(net, w, b.n());
+            xhat[i] = save - eps;
+            net.forward(xhat, b.z(), b.n());
+            double lm = loss(net, w, b.n());
+            xhat[i] = save;
+            double fd = (lp - lm) / (2 * eps);
+            maxDiff = Math.max(maxDiff, Math.abs(fd - dxhat[i]));
+            maxG = Math.max(maxG, Math.abs(fd));
+        }
+        assertThat(maxDiff / maxG).isLessThan(1e-6);
     }
 
     @Test
@@ -286,6 +347,37 @@ class ScalarNetworksTest {
         // the l2 head got no gradient
         Parameters.Block hb = p.block("s.head.l2.Z8.weight");
         for (int i = hb.offset(); i < hb.end(); i++) assertThat(p.grads()[i]).isZero();
+    }
+
+    @Test
+    void absentSpeciesGetNoGradientAndEmptyBatchesWork() {
+        int f = 6;
+        Parameters p = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(p, "s.", SPECIES, f, 4, 2, HEADS);
+        p.initialize(2);
+        SplittableRandom rng = new SplittableRandom(6);
+        int n = 5;
+        double[] x = new double[n * f];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
+        int[] z = {1, 8, 1, 8, 8}; // no carbon
+        double[][] w = {new double[n], new double[5 * n]};
+        java.util.Arrays.fill(w[0], 1.0);
+        java.util.Arrays.fill(w[1], 1.0);
+        p.zeroGrads();
+        net.forward(x, z, n);
+        net.backward(w);
+        for (Parameters.Block b : p.blocks()) {
+            double norm = 0;
+            for (int i = b.offset(); i < b.end(); i++) norm += Math.abs(p.grads()[i]);
+            if (b.name().contains("Z6")) {
+                assertThat(norm).as(b.name()).isZero();
+            } else {
+                assertThat(norm).as(b.name()).isPositive();
+            }
+        }
+        net.forward(x, z, 0);
+        net.backward(new double[][] {new double[0], new double[0]});
+        assertThat(net.rows()).isZero();
     }
 
     @Test
