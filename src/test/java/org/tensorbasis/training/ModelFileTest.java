@@ -77,6 +77,17 @@ class ModelFileTest {
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(file));
     }
 
+    /** Outputs get the permissions of any file created in the folder (the umask), not owner-only ones. */
+    @Test
+    void outputsHaveTheUsualPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Path plain = Files.createFile(dir.resolve("plain-file"));
+        var expected = Files.getPosixFilePermissions(plain);
+        for (String name : new String[] {"m.tbm", "m.ckpt", "m.train.csv", "m.options.yaml"}) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name).isEqualTo(expected);
+        }
+    }
+
     /** Reads the file with an independent parser, as a safetensors reader would. */
     @ParameterizedTest
     @ValueSource(strings = {"m.tbm", "m.ckpt"})
