@@ -94,6 +94,41 @@ class ResumeTest {
         assertThat(Fixtures.csvWithoutSeconds(out2.csv())).isEqualTo(Fixtures.csvWithoutSeconds(referenceCsv));
     }
 
+    /** The plateau scheduler's state (rate, best, bad epochs) and the constant schedule survive a stop too. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "scheduler: plateau;plateau_patience: 1;plateau_factor: 0.5",
+        "scheduler: constant;composition_baseline: false"})
+    void otherSchedulers(String options, @TempDir Path dir) throws IOException {
+        String extra = "  " + options.replace(";", "\n  ") + "\n";
+        Path opts = Fixtures.setUp(dir, 8, extra);
+        // a large rate makes the validation loss stall early, so that the plateau rule fires
+        Files.writeString(opts, Files.readString(opts).replace("learning_rate: 0.005", "learning_rate: 0.1"));
+        Trainer.Outputs ref = Trainer.Outputs.forModel(dir.resolve("ref.tbm"));
+        trainer(opts, null).train(ref, null);
+        if (options.contains("plateau")) {
+            // the plateau must actually have cut the rate, or its state is not exercised
+            java.util.Set<String> rates = new java.util.TreeSet<>();
+            for (String line : Files.readAllLines(ref.csv()).subList(1, 9)) {
+                String[] c = line.split(",");
+                rates.add(c[c.length - 2]);
+            }
+            assertThat(rates).as("learning rates of epochs 1-8 in\n" + Files.readString(ref.csv())).hasSizeGreaterThan(1);
+        }
+        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        Trainer[] holder = new Trainer[1];
+        holder[0] = trainer(opts, new Trainer.Listener() {
+            @Override
+            public void progress(int epoch, int epochs, int batch, int batches) {
+                if (epoch == 5 && batch == 2) holder[0].requestStop(); // inside the plateau's bad epochs
+            }
+        });
+        assertThat(holder[0].train(out, null).interrupted()).isTrue();
+        trainer(opts, null).train(out, out.checkpoint());
+        assertSameWeights(out.model(), ref.model());
+        assertThat(Fixtures.csvWithoutSeconds(out.csv())).isEqualTo(Fixtures.csvWithoutSeconds(ref.csv()));
+    }
+
     /** Two uninterrupted runs agree bit for bit (the precondition of the tests above). */
     @Test
     void repeatedRunIsBitIdentical(@TempDir Path dir) throws IOException {
