@@ -129,6 +129,40 @@ class ResumeTest {
         assertThat(Fixtures.csvWithoutSeconds(out.csv())).isEqualTo(Fixtures.csvWithoutSeconds(ref.csv()));
     }
 
+    /** A checkpoint written with another thread count (possible with threads: 0) resumes with a warning. */
+    @Test
+    void otherThreadCountWarns(@TempDir Path dir) throws IOException {
+        Path opts = Fixtures.setUp(dir, 2, null);
+        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        Trainer[] holder = new Trainer[1];
+        holder[0] = trainer(opts, new Trainer.Listener() {
+            @Override
+            public void progress(int epoch, int epochs, int batch, int batches) {
+                if (epoch == 1 && batch == 1) holder[0].requestStop();
+            }
+        });
+        holder[0].train(out, null);
+        ModelFile.Contents c = ModelFile.read(out.checkpoint());
+        Map<?, ?> state = (Map<?, ?>) Json.parse(c.metadata().get("checkpoint"));
+        assertThat(((Number) state.get("threads")).intValue()).isEqualTo(2);
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        Trainer.Listener log = new Trainer.Listener() {
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+        };
+        Path copy = dir.resolve("copy.ckpt");
+        Files.copy(out.checkpoint(), copy);
+        trainer(opts, log).train(out, copy);
+        assertThat(messages).noneMatch(m -> m.contains("threads"));
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put("checkpoint", c.metadata().get("checkpoint").replace("\"threads\":2", "\"threads\":7"));
+        ModelFile.write(copy, meta, c.tensors());
+        trainer(opts, log).train(out, copy);
+        assertThat(messages).anyMatch(m -> m.startsWith("warning: the checkpoint was written with 7 threads, this run uses 2"));
+    }
+
     /** Two uninterrupted runs agree bit for bit (the precondition of the tests above). */
     @Test
     void repeatedRunIsBitIdentical(@TempDir Path dir) throws IOException {
