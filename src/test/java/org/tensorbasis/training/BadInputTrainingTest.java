@@ -82,6 +82,12 @@ class BadInputTrainingTest {
         BadInputException e = failTraining(xyz, opts(2), null);
         assertPoints(e, "water40.xyz", 11, "mu");
         assertThat(e.getMessage()).contains("2 numbers");
+        // text where numbers are expected
+        xyz = Fixtures.frames(40);
+        Fixtures.setInfo(xyz, 30, "mu", "a b c");
+        e = failTraining(xyz, opts(2), null);
+        assertPoints(e, "water40.xyz", 30, "mu");
+        assertThat(e.getMessage()).contains("not numeric");
         // a declared rank that does not fit the data
         e = failTraining(Fixtures.frames(40), opts(2).replace("mu: {unit: \"a.u.\"}", "mu: {rank: 2}"), null);
         assertThat(e.field()).isEqualTo("mu");
