@@ -88,6 +88,10 @@ class BadInputTrainingTest {
         e = failTraining(xyz, opts(2), null);
         assertPoints(e, "water40.xyz", 30, "mu");
         assertThat(e.getMessage()).contains("not numeric");
+        // spherical blocks that do not fit the data
+        e = failTraining(Fixtures.frames(40), opts(2).replace("mu: {unit: \"a.u.\"}", "mu: {type: spherical, blocks: [[2, 1]]}"), null);
+        assertThat(e.field()).isEqualTo("mu");
+        assertThat(e.getMessage()).contains("has 3 numbers, its blocks need 5");
         // a declared rank that does not fit the data
         e = failTraining(Fixtures.frames(40), opts(2).replace("mu: {unit: \"a.u.\"}", "mu: {rank: 2}"), null);
         assertThat(e.field()).isEqualTo("mu");
