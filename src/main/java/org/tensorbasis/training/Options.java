@@ -218,7 +218,11 @@ public record Options(
         if (m.containsKey("soap")) {
             Map<String, OptionsNode> s = m.get("soap").mapping(SOAP);
             if (s.containsKey("cutoff")) rc = s.get("cutoff").number(0.5, 30);
-            if (s.containsKey("cutoff_width")) w = s.get("cutoff_width").number(0.0, 30);
+            if (s.containsKey("cutoff_width")) {
+                w = s.get("cutoff_width").number(0.0, 30);
+                // the descriptor needs a positive switch width; 0 would only fail later, without file and line
+                if (!(w > 0)) throw s.get("cutoff_width").error("must be > 0, got " + w);
+            }
             if (w >= rc) throw s.containsKey("cutoff_width") ? s.get("cutoff_width").error("must be smaller than the cutoff " + fmt(rc))
                 : m.get("soap").error("cutoff must exceed cutoff_width " + fmt(w));
             if (s.containsKey("max_radial")) nr = (int) s.get("max_radial").integer(0, 30);

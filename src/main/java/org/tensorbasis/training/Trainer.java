@@ -806,6 +806,7 @@ public final class Trainer {
         if (run.trainCount != null) for (long c : run.trainCount) counts.add(c);
         state.put("train_count", counts);
         state.put("csv", run.csv.toString());
+        state.put("threads", options.effectiveThreads());
         meta.put("checkpoint", Json.write(state));
         Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(m.tensors(m.network().parameters().values()));
         for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.best).entrySet()) tensors.put("best/" + e.getKey(), e.getValue());
@@ -861,6 +862,14 @@ public final class Trainer {
         if (sq.size() == nb) for (int b = 0; b < nb; b++) run.trainSq[b] = ((Number) sq.get(b)).doubleValue();
         if (cnt.size() == nb) for (int b = 0; b < nb; b++) run.trainCount[b] = ((Number) cnt.get(b)).longValue();
         run.csv = new StringBuilder((String) s.get("csv"));
+        // the chunked reductions depend on the thread count: with "threads: 0" a resume on another
+        // machine passes the options check but cannot end bit-identical to the uninterrupted run
+        Object written = s.get("threads");
+        if (written instanceof Number w && w.intValue() != options.effectiveThreads()) {
+            listener.message("warning: the checkpoint was written with " + w.intValue() + " threads, this run uses "
+                + options.effectiveThreads() + ": the result will differ from an uninterrupted run at the rounding level"
+                + " (set 'threads' in the options for bit-identical resumes)");
+        }
         listener.message("resuming from " + name + " at epoch " + (run.epoch + 1) + ", batch " + run.nextBatch);
     }
 }
