@@ -21,6 +21,12 @@ final class HeadRefinement {
     /** Relative ridge strengths tried (times the mean diagonal of the normal matrix). */
     static final double[] RIDGES = {1e-12, 1e-10, 1e-8, 1e-6, 1e-4};
 
+    /**
+     * Largest cancellation factor (see the trainer) a refit may have: round-off then stays below
+     * ~1e-12 relative, so predictions remain equivariant to round-off and well conditioned.
+     */
+    static final double MAX_AMPLIFICATION = 1e4;
+
     private static final int BUFFER_ROWS = 512;
 
     private HeadRefinement() {}

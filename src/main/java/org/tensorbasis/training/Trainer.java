@@ -673,6 +673,79 @@ public final class Trainer {
         return loss / Math.max(1, n);
     }
 
+    /**
+     * Per block, the largest cancellation factor over structures [from, to): Σ_i Σ_{p,q} |c_ipq| ‖T_iq‖
+     * divided by ‖y‖ (per structure, or per atom for per-atom blocks; floored at 1e-3 of the RMS ‖y‖).
+     * Round-off in the invariant coefficients and the equivariant basis reaches the prediction
+     * multiplied by this factor, so it bounds how far a model can drift from exact equivariance.
+     */
+    private double[] amplification(Run run, int from, int to) {
+        TensorModel net = run.model.network();
+        int nb = net.blocks().size();
+        double[] worst = new double[nb];
+        int bs = 64;
+        double[][] nums = new double[nb][];
+        double[][] dens = new double[nb][];
+        int[] fill = new int[nb];
+        for (int b = 0; b < nb; b++) {
+            long rows = 0;
+            for (int s = from; s < to; s++) rows += net.blocks().get(b).perAtom() ? run.structures.get(s).size() : 1;
+            nums[b] = new double[(int) rows];
+            dens[b] = new double[(int) rows];
+        }
+        for (int s = from; s < to; s += bs) {
+            int[] which = new int[Math.min(bs, to - s)];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures);
+            net.forward(batch);
+            for (int b = 0; b < nb; b++) {
+                TensorModel.Block bl = net.blocks().get(b);
+                int nbas = net.basis(b).size();
+                int dim = bl.dim();
+                int np = bl.properties();
+                double[] c = net.scalarNetworks().output(b);
+                double[] t = net.basisValues(b);
+                double[] y = bl.perAtom() ? net.atomOutput(b) : net.structureOutput(b);
+                for (int k = 0; k < which.length; k++) {
+                    int a0 = batch.structureStart(k);
+                    int a1 = batch.structureStart(k + 1);
+                    double structSum = 0;
+                    for (int i = a0; i < a1; i++) {
+                        double atomSum = 0;
+                        for (int q = 0; q < nbas; q++) {
+                            double tn = 0;
+                            for (int mu = 0; mu < dim; mu++) tn += t[(i * nbas + q) * dim + mu] * t[(i * nbas + q) * dim + mu];
+                            tn = Math.sqrt(tn);
+                            for (int p = 0; p < np; p++) atomSum += Math.abs(c[i * np * nbas + p * nbas + q]) * tn;
+                        }
+                        if (bl.perAtom()) {
+                            double yn = 0;
+                            for (int j = 0; j < np * dim; j++) yn += y[i * np * dim + j] * y[i * np * dim + j];
+                            nums[b][fill[b]] = atomSum;
+                            dens[b][fill[b]++] = Math.sqrt(yn);
+                        }
+                        structSum += atomSum;
+                    }
+                    if (!bl.perAtom()) {
+                        double yn = 0;
+                        for (int j = 0; j < np * dim; j++) yn += y[k * np * dim + j] * y[k * np * dim + j];
+                        nums[b][fill[b]] = structSum;
+                        dens[b][fill[b]++] = Math.sqrt(yn);
+                    }
+                }
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            double ms = 0;
+            for (double d : dens[b]) ms += d * d;
+            double floor = 1e-3 * Math.sqrt(ms / Math.max(1, dens[b].length));
+            for (int r = 0; r < nums[b].length; r++) {
+                worst[b] = Math.max(worst[b], nums[b][r] / Math.max(dens[b][r], Math.max(floor, 1e-300)));
+            }
+        }
+        return worst;
+    }
+
     /** RMSE per block and per target (Cartesian components; the decompositions are orthogonal). */
     private static Map<String, Double> rmseMap(TrainedModel model, double[] sq, long[] count) {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -763,8 +836,9 @@ public final class Trainer {
             p.restore(vals);
             double[] sq = new double[nb];
             evaluate(run, run.nTrain, run.nTrain + run.nVal, sq, new long[nb]);
+            double[] amp = amplification(run, 0, run.nTrain + run.nVal);
             for (int b = 0; b < nb; b++) {
-                if (sq[b] < bestSq[b]) {
+                if (sq[b] < bestSq[b] && amp[b] <= HeadRefinement.MAX_AMPLIFICATION) {
                     bestSq[b] = sq[b];
                     ridgeOf[b] = ridge;
                     for (int s = 0; s < run.model.species().length; s++) {
@@ -775,12 +849,14 @@ public final class Trainer {
             }
         }
         p.restore(chosen);
+        double[] ampChosen = amplification(run, 0, run.nTrain + run.nVal);
         StringBuilder sb = new StringBuilder("head refinement (validation RMSE before -> after):");
         for (int b = 0; b < nb; b++) {
             sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g%s", net.blocks().get(b).name(), Math.sqrt(before[b] / Math.max(1, count[b])),
                 Math.sqrt(bestSq[b] / Math.max(1, count[b])), Double.isNaN(ridgeOf[b]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b])));
         }
-        sb.append(String.format(Locale.ROOT, "; %.2f s", (System.nanoTime() - t0) * 1e-9));
+        sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s",
+            Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9));
         listener.message(sb.toString());
     }
 
