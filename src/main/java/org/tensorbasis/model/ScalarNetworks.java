@@ -147,6 +147,7 @@ public final class ScalarNetworks {
      */
     public void forward(double[] x, int[] z, int n) {
         if (x.length < (long) n * nFeatures) throw new IllegalArgumentException("x holds fewer than n rows");
+        if (z.length < n) throw new IllegalArgumentException("z holds fewer than n species");
         int ns = mlps.length;
         this.n = n;
         if (perm.length < n) perm = new int[Math.max(n, perm.length + (perm.length >> 1))];
@@ -215,6 +216,11 @@ public final class ScalarNetworks {
      */
     public void backward(double[][] dOut, double[] dx) {
         if (dOut.length != headSpecs.length) throw new IllegalArgumentException("need one gradient per head");
+        for (int h = 0; h < dOut.length; h++) {
+            if (dOut[h] != null && dOut[h].length < n * headSpecs[h].nOut()) {
+                throw new IllegalArgumentException("gradient of head " + headSpecs[h].name() + " holds fewer than n rows");
+            }
+        }
         forEachSpecies(s -> backwardSpecies(s, dOut, dx));
     }
 

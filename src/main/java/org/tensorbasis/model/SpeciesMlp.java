@@ -190,16 +190,15 @@ public final class SpeciesMlp {
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
-        Arrays.fill(ws.bias, 0.0);
+        // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
+        Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
         final double[] gam = ws.gam, wl = ws.wl;
         for (int c0 = 0; c0 < f; c0 += ws.chunk) {
             int cw = Math.min(ws.chunk, f - c0);
             System.arraycopy(p, gOff + c0, gam, 0, cw);
-            System.arraycopy(p, bOff + c0, ws.bet, 0, cw);
             for (int o = 0; o < width; o++) {
                 int wr = w0.offset() + o * f + c0;
                 System.arraycopy(p, wr, wl, 0, cw);
-                ws.bias[o] += dot(wl, 0, ws.bet, 0, cw);
                 for (int j = 0; j < cw; j++) wl[j] *= gam[j];
                 System.arraycopy(wl, 0, ws.weff, o * cw, cw);
             }
