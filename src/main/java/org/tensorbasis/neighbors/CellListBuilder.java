@@ -14,10 +14,14 @@ import org.tensorbasis.structure.Cell;
  * image shift, so a cell smaller than the cutoff simply yields several images of each atom. Each
  * (neighbour, image) is visited at most once per centre, hence no de-duplication is needed.
  *
- * <p>Candidates are screened on wrapped positions with a small relative slack; the kept pairs are
- * then sorted by (j, S) and their vectors recomputed from the ORIGINAL positions as
- * {@code (r_j − r_i) + S·cell}, which is exactly antisymmetric in floating point, so the strict
- * {@code distance < cutoff} test gives (j, i, −S) whenever it gives (i, j, S).
+ * <p>Whole bins are skipped when a lower bound of their distance to the centre (from the gaps
+ * along the plane normals) exceeds the cutoff. Candidates are screened on wrapped positions with a
+ * small relative slack, then tested exactly on the ORIGINAL positions with the vector
+ * {@code (r_j − r_i) + S·cell}, which is exactly antisymmetric in floating point: the strict
+ * {@code distance < cutoff} test keeps (j, i, −S) whenever it keeps (i, j, S). That symmetry lets a
+ * counting-sort transpose (pairs of centre i stored under centre j) order every centre's pairs
+ * by neighbour index without a comparison sort; several images of one neighbour are then ordered
+ * by shift.
  */
 final class CellListBuilder {
     /** Bin thickness as a fraction of the cutoff: smaller bins trim the searched volume. */
@@ -136,7 +140,7 @@ final class CellListBuilder {
                 }
             }
         }
-        // Sort keys pack (j, T0, T1, T2) into one long: j in the high bits, each T + tMax in tBits.
+        // Candidate keys pack (j, T0, T1, T2) into one long: j in the high bits, each T + tMax in tBits.
         final int tBits = 32 - Integer.numberOfLeadingZeros(2 * tMax + 1);
         final int jBits = 32 - Integer.numberOfLeadingZeros(n);
         if (jBits + 3 * tBits > 63) {
@@ -408,7 +412,7 @@ final class CellListBuilder {
         }
     }
 
-    /** Initial key capacity: the expected pair count for a fully periodic cell, else a guess. */
+    /** Initial capacity of the pair list: the expected count for a fully periodic cell, else a guess. */
     private static int initialCapacity(int n, Cell cell, boolean periodic, boolean[] pbc, double cutoff) {
         double est = 16.0 * n;
         if (periodic && pbc[0] && pbc[1] && pbc[2]) {
