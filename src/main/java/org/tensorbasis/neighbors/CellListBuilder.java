@@ -217,13 +217,9 @@ final class CellListBuilder {
         final double[] g0 = new double[span0], g1 = new double[span1], g2 = new double[span2];
 
         // Pass 1, per centre i: screened candidates (j, T) packed in keys, then the exact test on the
-        // original positions; accepted pairs go to a temporary list in centre order.
-        long[] keys = new long[256];
-        int cap = initialCapacity(n, cell, periodic, pbc, cutoff);
-        int[] tmpJ = new int[cap];
-        int[] tmpS = new int[3 * cap];
-        double[] tmpD = new double[cap];
-        final int[] tmpStart = new int[n + 1];
+        // original positions; the accepted keys are compacted in place, in centre order.
+        long[] keys = new long[initialCapacity(n, cell, periodic, pbc, cutoff)];
+        final int[] keyStart = new int[n + 1];
         final int[] offsets = new int[n + 1]; // first the count of pairs per neighbour j (at j + 1)
         int q = 0;
         for (int i = 0; i < n; i++) {
@@ -232,7 +228,7 @@ final class CellListBuilder {
             gaps(g0, k[0], inBin[3 * i], binWidth[0], gapScale);
             gaps(g1, k[1], inBin[3 * i + 1], binWidth[1], gapScale);
             gaps(g2, k[2], inBin[3 * i + 2], binWidth[2], gapScale);
-            int m = 0;
+            int m = q;
             final int ownBin = (b0 * n1 + b1) * n2 + b2;
             for (int m0 = 0; m0 < span0; m0++) {
                 final int c0 = tb0[b0 + m0];
@@ -282,37 +278,25 @@ final class CellListBuilder {
                     }
                 }
             }
-            tmpStart[i] = q;
             // Exact test: shifts relative to the original positions, (r_j − r_i) + S·cell.
-            if (q + m > tmpJ.length) {
-                int c = newCapacity(tmpJ.length, q + m);
-                tmpJ = Arrays.copyOf(tmpJ, c);
-                tmpS = Arrays.copyOf(tmpS, 3 * c);
-                tmpD = Arrays.copyOf(tmpD, c);
-            }
             final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
             final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
-            for (int e = 0; e < m; e++) {
-                long key = keys[e];
-                int j = (int) (key >>> jShift);
-                int S0 = (int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0;
-                int S1 = (int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1;
-                int S2 = (int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2;
-                double vx = (pos[3 * j] - px) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
-                double vy = (pos[3 * j + 1] - py) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
-                double vz = (pos[3 * j + 2] - pz) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
-                double dist = Math.sqrt(vx * vx + vy * vy + vz * vz);
-                if (!(dist < cutoff)) continue; // within the screening slack only
-                tmpJ[q] = j;
-                tmpS[3 * q] = S0;
-                tmpS[3 * q + 1] = S1;
-                tmpS[3 * q + 2] = S2;
-                tmpD[q] = dist;
-                offsets[j + 1]++;
-                q++;
+            for (int e = q; e < m; e++) {
+                final long key = keys[e];
+                final int j = (int) (key >>> jShift);
+                final int S0 = (int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0;
+                final int S1 = (int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1;
+                final int S2 = (int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2;
+                final double vx = (pos[3 * j] - px) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
+                final double vy = (pos[3 * j + 1] - py) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
+                final double vz = (pos[3 * j + 2] - pz) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
+                if (Math.sqrt(vx * vx + vy * vy + vz * vz) < cutoff) { // else only within the screening slack
+                    keys[q++] = key;
+                    offsets[j + 1]++;
+                }
             }
+            keyStart[i + 1] = q;
         }
-        tmpStart[n] = q;
 
         // Pass 2: transpose. The accepted set is exactly symmetric ((r_j − r_i) + S·cell is exactly
         // antisymmetric in floating point), so (i, j, S) stored under centre j as (j, i, −S) gives
@@ -326,20 +310,27 @@ final class CellListBuilder {
         final double[] vec = new double[3 * total];
         final double[] dst = new double[total];
         for (int i = 0; i < n; i++) {
+            final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
             final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
-            for (int e = tmpStart[i], eEnd = tmpStart[i + 1]; e < eEnd; e++) {
-                final int j = tmpJ[e];
+            for (int e = keyStart[i], eEnd = keyStart[i + 1]; e < eEnd; e++) {
+                final long key = keys[e];
+                final int j = (int) (key >>> jShift);
+                // the partner (j, i, −S), computed as centre j computes it: (r_i − r_j) + (−S)·cell
+                final int S0 = -((int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0);
+                final int S1 = -((int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1);
+                final int S2 = -((int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2);
+                final double vx = (px - pos[3 * j]) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
+                final double vy = (py - pos[3 * j + 1]) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
+                final double vz = (pz - pos[3 * j + 2]) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
                 final int o = fillAt[j]++;
-                final int S0 = -tmpS[3 * e], S1 = -tmpS[3 * e + 1], S2 = -tmpS[3 * e + 2];
                 nbr[o] = i;
                 shf[3 * o] = S0;
                 shf[3 * o + 1] = S1;
                 shf[3 * o + 2] = S2;
-                // the same formula as for centre j: (r_i − r_j) + (−S)·cell
-                vec[3 * o] = (px - pos[3 * j]) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
-                vec[3 * o + 1] = (py - pos[3 * j + 1]) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
-                vec[3 * o + 2] = (pz - pos[3 * j + 2]) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
-                dst[o] = tmpD[e];
+                vec[3 * o] = vx;
+                vec[3 * o + 1] = vy;
+                vec[3 * o + 2] = vz;
+                dst[o] = Math.sqrt(vx * vx + vy * vy + vz * vz);
             }
         }
         // Several images of one neighbour (cells smaller than twice the cutoff): order them by S.
