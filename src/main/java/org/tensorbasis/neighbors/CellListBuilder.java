@@ -309,6 +309,7 @@ final class CellListBuilder {
         final int[] shf = new int[3 * total];
         final double[] vec = new double[3 * total];
         final double[] dst = new double[total];
+        boolean[] manyImages = null; // centres with several images of one neighbour
         for (int i = 0; i < n; i++) {
             final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
             final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
@@ -323,6 +324,10 @@ final class CellListBuilder {
                 final double vy = (py - pos[3 * j + 1]) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
                 final double vz = (pz - pos[3 * j + 2]) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
                 final int o = fillAt[j]++;
+                if (o > offsets[j] && nbr[o - 1] == i) { // a second image of i around j
+                    if (manyImages == null) manyImages = new boolean[n];
+                    manyImages[j] = true;
+                }
                 nbr[o] = i;
                 shf[3 * o] = S0;
                 shf[3 * o + 1] = S1;
@@ -334,7 +339,8 @@ final class CellListBuilder {
             }
         }
         // Several images of one neighbour (cells smaller than twice the cutoff): order them by S.
-        for (int c = 0; c < n; c++) {
+        for (int c = 0; manyImages != null && c < n; c++) {
+            if (!manyImages[c]) continue;
             final int pEnd = offsets[c + 1];
             int p = offsets[c];
             while (p < pEnd) {
@@ -408,7 +414,8 @@ final class CellListBuilder {
         double est = 16.0 * n;
         if (periodic && pbc[0] && pbc[1] && pbc[2]) {
             double perAtom = n / Math.abs(cell.volume()) * (4.0 / 3.0) * Math.PI * cutoff * cutoff * cutoff;
-            est = n * (1.1 * perAtom + 4);
+            // plus room for one centre's unscreened candidates (a few times its neighbours)
+            est = n * (1.1 * perAtom + 4) + 8 * perAtom + 256;
         }
         return (int) Math.max(64, Math.min(est, 1 << 26));
     }
