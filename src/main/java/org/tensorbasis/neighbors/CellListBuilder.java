@@ -417,7 +417,7 @@ final class CellListBuilder {
             // plus room for one centre's unscreened candidates (a few times its neighbours)
             est = n * (1.1 * perAtom + 4) + 8 * perAtom + 256;
         }
-        return (int) Math.max(64, Math.min(est, 1 << 26));
+        return (int) Math.max(64, Math.min(est, 1 << 22)); // beyond that, grow on demand
     }
 
     private static long[] grow(long[] a, int need) {
