@@ -66,8 +66,17 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         SphericalExpansion calc = new SphericalExpansion(settings);
         FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
         FeatureCache[] last = new FeatureCache[1];
-        BenchTimer.Result r = BenchTimer.run("descriptors", warmup, repetitions, atoms, threads,
-            () -> last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads));
+        // process CPU time next to wall time: on a shared machine wall time includes waiting for a core
+        long[] cpu = new long[2];
+        int[] runs = new int[1];
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        BenchTimer.Result r = BenchTimer.run("descriptors", warmup, repetitions, atoms, threads, () -> {
+            if (++runs[0] == warmup + 1) cpu[0] = os.getProcessCpuTime();
+            last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads);
+            cpu[1] = os.getProcessCpuTime();
+        });
+        double cpuPerAtom = (cpu[1] - cpu[0]) * 1e-3 / ((double) atoms * repetitions);
         StringBuilder sp = new StringBuilder();
         for (int z : species) sp.append(sp.length() == 0 ? "" : ",").append(Elements.symbol(z));
         System.out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
@@ -75,6 +84,8 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
             calc.powerSpectrumSize(), f, last[0].bytesPerAtom(), storage);
         System.out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
             r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+        System.out.printf(Locale.ROOT, "process CPU time %.2f us/atom (all threads, GC and JIT included; load average %.1f)%n",
+            cpuPerAtom, os.getSystemLoadAverage());
         System.out.println(r.json("atoms_per_s"));
         return 0;
     }
