@@ -93,33 +93,35 @@ public final class SphericalHarmonics {
      */
     public void solid(double x, double y, double z, double[] out, int off) {
         double r2 = x * x + y * y + z * z;
-        double c = 1.0, s = 0.0; // c_m + i s_m = (x + iy)^m
-        for (int m = 0; m <= lmax; m++) {
-            if (m > 0) {
-                double cn = x * c - y * s;
-                s = x * s + y * c;
-                c = cn;
-            }
-            double q2 = 0.0, q1 = qmm[m];
-            store(out, off, m, m, q1, c, s);
+        // m = 0: real column, no √2 and no (x + iy)^m factor
+        double q2 = 0.0, q1 = qmm[0];
+        out[off] = q1;
+        for (int l = 1, t = 1; l <= lmax; l++, t += l) {
+            double q = a[t] * z * q1 - b[t] * r2 * q2;
+            out[off + l * l + l] = q;
+            q2 = q1;
+            q1 = q;
+        }
+        double c = SQRT2, s = 0.0; // √2 (x + iy)^m, folded so that the inner loop has two products
+        for (int m = 1; m <= lmax; m++) {
+            double cn = x * c - y * s;
+            s = x * s + y * c;
+            c = cn;
+            q2 = 0.0;
+            q1 = qmm[m];
+            int i = off + m * m + m; // index of (l = m, m = 0)
+            out[i + m] = q1 * c;
+            out[i - m] = q1 * s;
+            int t = m * (m + 1) / 2 + m;
             for (int l = m + 1; l <= lmax; l++) {
-                int t = tri(l, m);
+                t += l; // tri(l, m) = tri(l − 1, m) + l
+                i += 2 * l; // l² + l = (l−1)² + (l−1) + 2l
                 double q = a[t] * z * q1 - b[t] * r2 * q2;
-                store(out, off, l, m, q, c, s);
+                out[i + m] = q * c;
+                out[i - m] = q * s;
                 q2 = q1;
                 q1 = q;
             }
-        }
-    }
-
-    private static void store(double[] out, int off, int l, int m, double q, double c, double s) {
-        int i = off + l * l + l;
-        if (m == 0) {
-            out[i] = q;
-        } else {
-            double sq = SQRT2 * q;
-            out[i + m] = sq * c;
-            out[i - m] = sq * s;
         }
     }
 
@@ -132,54 +134,49 @@ public final class SphericalHarmonics {
         // Phase 1: q_l^m (m ≥ 0) into the m ≥ 0 slots of out.
         for (int m = 0; m <= lmax; m++) {
             double q2 = 0.0, q1 = qmm[m];
-            out[off + m * m + 2 * m] = q1;
+            int i = off + m * m + 2 * m, t = m * (m + 1) / 2 + m;
+            out[i] = q1;
             for (int l = m + 1; l <= lmax; l++) {
-                int t = tri(l, m);
+                t += l;
+                i += 2 * l;
                 double q = a[t] * z * q1 - b[t] * r2 * q2;
-                out[off + l * l + l + m] = q;
+                out[i] = q;
                 q2 = q1;
                 q1 = q;
             }
         }
         // Phase 2: from the top degree down, so that level l−1 still holds q when level l needs it;
         // then level l is converted in place to the real harmonics.
+        // ∂q/∂x = −x A q_{l−1}^{m+1}, ∂q/∂y = −y A q_{l−1}^{m+1} (m ≤ l−2), ∂q/∂z = B q_{l−1}^m (m ≤ l−1);
+        // d(x+iy)^m/dx = m (x+iy)^(m−1), d/dy = i m (x+iy)^(m−1).
         for (int l = lmax; l >= 0; l--) {
             int il = off + l * l + l;
+            int gl = gradOff + 3 * (l * l + l);
             int ilm1 = off + (l - 1) * (l - 1) + (l - 1); // only read when l ≥ 1
-            double c = 1.0, s = 0.0, cp = 0.0, sp = 0.0; // (x+iy)^m and (x+iy)^(m−1)
-            for (int m = 0; m <= l; m++) {
-                if (m > 0) {
-                    cp = c;
-                    sp = s;
-                    double cn = x * c - y * s;
-                    s = x * s + y * c;
-                    c = cn;
-                }
-                int t = tri(l, m);
+            int tl = l * (l + 1) / 2;
+            double qa0 = l >= 2 ? gA[tl] * out[ilm1 + 1] : 0.0;
+            grad[gl] = -x * qa0;
+            grad[gl + 1] = -y * qa0;
+            grad[gl + 2] = l >= 1 ? gB[tl] * out[ilm1] : 0.0;
+            double c = SQRT2, s = 0.0; // √2 (x+iy)^m, folded once
+            for (int m = 1; m <= l; m++) {
+                double cp = c, sp = s;
+                c = x * cp - y * sp;
+                s = x * sp + y * cp;
                 double q = out[il + m];
-                // ∂q/∂x = −x A q_{l−1}^{m+1}, ∂q/∂y = −y A q_{l−1}^{m+1}, ∂q/∂z = B q_{l−1}^m.
-                double qa = (l >= m + 2) ? gA[t] * out[ilm1 + m + 1] : 0.0;
+                double qa = m <= l - 2 ? gA[tl + m] * out[ilm1 + m + 1] : 0.0;
                 double dqx = -x * qa, dqy = -y * qa;
-                double dqz = (l > m) ? gB[t] * out[ilm1 + m] : 0.0;
-                if (m == 0) {
-                    int g = gradOff + 3 * (il - off);
-                    grad[g] = dqx;
-                    grad[g + 1] = dqy;
-                    grad[g + 2] = dqz;
-                } else {
-                    double mq = m * q;
-                    int gp = gradOff + 3 * (il - off + m);
-                    int gn = gradOff + 3 * (il - off - m);
-                    // d(x+iy)^m/dx = m (x+iy)^(m−1), d/dy = i m (x+iy)^(m−1).
-                    grad[gp] = SQRT2 * (dqx * c + mq * cp);
-                    grad[gp + 1] = SQRT2 * (dqy * c - mq * sp);
-                    grad[gp + 2] = SQRT2 * dqz * c;
-                    grad[gn] = SQRT2 * (dqx * s + mq * sp);
-                    grad[gn + 1] = SQRT2 * (dqy * s + mq * cp);
-                    grad[gn + 2] = SQRT2 * dqz * s;
-                    out[il + m] = SQRT2 * q * c;
-                    out[il - m] = SQRT2 * q * s;
-                }
+                double dqz = m <= l - 1 ? gB[tl + m] * out[ilm1 + m] : 0.0;
+                double mq = m * q;
+                int gp = gl + 3 * m, gn = gl - 3 * m;
+                grad[gp] = dqx * c + mq * cp;
+                grad[gp + 1] = dqy * c - mq * sp;
+                grad[gp + 2] = dqz * c;
+                grad[gn] = dqx * s + mq * sp;
+                grad[gn + 1] = dqy * s + mq * cp;
+                grad[gn + 2] = dqz * s;
+                out[il + m] = q * c;
+                out[il - m] = q * s;
             }
         }
     }
