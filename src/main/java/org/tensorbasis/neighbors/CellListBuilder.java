@@ -14,14 +14,18 @@ import org.tensorbasis.structure.Cell;
  * image shift, so a cell smaller than the cutoff simply yields several images of each atom. Each
  * (neighbour, image) is visited at most once per centre, hence no de-duplication is needed.
  *
- * <p>Candidates are screened on wrapped positions with a small relative slack; the kept pairs are
- * then sorted by (j, S) and their vectors recomputed from the ORIGINAL positions as
- * {@code (r_j − r_i) + S·cell}, which is exactly antisymmetric in floating point, so the strict
- * {@code distance < cutoff} test gives (j, i, −S) whenever it gives (i, j, S).
+ * <p>Whole bins are skipped when a lower bound of their distance to the centre (from the gaps
+ * along the plane normals) exceeds the cutoff. Candidates are screened on wrapped positions with a
+ * small relative slack, then tested exactly on the ORIGINAL positions with the vector
+ * {@code (r_j − r_i) + S·cell}, which is exactly antisymmetric in floating point: the strict
+ * {@code distance < cutoff} test keeps (j, i, −S) whenever it keeps (i, j, S). That symmetry lets a
+ * counting-sort transpose (pairs of centre i stored under centre j) order every centre's pairs
+ * by neighbour index without a comparison sort; several images of one neighbour are then ordered
+ * by shift.
  */
 final class CellListBuilder {
     /** Bin thickness as a fraction of the cutoff: smaller bins trim the searched volume. */
-    static final double BIN_FRACTION = 0.5;
+    static final double BIN_FRACTION = 0.7;
     /** At most this many bins per atom (keeps memory linear for sparse or elongated systems). */
     private static final int MAX_BINS_PER_ATOM = 2;
     /** Relative slack of the screening on wrapped positions (the final test is exact). */
@@ -30,6 +34,8 @@ final class CellListBuilder {
     private static final double MAX_IMAGE_BINS = 1e7;
     /** Refuse atoms further than this many cells away from the origin cell. */
     private static final double MAX_WRAP = 1 << 28;
+    /** Largest pair count (3 ints per pair must fit in one Java array). */
+    private static final int MAX_PAIRS = (Integer.MAX_VALUE - 16) / 3;
 
     private CellListBuilder() {}
 
@@ -134,7 +140,7 @@ final class CellListBuilder {
                 }
             }
         }
-        // Sort keys pack (j, T0, T1, T2) into one long: j in the high bits, each T + tMax in tBits.
+        // Candidate keys pack (j, T0, T1, T2) into one long: j in the high bits, each T + tMax in tBits.
         final int tBits = 32 - Integer.numberOfLeadingZeros(2 * tMax + 1);
         final int jBits = 32 - Integer.numberOfLeadingZeros(n);
         if (jBits + 3 * tBits > 63) {
@@ -142,11 +148,13 @@ final class CellListBuilder {
                 + tMax + " cells cannot be indexed");
         }
         final long tMask = (1L << tBits) - 1;
+        final int jShift = 3 * tBits;
 
-        // Bin of each atom; counting sort into bin order (stable), wrapped Cartesian positions.
+        // Bin of each atom (and where in its bin, for pruning); counting sort into bin order (stable).
         final int n0 = nb[0], n1 = nb[1], n2 = nb[2];
         final int nBins = n0 * n1 * n2;
         final int[] bin3 = new int[3 * n];
+        final double[] inBin = new double[3 * n]; // position inside the bin, in [0, 1] bin widths
         final int[] binStart = new int[nBins + 1];
         final double[] wx = new double[n], wy = new double[n], wz = new double[n];
         for (int i = 0; i < n; i++) {
@@ -157,6 +165,7 @@ final class CellListBuilder {
                 if (c < 0) c = 0;
                 if (c >= nb[ax]) c = nb[ax] - 1;
                 bin3[3 * i + ax] = c;
+                inBin[3 * i + ax] = Math.min(1, Math.max(0, u - c));
             }
             binStart[(bin3[3 * i] * n1 + bin3[3 * i + 1]) * n2 + bin3[3 * i + 2] + 1]++;
             // r − w·cell: the position moved into the cell, exact up to rounding.
@@ -178,129 +187,248 @@ final class CellListBuilder {
             sz[p] = wz[i];
         }
 
+        // Pruning of whole bins: with p_ax = n̂_ax·v the components of a pair vector v along the unit
+        // plane normals, |v|² ≥ |p|² / λmax(N Nᵀ), and |p_ax| ≥ the gap to the bin along axis ax.
+        // λmax is bounded by Gershgorin (exactly 1 for an orthogonal cell).
+        final double[] nrm = new double[9];
+        for (int ax = 0; ax < 3; ax++) {
+            double len = Math.sqrt(b[3 * ax] * b[3 * ax] + b[3 * ax + 1] * b[3 * ax + 1] + b[3 * ax + 2] * b[3 * ax + 2]);
+            for (int c = 0; c < 3; c++) nrm[3 * ax + c] = b[3 * ax + c] / len;
+        }
+        double lamMax = 1;
+        for (int r = 0; r < 3; r++) {
+            double row = 1;
+            for (int c = 0; c < 3; c++) {
+                if (c != r) {
+                    row += Math.abs(nrm[3 * r] * nrm[3 * c] + nrm[3 * r + 1] * nrm[3 * c + 1] + nrm[3 * r + 2] * nrm[3 * c + 2]);
+                }
+            }
+            lamMax = Math.max(lamMax, row);
+        }
+        final double gapScale = (1 - 1e-12) / lamMax;
+        final double[] binWidth = new double[3]; // perpendicular bin thickness, Å
+        for (int ax = 0; ax < 3; ax++) binWidth[ax] = extent[ax] / nb[ax];
+
         final double c2 = reach * reach;
         final double[] av = a;
         final int[] tb0 = tBin[0], tb1 = tBin[1], tb2 = tBin[2];
         final int[] ts0 = tShift[0], ts1 = tShift[1], ts2 = tShift[2];
         final int span0 = 2 * k[0] + 1, span1 = 2 * k[1] + 1, span2 = 2 * k[2] + 1;
+        final double[] g0 = new double[span0], g1 = new double[span1], g2 = new double[span2];
 
-        final int[] offsets = new int[n + 1];
-        Out out = new Out(Math.max(16, 8 * n));
-        long[] keys = new long[64];
-
+        // Pass 1, per centre i: screened candidates (j, T) packed in keys, then the exact test on the
+        // original positions; the accepted keys are compacted in place, in centre order.
+        long[] keys = new long[initialCapacity(n, cell, periodic, pbc, cutoff)];
+        final int[] keyStart = new int[n + 1];
+        final int[] offsets = new int[n + 1]; // first the count of pairs per neighbour j (at j + 1)
+        int q = 0;
         for (int i = 0; i < n; i++) {
             final double xi = wx[i], yi = wy[i], zi = wz[i];
             final int b0 = bin3[3 * i], b1 = bin3[3 * i + 1], b2 = bin3[3 * i + 2];
-            int m = 0;
+            gaps(g0, k[0], inBin[3 * i], binWidth[0], gapScale);
+            gaps(g1, k[1], inBin[3 * i + 1], binWidth[1], gapScale);
+            gaps(g2, k[2], inBin[3 * i + 2], binWidth[2], gapScale);
+            int m = q;
+            final int ownBin = (b0 * n1 + b1) * n2 + b2;
             for (int m0 = 0; m0 < span0; m0++) {
                 final int c0 = tb0[b0 + m0];
-                if (c0 < 0) continue;
+                final double h0 = g0[m0];
+                if (c0 < 0 || h0 >= c2) continue;
                 final int s0 = ts0[b0 + m0];
                 final double ox0 = s0 * av[0], oy0 = s0 * av[1], oz0 = s0 * av[2];
                 for (int m1 = 0; m1 < span1; m1++) {
                     final int c1 = tb1[b1 + m1];
-                    if (c1 < 0) continue;
+                    final double h01 = h0 + g1[m1];
+                    if (c1 < 0 || h01 >= c2) continue;
                     final int s1 = ts1[b1 + m1];
                     final double ox1 = ox0 + s1 * av[3], oy1 = oy0 + s1 * av[4], oz1 = oz0 + s1 * av[5];
                     final int row = (c0 * n1 + c1) * n2;
                     for (int m2 = 0; m2 < span2; m2++) {
                         final int c2b = tb2[b2 + m2];
-                        if (c2b < 0) continue;
+                        if (c2b < 0 || h01 + g2[m2] >= c2) continue;
                         final int cell2 = row + c2b;
                         final int pEnd = binStart[cell2 + 1];
                         int p = binStart[cell2];
                         if (p == pEnd) continue;
                         final int s2 = ts2[b2 + m2];
-                        // centre moved by −shift, so dx = r_j,wrapped + shift − r_i,wrapped
+                        // centre moved by −shift, so d = r_j,wrapped + shift − r_i,wrapped
                         final double cx = xi - (ox1 + s2 * av[6]);
                         final double cy = yi - (oy1 + s2 * av[7]);
                         final double cz = zi - (oz1 + s2 * av[8]);
-                        final boolean zeroShift = (s0 | s1 | s2) == 0;
                         final long tKey = ((long) (s0 + tMax) << (2 * tBits)) | ((long) (s1 + tMax) << tBits)
                             | (s2 + tMax);
+                        if (m + (pEnd - p) > keys.length) keys = grow(keys, m + (pEnd - p));
+                        final int binFirst = m;
+                        // branch-free append: always write, advance only when inside the cutoff
                         for (; p < pEnd; p++) {
                             double dx = sx[p] - cx, dy = sy[p] - cy, dz = sz[p] - cz;
-                            double r2 = dx * dx + dy * dy + dz * dz;
-                            if (r2 < c2) {
-                                int j = sIdx[p];
-                                if (j == i && zeroShift) continue;
-                                if (m == keys.length) keys = Arrays.copyOf(keys, 2 * m);
-                                keys[m++] = ((long) j << (3 * tBits)) | tKey;
+                            keys[m] = ((long) sIdx[p] << jShift) | tKey;
+                            m += dx * dx + dy * dy + dz * dz < c2 ? 1 : 0;
+                        }
+                        if ((s0 | s1 | s2) == 0 && cell2 == ownBin) {
+                            // drop the centre itself (j = i, S = 0); it is in this bin exactly once
+                            final long self = ((long) i << jShift) | tKey;
+                            for (int e = binFirst; e < m; e++) {
+                                if (keys[e] == self) {
+                                    keys[e] = keys[--m];
+                                    break;
+                                }
                             }
                         }
                     }
                 }
             }
-            // Deterministic order (j, then S: S − T is constant for fixed i, j), exact vectors.
-            Arrays.sort(keys, 0, m);
+            // Exact test: shifts relative to the original positions, (r_j − r_i) + S·cell.
             final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
             final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
-            out.ensure(m);
-            final int[] onb = out.neighbors, osh = out.shifts;
-            final double[] ovec = out.vectors, odist = out.distances;
-            int q = out.count;
-            for (int e = 0; e < m; e++) {
-                long key = keys[e];
-                int j = (int) (key >>> (3 * tBits));
-                int S0 = (int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0;
-                int S1 = (int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1;
-                int S2 = (int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2;
-                double vx = (pos[3 * j] - px) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
-                double vy = (pos[3 * j + 1] - py) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
-                double vz = (pos[3 * j + 2] - pz) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
-                double dist = Math.sqrt(vx * vx + vy * vy + vz * vz);
-                if (!(dist < cutoff)) continue; // screening slack: the exact test decides
-                onb[q] = j;
-                osh[3 * q] = S0;
-                osh[3 * q + 1] = S1;
-                osh[3 * q + 2] = S2;
-                ovec[3 * q] = vx;
-                ovec[3 * q + 1] = vy;
-                ovec[3 * q + 2] = vz;
-                odist[q] = dist;
-                q++;
+            for (int e = q; e < m; e++) {
+                final long key = keys[e];
+                final int j = (int) (key >>> jShift);
+                final int S0 = (int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0;
+                final int S1 = (int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1;
+                final int S2 = (int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2;
+                final double vx = (pos[3 * j] - px) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
+                final double vy = (pos[3 * j + 1] - py) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
+                final double vz = (pos[3 * j + 2] - pz) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
+                if (Math.sqrt(vx * vx + vy * vy + vz * vz) < cutoff) { // else only within the screening slack
+                    keys[q++] = key;
+                    offsets[j + 1]++;
+                }
             }
-            out.count = q;
-            offsets[i + 1] = q;
+            keyStart[i + 1] = q;
         }
-        return out.finish(n, cutoff, offsets);
+
+        // Pass 2: transpose. The accepted set is exactly symmetric ((r_j − r_i) + S·cell is exactly
+        // antisymmetric in floating point), so (i, j, S) stored under centre j as (j, i, −S) gives
+        // the full list; scanning i in increasing order sorts each centre's pairs by neighbour index
+        // with a counting sort instead of a comparison sort.
+        final int total = q;
+        for (int c = 0; c < n; c++) offsets[c + 1] += offsets[c];
+        final int[] fillAt = Arrays.copyOf(offsets, n);
+        final int[] nbr = new int[total];
+        final int[] shf = new int[3 * total];
+        final double[] vec = new double[3 * total];
+        final double[] dst = new double[total];
+        boolean[] manyImages = null; // centres with several images of one neighbour
+        for (int i = 0; i < n; i++) {
+            final int wi0 = wrap[3 * i], wi1 = wrap[3 * i + 1], wi2 = wrap[3 * i + 2];
+            final double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
+            for (int e = keyStart[i], eEnd = keyStart[i + 1]; e < eEnd; e++) {
+                final long key = keys[e];
+                final int j = (int) (key >>> jShift);
+                // the partner (j, i, −S), computed as centre j computes it: (r_i − r_j) + (−S)·cell
+                final int S0 = -((int) ((key >>> (2 * tBits)) & tMask) - tMax - wrap[3 * j] + wi0);
+                final int S1 = -((int) ((key >>> tBits) & tMask) - tMax - wrap[3 * j + 1] + wi1);
+                final int S2 = -((int) (key & tMask) - tMax - wrap[3 * j + 2] + wi2);
+                final double vx = (px - pos[3 * j]) + (S0 * av[0] + S1 * av[3] + S2 * av[6]);
+                final double vy = (py - pos[3 * j + 1]) + (S0 * av[1] + S1 * av[4] + S2 * av[7]);
+                final double vz = (pz - pos[3 * j + 2]) + (S0 * av[2] + S1 * av[5] + S2 * av[8]);
+                final int o = fillAt[j]++;
+                if (o > offsets[j] && nbr[o - 1] == i) { // a second image of i around j
+                    if (manyImages == null) manyImages = new boolean[n];
+                    manyImages[j] = true;
+                }
+                nbr[o] = i;
+                shf[3 * o] = S0;
+                shf[3 * o + 1] = S1;
+                shf[3 * o + 2] = S2;
+                vec[3 * o] = vx;
+                vec[3 * o + 1] = vy;
+                vec[3 * o + 2] = vz;
+                dst[o] = Math.sqrt(vx * vx + vy * vy + vz * vz);
+            }
+        }
+        // Several images of one neighbour (cells smaller than twice the cutoff): order them by S.
+        for (int c = 0; manyImages != null && c < n; c++) {
+            if (!manyImages[c]) continue;
+            final int pEnd = offsets[c + 1];
+            int p = offsets[c];
+            while (p < pEnd) {
+                int r = p + 1;
+                while (r < pEnd && nbr[r] == nbr[p]) r++;
+                if (r - p > 1) sortImageRun(p, r, shf, vec, dst);
+                p = r;
+            }
+        }
+        return NeighborList.of(n, cutoff, offsets, nbr, shf, vec, dst);
     }
 
-    /** Growable flat output arrays (doubling), trimmed once at the end. */
-    private static final class Out {
-        int count;
-        int[] neighbors;
-        int[] shifts;
-        double[] vectors;
-        double[] distances;
-
-        Out(int capacity) {
-            neighbors = new int[capacity];
-            shifts = new int[3 * capacity];
-            vectors = new double[3 * capacity];
-            distances = new double[capacity];
+    /**
+     * Scaled squared lower bounds of the distance from a centre to the bins at offsets −k..k along
+     * one axis; {@code u} is the centre's place inside its bin (0..1), {@code w} the bin thickness.
+     */
+    private static void gaps(double[] g, int k, double u, double w, double scale) {
+        for (int m = 0; m < g.length; m++) {
+            int delta = m - k;
+            double h = delta > 0 ? (delta - u) * w : delta < 0 ? (-delta - 1 + u) * w : 0;
+            g[m] = scale * h * h;
         }
+    }
 
-        void ensure(int extra) {
-            long need = (long) count + extra;
-            if (need <= neighbors.length) return;
-            if (3 * need > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("neighbour list too large: more than " + need + " pairs");
-            }
-            int cap = (int) Math.min(Math.max(need, 2L * neighbors.length), (Integer.MAX_VALUE - 16) / 3);
-            neighbors = Arrays.copyOf(neighbors, cap);
-            shifts = Arrays.copyOf(shifts, 3 * cap);
-            vectors = Arrays.copyOf(vectors, 3 * cap);
-            distances = Arrays.copyOf(distances, cap);
+    /**
+     * Sorts by shift the pairs {@code from .. to-1}, which share one neighbour. They arrive in
+     * decreasing shift order (the image loop visits shifts in increasing order, and the transpose
+     * negates them), so reverse first; the insertion sort then only checks.
+     */
+    private static void sortImageRun(int from, int to, int[] shf, double[] vec, double[] dst) {
+        for (int lo = from, hi = to - 1; lo < hi; lo++, hi--) swapPair(lo, hi, shf, vec, dst);
+        for (int p = from + 1; p < to; p++) {
+            for (int r = p; r > from && compareShift(shf, r - 1, r) > 0; r--) swapPair(r - 1, r, shf, vec, dst);
         }
+    }
 
-        NeighborList finish(int atoms, double cutoff, int[] offsets) {
-            int c = count;
-            return NeighborList.of(atoms, cutoff, offsets,
-                neighbors.length == c ? neighbors : Arrays.copyOf(neighbors, c),
-                shifts.length == 3 * c ? shifts : Arrays.copyOf(shifts, 3 * c),
-                vectors.length == 3 * c ? vectors : Arrays.copyOf(vectors, 3 * c),
-                distances.length == c ? distances : Arrays.copyOf(distances, c));
+    private static void swapPair(int p, int q, int[] shf, double[] vec, double[] dst) {
+        swap3(shf, p, q);
+        swap3(vec, p, q);
+        double x = dst[p];
+        dst[p] = dst[q];
+        dst[q] = x;
+    }
+
+    private static int compareShift(int[] s, int p, int q) {
+        for (int k = 0; k < 3; k++) {
+            int c = Integer.compare(s[3 * p + k], s[3 * q + k]);
+            if (c != 0) return c;
         }
+        return 0;
+    }
+
+    private static void swap3(int[] a, int p, int q) {
+        for (int k = 0; k < 3; k++) {
+            int x = a[3 * p + k];
+            a[3 * p + k] = a[3 * q + k];
+            a[3 * q + k] = x;
+        }
+    }
+
+    private static void swap3(double[] a, int p, int q) {
+        for (int k = 0; k < 3; k++) {
+            double x = a[3 * p + k];
+            a[3 * p + k] = a[3 * q + k];
+            a[3 * q + k] = x;
+        }
+    }
+
+    /** Initial capacity of the pair list: the expected count for a fully periodic cell, else a guess. */
+    private static int initialCapacity(int n, Cell cell, boolean periodic, boolean[] pbc, double cutoff) {
+        double est = 16.0 * n;
+        if (periodic && pbc[0] && pbc[1] && pbc[2]) {
+            double perAtom = n / Math.abs(cell.volume()) * (4.0 / 3.0) * Math.PI * cutoff * cutoff * cutoff;
+            // plus room for one centre's unscreened candidates (a few times its neighbours)
+            est = n * (1.1 * perAtom + 4) + 8 * perAtom + 256;
+        }
+        return (int) Math.max(64, Math.min(est, 1 << 22)); // beyond that, grow on demand
+    }
+
+    private static long[] grow(long[] a, int need) {
+        return Arrays.copyOf(a, newCapacity(a.length, need));
+    }
+
+    /** Doubling growth, refusing lists whose shifts would not fit in one Java array. */
+    private static int newCapacity(int current, long need) {
+        if (need > MAX_PAIRS) {
+            throw new IllegalArgumentException("neighbour list too large: more than " + MAX_PAIRS + " pairs");
+        }
+        return (int) Math.min(MAX_PAIRS, Math.max(need, 2L * current));
     }
 }

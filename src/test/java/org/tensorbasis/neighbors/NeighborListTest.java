@@ -222,6 +222,32 @@ class NeighborListTest {
         }
     }
 
+    /** Larger systems, so that there are many bins per axis and the bin pruning matters. */
+    static Stream<Case> largeCases() {
+        return IntStream.range(0, 12).mapToObj(seed -> {
+            SplittableRandom r = new SplittableRandom(0xb16_0000L + seed);
+            int n = r.nextInt(200, 400);
+            double cutoff = r.nextDouble(3.0, 4.0);
+            if (seed % 3 == 0) { // molecule-like cloud
+                double[] pos = new double[3 * n];
+                for (int k = 0; k < pos.length; k++) pos[k] = r.nextDouble(-9, 9);
+                return new Case("large cloud n=" + n + " seed=" + seed, pos, null, cutoff);
+            }
+            double[] a = seed % 3 == 1 ? randomCell(r, 10, 16, 60, 120) : randomCell(r, 10, 16, 25, 155);
+            boolean[] pbc = seed % 2 == 0 ? new boolean[] {true, true, true} : randomPbc(r);
+            return new Case("large cell pbc=" + pbc[0] + pbc[1] + pbc[2] + " n=" + n + " seed=" + seed,
+                fractionalPositions(r, n, a, -0.5, 1.5), new Cell(a, pbc), cutoff);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeCases")
+    void largeSystemsMatchBruteForce(Case c) {
+        NeighborList nl = NeighborList.build(c.pos(), c.cell(), c.cutoff());
+        assertMatchesBruteForce(c, nl);
+        assertThat(nl.pairs()).isGreaterThan(c.pos().length / 3); // not a trivial case
+    }
+
     /** Moving atoms by whole lattice vectors changes shifts by exactly that, and nothing else. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
