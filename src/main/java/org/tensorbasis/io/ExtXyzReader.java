@@ -124,6 +124,11 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         }
     }
 
+    /** {@link #stream(Path, Consumer)} with warnings to standard error. */
+    public static Stream<Structure> stream(Path path) throws IOException {
+        return stream(path, ExtXyzReader::stderr);
+    }
+
     /**
      * A sequential lazy stream of the frames of {@code path}; close the stream (try-with-resources)
      * to close the file.
@@ -140,6 +145,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
     /** The display name used in messages. */
     public String fileName() { return file; }
 
+    /** True if another frame follows. Throws BadInputException for an empty file or a blank line between frames. */
     @Override
     public boolean hasNext() {
         if (done) return false;
@@ -162,6 +168,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
                 return false;
             }
             if (firstBlank >= 0) {
+                done = true;
                 throw new BadInputException(file, frame, firstBlank, "atom count",
                     "blank line where the atom-count line of a frame was expected");
             }
@@ -173,6 +180,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         }
     }
 
+    /** Reads the next frame; after a BadInputException the reader is finished ({@link #hasNext()} is false). */
     @Override
     public Structure next() {
         if (!hasNext()) throw new NoSuchElementException("no more frames in " + file);
@@ -183,7 +191,11 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
             frame++;
             return s;
         } catch (IOException e) {
+            done = true;
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            done = true; // the stream is mid-frame: never resynchronise on garbage
+            throw e;
         }
     }
 
@@ -300,7 +312,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
                 Column col = columns[c];
                 for (int k = 0; k < col.width; k++) {
                     while (pos < len && line.charAt(pos) <= ' ') pos++;
-                    if (pos >= len) throw columnCountError(line, tokens, totalWidth, col.name, propertiesText, n);
+                    if (pos >= len) throw columnCountError(line, tokens, totalWidth, col.name, propertiesText, i, n);
                     int start = pos;
                     while (pos < len && line.charAt(pos) > ' ') pos++;
                     tokens++;
@@ -308,6 +320,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
                         case ROLE_SPECIES: {
                             int z = atomicNumber(line, start, pos);
                             if (z < 0) {
+                                checkLoneCount(line, i, n);
                                 throw bad(lineNo, col.name, "unknown element symbol '" + line.substring(start, pos) + "' (atom " + i + ")");
                             }
                             numbers[i] = z;
@@ -408,10 +421,19 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         return (int) n;
     }
 
-    private BadInputException columnCountError(String line, int got, int expected, String field, String props, int n) {
-        String hint = got <= 1 ? " (does the frame have fewer atom lines than its count " + n + " announced?)" : "";
+    private BadInputException columnCountError(String line, int got, int expected, String field, String props, int atom, int n) {
+        checkLoneCount(line, atom, n);
         return bad(lineNo, field, "atom line has " + got + " columns but Properties ("
-            + (props == null ? DEFAULT_PROPERTIES : props) + ") declare " + expected + hint);
+            + (props == null ? DEFAULT_PROPERTIES : props) + ") declare " + expected);
+    }
+
+    /** An atom line that is a lone positive integer is the next frame's count line: report the mismatch as such. */
+    private void checkLoneCount(String line, int atom, int n) {
+        String t = line.strip();
+        if (t.isEmpty() || t.length() > 18) return;
+        for (int k = 0; k < t.length(); k++) if (t.charAt(k) < '0' || t.charAt(k) > '9') return;
+        throw bad(lineNo, "atom count", "atom line " + (atom + 1) + " of " + n + " is a lone integer '" + t
+            + "': the frame has fewer atom lines than its atom count " + n + " announced");
     }
 
     private BadInputException notANumber(String line, int start, int end, String field, int atom, int k) {

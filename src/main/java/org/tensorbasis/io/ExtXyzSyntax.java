@@ -194,15 +194,23 @@ final class ExtXyzSyntax {
             if (shorter.charAt(0) == '+') { decpt++; shorter = shorter.substring(1); }
             digits = shorter;
         }
+        // Java may also pick a last digit that round-trips but is not the nearest (Python's choice)
+        int[] dp = {decpt};
+        digits = nearestLastDigit(digits, dp, a);
+        decpt = dp[0];
         String body = render(digits, decpt);
         return neg ? "-" + body : body;
     }
 
-    /** One digit fewer (truncated or rounded up) that still reads back as {@code a}, or null. */
+    /**
+     * One digit fewer (truncated or rounded up) that still reads back as {@code a}, or null; when
+     * both do, the one nearer the exact value of {@code a} (as Python's shortest repr picks it).
+     * A rounded-up candidate whose carry added a digit is prefixed with '+'.
+     */
     private static String shorten(String digits, int decpt, double a) {
         int n = digits.length() - 1;
         String down = stripZeros(digits.substring(0, n));
-        if (Double.parseDouble(render(down, decpt)) == a) return down;
+        boolean downOk = Double.parseDouble(render(down, decpt)) == a;
         char[] up = digits.substring(0, n).toCharArray();
         int k = n - 1;
         while (k >= 0 && up[k] == '9') { up[k] = '0'; k--; }
@@ -210,8 +218,55 @@ final class ExtXyzSyntax {
         boolean carry = false;
         if (k < 0) { upS = "1"; carry = true; }
         else { up[k]++; upS = stripZeros(new String(up)); }
-        if (Double.parseDouble(render(upS, carry ? decpt + 1 : decpt)) == a) return carry ? "+" + upS : upS;
+        int upDecpt = carry ? decpt + 1 : decpt;
+        boolean upOk = Double.parseDouble(render(upS, upDecpt)) == a;
+        if (downOk && upOk) {
+            java.math.BigDecimal exact = new java.math.BigDecimal(a);
+            java.math.BigDecimal dd = exact.subtract(new java.math.BigDecimal(render(down, decpt))).abs();
+            java.math.BigDecimal du = exact.subtract(new java.math.BigDecimal(render(upS, upDecpt))).abs();
+            upOk = du.compareTo(dd) < 0;
+            downOk = !upOk;
+        }
+        if (downOk) return down;
+        if (upOk) return carry ? "+" + upS : upS;
         return null;
+    }
+
+    /** Among digits and its two neighbours in the last place, the round-tripping one nearest to a. */
+    private static String nearestLastDigit(String digits, int[] decpt, double a) {
+        if (digits.length() < 2) return digits;
+        String best = digits;
+        int bestDecpt = decpt[0];
+        java.math.BigDecimal exact = null;
+        java.math.BigDecimal bestDist = null;
+        for (int dir = -1; dir <= 1; dir += 2) {
+            char[] c = digits.toCharArray();
+            int k = c.length - 1;
+            int dp = decpt[0];
+            if (dir > 0) {
+                while (k >= 0 && c[k] == '9') { c[k] = '0'; k--; }
+                if (k < 0) continue; // "99..9" + 1 changes the length: the shortening loop covers it
+                c[k]++;
+            } else {
+                while (k >= 0 && c[k] == '0') { c[k] = '9'; k--; }
+                if (k < 0) continue;
+                c[k]--;
+            }
+            String cand = new String(c);
+            int lead = 0;
+            while (lead < cand.length() - 1 && cand.charAt(lead) == '0') lead++;
+            cand = stripZeros(cand.substring(lead));
+            dp -= lead;
+            if (Double.parseDouble(render(cand, dp)) != a) continue;
+            if (exact == null) {
+                exact = new java.math.BigDecimal(a);
+                bestDist = exact.subtract(new java.math.BigDecimal(render(best, bestDecpt))).abs();
+            }
+            java.math.BigDecimal d = exact.subtract(new java.math.BigDecimal(render(cand, dp))).abs();
+            if (d.compareTo(bestDist) < 0) { best = cand; bestDecpt = dp; bestDist = d; }
+        }
+        decpt[0] = bestDecpt;
+        return best;
     }
 
     private static String stripZeros(String s) {
