@@ -109,6 +109,8 @@ public final class SphericalExpansion {
 
         private Workspace() {}
 
+        SphericalExpansion owner() { return SphericalExpansion.this; }
+
         int[] channels(int n) {
             if (chan.length < n) chan = new int[Math.max(n, 2 * chan.length)];
             return chan;
@@ -182,9 +184,12 @@ public final class SphericalExpansion {
      * @param ps        power-spectrum output, row of atom i at {@code i · powerSpectrumSize()}; null to skip
      * @param ls        the l of the expansion blocks to write (may be empty)
      * @param exp       {@code exp[k]}: output for l = ls[k], atom i's block at {@code i · blockSize(ls[k])}
+     * @param ws        a workspace of this instance ({@link #newWorkspace()}), not used by another thread meanwhile
+     * @throws BadInputException if an atom's element is not a species channel
      */
     public void compute(int[] numbers, int[] offsets, int[] neighbors, double[] vectors, double[] distances,
                         int from, int to, double[] ps, int[] ls, double[][] exp, Workspace ws) {
+        if (ws.owner() != this) throw new IllegalArgumentException("workspace belongs to another SphericalExpansion");
         int[] ch = channelsOf(numbers, ws);
         final double rc = settings.cutoff(), w = settings.width();
         final double[] acc = ws.acc;
