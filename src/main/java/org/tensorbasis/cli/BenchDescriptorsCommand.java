@@ -26,14 +26,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "descriptors", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark descriptor computation (neighbours included); the last line is one JSON object.")
 public final class BenchDescriptorsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
     Path file;
 
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--warmup", description = "untimed runs (default: ${DEFAULT-VALUE})")
-    int warmup = 2;
+    @Option(names = "--warmup", description = "untimed runs (default: enough runs for 200 000 atoms, at least 1, so that the JIT has compiled the hot loops)")
+    Integer warmup;
 
     @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
     int repetitions = 5;
@@ -48,7 +51,7 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
         if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-        if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
+        if (warmup != null && warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
         PowerSpectrumForm f = switch (form.toLowerCase(Locale.ROOT)) {
             case "full" -> PowerSpectrumForm.FULL;
             case "unique", "unique_pairs", "unique-pairs" -> PowerSpectrumForm.UNIQUE_PAIRS;
@@ -62,20 +65,34 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
             for (int z : s.numbers()) species.add(z);
             atoms += s.size();
         }
+        int warm = warmup != null ? warmup : (int) Math.max(1, (200_000 + atoms - 1) / atoms);
         DescriptorSettings settings = DescriptorSettings.defaults(species.stream().mapToInt(Integer::intValue).toArray()).withForm(f);
         SphericalExpansion calc = new SphericalExpansion(settings);
         FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
         FeatureCache[] last = new FeatureCache[1];
-        BenchTimer.Result r = BenchTimer.run("descriptors", warmup, repetitions, atoms, threads,
-            () -> last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads));
+        // process CPU time next to wall time: on a shared machine wall time includes waiting for a core
+        long[] cpu = new long[2];
+        int[] runs = new int[1];
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        BenchTimer.Result r = BenchTimer.run("descriptors", warm, repetitions, atoms, threads, () -> {
+            if (++runs[0] == warm + 1) cpu[0] = os.getProcessCpuTime();
+            last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads);
+            cpu[1] = os.getProcessCpuTime();
+        });
+        double cpuPerAtom = (cpu[1] - cpu[0]) * 1e-3 / ((double) atoms * repetitions);
+        java.io.PrintWriter out = spec.commandLine().getOut();
         StringBuilder sp = new StringBuilder();
         for (int z : species) sp.append(sp.length() == 0 ? "" : ",").append(Elements.symbol(z));
-        System.out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
-        System.out.printf(Locale.ROOT, "power spectrum %d features/atom (%s), cache %.0f bytes/atom (%s)%n",
+        out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
+        out.printf(Locale.ROOT, "power spectrum %d features/atom (%s), cache %.0f bytes/atom (%s)%n",
             calc.powerSpectrumSize(), f, last[0].bytesPerAtom(), storage);
-        System.out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
+        out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
             r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
-        System.out.println(r.json("atoms_per_s"));
+        out.printf(Locale.ROOT, "process CPU time %.2f us/atom (all threads, GC and JIT included; load average %.1f)%n",
+            cpuPerAtom, os.getSystemLoadAverage());
+        out.println(r.json("atoms_per_s"));
+        out.flush();
         return 0;
     }
 }

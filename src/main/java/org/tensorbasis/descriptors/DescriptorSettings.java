@@ -67,7 +67,10 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
     public int channels() { return species.length; }
 
     /** Channel index of atomic number z, or -1 if z is not one of the species. */
-    public int channel(int z) { return Arrays.binarySearch(species, z) >= 0 ? Arrays.binarySearch(species, z) : -1; }
+    public int channel(int z) {
+        int c = Arrays.binarySearch(species, z);
+        return c >= 0 ? c : -1;
+    }
 
     public DescriptorSettings withForm(PowerSpectrumForm f) { return new DescriptorSettings(cutoff, width, maxRadial, maxAngular, species, f); }
 

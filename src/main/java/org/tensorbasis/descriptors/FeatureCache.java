@@ -17,6 +17,10 @@ import org.tensorbasis.structure.Structure;
  * float32 ({@link Storage#FLOAT32}) to halve the memory, converted back to float64 on read.
  */
 public final class FeatureCache {
+    /** Structures with at least this many atoms are also split over atoms. */
+    static final int LARGE = 512;
+    private static final int CHUNK = 64;
+
     /** Storage precision of the power spectrum. */
     public enum Storage { FLOAT64, FLOAT32 }
 
@@ -72,7 +76,6 @@ public final class FeatureCache {
         double[][][] exp = new double[n][][];
         int F = calc.powerSpectrumSize();
         ThreadLocal<SphericalExpansion.Workspace> wsLocal = ThreadLocal.withInitial(calc::newWorkspace);
-        ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[1][0]);
         Runnable work = () -> IntStream.range(0, n).parallel().forEach(s -> {
             Structure st = structures.get(s);
             int na = st.size();
@@ -80,15 +83,17 @@ public final class FeatureCache {
             NeighborList nl = NeighborList.build(st, calc.settings().cutoff());
             double[][] e = new double[ls.length][];
             for (int q = 0; q < ls.length; q++) e[q] = new double[na * calc.blockSize(ls[q])];
-            double[] ps;
-            if (storage == Storage.FLOAT64) {
-                ps = new double[na * F];
+            double[] ps = new double[na * F];  // float32 storage: transient float64 buffer
+            int[] numbers = st.numbers();
+            if (na >= LARGE) {
+                // large structure: also parallel over chunks of atoms (compute() itself never forks, so the
+                // per-thread workspace is never shared by two running computations)
+                int chunks = (na + CHUNK - 1) / CHUNK;
+                IntStream.range(0, chunks).parallel().forEach(c -> calc.compute(numbers, nl.offsets(), nl.neighbors(),
+                    nl.vectors(), nl.distances(), c * CHUNK, Math.min(na, (c + 1) * CHUNK), ps, ls, e, wsLocal.get()));
             } else {
-                double[][] sc = scratch.get();
-                if (sc[0].length < na * F) sc[0] = new double[na * F];
-                ps = sc[0];
+                calc.compute(st, nl, ps, ls, e, wsLocal.get());
             }
-            calc.compute(st, nl, ps, ls, e, wsLocal.get());
             if (storage == Storage.FLOAT64) {
                 ps64[s] = ps;
             } else {

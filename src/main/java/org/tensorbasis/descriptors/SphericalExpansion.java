@@ -99,16 +99,31 @@ public final class SphericalExpansion {
 
     /** Scratch space of one thread. */
     public final class Workspace {
-        final double[] acc = new double[accSize];
-        final double[] rad = new double[radial.size()];
-        final double[] ylm = new double[SphericalHarmonics.size(maxAngular)];
+        final double[] acc = new double[accSize];  // padding entries stay 0 forever
+        final boolean[] needL = new boolean[maxAngular + 1];
+        final int[] channelStart = new int[channels + 1];
+        final int[] channelFill = new int[channels];
         int[] chan = new int[0];
+        double[] radBuf = new double[0];  // [slot][radial function], f_c included; slots grouped by channel
+        double[] ylmBuf = new double[0];  // [slot][l² + l + m]
 
         private Workspace() {}
+
+        SphericalExpansion owner() { return SphericalExpansion.this; }
 
         int[] channels(int n) {
             if (chan.length < n) chan = new int[Math.max(n, 2 * chan.length)];
             return chan;
+        }
+
+        /** Grows the per-centre pair buffers (amortised: only when a centre has more pairs than any before). */
+        void ensurePairs(int pairs) {
+            int nr = radial.size(), ny = SphericalHarmonics.size(maxAngular);
+            if (radBuf.length < pairs * nr) {
+                int cap = Math.max(pairs, 2 * (radBuf.length / nr));
+                radBuf = new double[cap * nr];
+                ylmBuf = new double[cap * ny];
+            }
         }
     }
 
@@ -169,33 +184,46 @@ public final class SphericalExpansion {
      * @param ps        power-spectrum output, row of atom i at {@code i · powerSpectrumSize()}; null to skip
      * @param ls        the l of the expansion blocks to write (may be empty)
      * @param exp       {@code exp[k]}: output for l = ls[k], atom i's block at {@code i · blockSize(ls[k])}
+     * @param ws        a workspace of this instance ({@link #newWorkspace()}), not used by another thread meanwhile
+     * @throws BadInputException if an atom's element is not a species channel
      */
     public void compute(int[] numbers, int[] offsets, int[] neighbors, double[] vectors, double[] distances,
                         int from, int to, double[] ps, int[] ls, double[][] exp, Workspace ws) {
+        if (ws.owner() != this) throw new IllegalArgumentException("workspace belongs to another SphericalExpansion");
         int[] ch = channelsOf(numbers, ws);
         final double rc = settings.cutoff(), w = settings.width();
-        final double[] acc = ws.acc, rad = ws.rad, ylm = ws.ylm;
-        final int nRad = radial.size();
+        final double[] acc = ws.acc;
+        final int nRad = radial.size(), nY = SphericalHarmonics.size(maxAngular);
+        final int[] cStart = ws.channelStart, cFill = ws.channelFill;
+        // without the power spectrum only the requested l blocks are accumulated
+        final boolean[] need = ws.needL;
+        Arrays.fill(need, ps != null);
+        for (int l : ls) need[checkL(l)] = true;
         for (int i = from; i < to; i++) {
-            Arrays.fill(acc, 0.0);
+            // 1. pairs within r_c, grouped by neighbour channel (counting sort into slots)
+            Arrays.fill(cStart, 0);
+            for (int p = offsets[i]; p < offsets[i + 1]; p++) {
+                if (distances[p] < rc) cStart[ch[neighbors[p]] + 1]++;
+            }
+            for (int a = 0; a < channels; a++) cStart[a + 1] += cStart[a];
+            ws.ensurePairs(cStart[channels]);
+            final double[] rb = ws.radBuf, yb = ws.ylmBuf;
+            System.arraycopy(cStart, 0, cFill, 0, channels);
+            // 2. per pair: f_c × radial values and the harmonics, into the pair's slot
             for (int p = offsets[i]; p < offsets[i + 1]; p++) {
                 double r = distances[p];
                 if (!(r < rc)) continue;
+                int slot = cFill[ch[neighbors[p]]]++;
                 double fc = CosineCutoff.value(r, rc, w);
-                radial.evaluate(r, rad, 0);
-                for (int f = 0; f < nRad; f++) rad[f] *= fc;
-                harmonics.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], ylm, 0);
-                int a = ch[neighbors[p]];
-                for (int l = 0; l <= maxAngular; l++) {
-                    int nl = nPerL[l], st = stride[l], ro = radial.offset(l);
-                    int base = accOffset[l] + a * nl;
-                    int yo = l * l;
-                    for (int m = 0; m <= 2 * l; m++) {
-                        double y = ylm[yo + m];
-                        int row = base + m * st;
-                        for (int n = 0; n < nl; n++) acc[row + n] += y * rad[ro + n];
-                    }
-                }
+                int ro = slot * nRad;
+                radial.evaluate(r, rb, ro);
+                if (fc != 1.0) for (int f = 0; f < nRad; f++) rb[ro + f] *= fc;
+                harmonics.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], yb, slot * nY);
+            }
+            // 3. per l and channel: ρ[m][n] = Σ_slots Y[m] R[n], a small GEMM in 2 × 4 register tiles
+            //    (every (l, a, m, n) entry is assigned exactly once per centre)
+            for (int l = 0; l <= maxAngular; l++) {
+                if (need[l]) accumulate(l, rb, yb, cStart, acc);
             }
             if (ps != null) powerSpectrum(acc, ps, i * psSize);
             for (int q = 0; q < ls.length; q++) {
@@ -204,6 +232,52 @@ public final class SphericalExpansion {
                 double[] e = exp[q];
                 for (int m = 0; m < dm; m++) {
                     for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * st + an];
+                }
+            }
+        }
+    }
+
+    /** Expansion block l of the current centre from the slot buffers, into the [m][a n] accumulator. */
+    private void accumulate(int l, double[] rb, double[] yb, int[] cStart, double[] acc) {
+        final int nRad = radial.size(), nY = SphericalHarmonics.size(maxAngular);
+        final int nl = nPerL[l], st = stride[l], dm = 2 * l + 1, yo = l * l, r0 = radial.offset(l);
+        for (int a = 0; a < channels; a++) {
+            final int p0 = cStart[a], p1 = cStart[a + 1];
+            final int base = accOffset[l] + a * nl;
+            int m = 0;
+            for (; m + 1 < dm; m += 2) {
+                int n = 0;
+                for (; n + 3 < nl; n += 4) {
+                    double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+                    for (int p = p0; p < p1; p++) {
+                        int yi = p * nY + yo + m, ri = p * nRad + r0 + n;
+                        double y0 = yb[yi], y1 = yb[yi + 1];
+                        double q0 = rb[ri], q1 = rb[ri + 1], q2 = rb[ri + 2], q3 = rb[ri + 3];
+                        s00 += y0 * q0; s01 += y0 * q1; s02 += y0 * q2; s03 += y0 * q3;
+                        s10 += y1 * q0; s11 += y1 * q1; s12 += y1 * q2; s13 += y1 * q3;
+                    }
+                    int o = base + m * st + n;
+                    acc[o] = s00; acc[o + 1] = s01; acc[o + 2] = s02; acc[o + 3] = s03;
+                    o += st;
+                    acc[o] = s10; acc[o + 1] = s11; acc[o + 2] = s12; acc[o + 3] = s13;
+                }
+                for (; n < nl; n++) {
+                    double s0 = 0, s1 = 0;
+                    for (int p = p0; p < p1; p++) {
+                        double q = rb[p * nRad + r0 + n];
+                        int yi = p * nY + yo + m;
+                        s0 += yb[yi] * q;
+                        s1 += yb[yi + 1] * q;
+                    }
+                    acc[base + m * st + n] = s0;
+                    acc[base + (m + 1) * st + n] = s1;
+                }
+            }
+            for (; m < dm; m++) {
+                for (int n = 0; n < nl; n++) {
+                    double s0 = 0;
+                    for (int p = p0; p < p1; p++) s0 += yb[p * nY + yo + m] * rb[p * nRad + r0 + n];
+                    acc[base + m * st + n] = s0;
                 }
             }
         }

@@ -168,6 +168,17 @@ class SphericalExpansionTest {
     }
 
     @Test
+    void selectedLWithoutPowerSpectrumMatchesFullComputation() {
+        Structure s = Geometry.molecule(new SplittableRandom(31), 11, 4.5);
+        SphericalExpansion.Features all = FULL.compute(s, ALL_L);
+        org.tensorbasis.neighbors.NeighborList nl = org.tensorbasis.neighbors.NeighborList.build(s, 5.0);
+        double[][] exp = {new double[s.size() * FULL.blockSize(1)], new double[s.size() * FULL.blockSize(4)]};
+        FULL.compute(s, nl, null, new int[] {1, 4}, exp, FULL.newWorkspace());
+        assertThat(exp[0]).isEqualTo(all.expansions()[1]);
+        assertThat(exp[1]).isEqualTo(all.expansions()[4]);
+    }
+
+    @Test
     void isolatedAtomHasZeroFeaturesAndNoSelfContribution() {
         Structure s = new Structure(new int[] {6, 1}, new double[] {0, 0, 0, 20, 0, 0});
         SphericalExpansion.Features f = FULL.compute(s, 0, 1);
