@@ -46,7 +46,12 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** Kept referenced: java.util.logging holds loggers weakly. */
+    private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
     public static void main(String[] args) {
+        // netlib announces which BLAS it loaded at INFO level on every start: noise for users
+        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 }
