@@ -76,7 +76,8 @@ public final class InspectCommand implements Callable<Integer> {
         Map<String, FieldStats> arrays = new LinkedHashMap<>();
         List<Integer> neighborCounts = new ArrayList<>();
         long neighborTotal = 0;
-        try (ExtXyzReader reader = new ExtXyzReader(file)) {
+        PrintWriter err = spec.commandLine().getErr();
+        try (ExtXyzReader reader = new ExtXyzReader(file, w -> { err.println(w); err.flush(); })) {
             while (reader.hasNext()) {
                 Structure s = reader.next();
                 frames++;
