@@ -85,6 +85,8 @@ public final class TensorModel {
     private double[][] vOf = new double[0][];
     private double[][] uOf = new double[0][];
     private double[][] lamOf = new double[0][];
+    // basis intermediate values of the last forward (atoms × stateSize), so backward need not recompute them
+    private double[][] basisState = new double[0][];
     private final ChunkScratch[] scratch;
 
     /**
@@ -299,6 +301,7 @@ public final class TensorModel {
             vOf = new double[nb][0];
             uOf = new double[nb][0];
             lamOf = new double[nb][0];
+            basisState = new double[nb][0];
         }
         for (int b = 0; b < nb; b++) {
             int t = batch.atoms() * bases[b].size() * bases[b].dim();
@@ -314,6 +317,8 @@ public final class TensorModel {
             if (bases[b].usesU() && uOf[b].length < 9 * atoms) uOf[b] = new double[9 * atoms];
             int d2 = bases[b].dim() * bases[b].dim();
             if (bases[b].usesLambdaCorrection() && lamOf[b].length < d2 * atoms) lamOf[b] = new double[d2 * atoms];
+            int st = bases[b].stateSize() * atoms;
+            if (basisState[b].length < st) basisState[b] = new double[st];
         }
     }
 
@@ -361,7 +366,7 @@ public final class TensorModel {
                     int s = speciesOf(z[i]);
                     contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
-                    tb.forward(cs.ws[b], vb, 9 * i, ub, 9 * i, lb, d2 * i, tv, to0);
+                    tb.forward(cs.ws[b], vb, 9 * i, ub, 9 * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
                     int co = i * np * nbas;
                     int yo = i * np * dim;
                     for (int p = 0; p < np; p++) {
@@ -452,8 +457,8 @@ public final class TensorModel {
                     Arrays.fill(cs.gv, 0.0);
                     Arrays.fill(cs.gu, 0.0);
                     Arrays.fill(cs.glam, 0, dim * dim, 0.0);
-                    // the contractions of the forward pass are reused: the weights have not changed since
-                    tb.backward(cs.ws[b], vOf[b], 9 * i, uOf[b], 9 * i, lamOf[b], dim * dim * i, gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
+                    // the forward's basis state is reused: inputs and weights have not changed since
+                    tb.backwardFromState(cs.ws[b], basisState[b], i * tb.stateSize(), gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
                     double[] acc = cs.grads;
                     if (tb.usesV() || tb.usesU()) {
                         int k1 = kPerL[1];
