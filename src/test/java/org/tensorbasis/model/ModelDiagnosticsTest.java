@@ -186,6 +186,10 @@ class ModelDiagnosticsTest {
         BasisDiagnostics.Result[][] d = diagnose(s);
         // cubic symmetry: no l = 1, 2, 3 density; l = 4 has exactly one cubic invariant direction
         assertRanks("cubic site", d, 0, k -> k.sigma() > 0 && k.corr() && k.lambda() == 4 ? 1 : 0);
+        // the bound above is all assertRanks checks at λ = 4: the l = 4 cubic invariant must also be there
+        int k4 = KINDS.indexOf(new Kind(4, 1, true, null));
+        assertThat(effectiveRank(k4, d[k4][0])).as("cubic site L4+c").isEqualTo(1);
+        assertThat(d[k4][0].rank()).isEqualTo(1);
     }
 
     static Structure planarWater() {
