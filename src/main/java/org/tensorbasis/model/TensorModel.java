@@ -20,7 +20,9 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
  *
  * <p>Forward and backward are written by hand over a batch; the basis part runs in parallel over
  * fixed chunks of atoms whose gradient contributions are reduced in a fixed order, so results do not
- * depend on thread timing. Not thread-safe: one batch at a time.
+ * depend on thread timing. The forward keeps, per atom and block, the contractions and the basis
+ * program state ({@link TensorBasis#stateSize()} doubles), which the backward reuses instead of
+ * recomputing. Not thread-safe: one batch at a time.
  *
  * <p>Parameter blocks: the scalar networks ({@code "scalar."}, see {@link ScalarNetworks}), and per
  * target block {@code "<name>.v.Z<z>" [K_1, 3]}, {@code "<name>.u.Z<z>" [K_1, 3]} (σ = −1),
