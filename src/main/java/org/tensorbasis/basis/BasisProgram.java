@@ -196,6 +196,23 @@ final class BasisProgram {
         for (int i = opArray.length - 1; i >= 0; i--) opArray[i].backward(ws);
     }
 
+    /** Doubles needed to keep the state of one forward pass (node values and solid-harmonic Jacobians). */
+    int stateSize() {
+        return size + jacSize;
+    }
+
+    /** Copies the state of the last {@link #forward} of {@code ws} to {@code dst[off ..]}. */
+    void save(Workspace ws, double[] dst, int off) {
+        System.arraycopy(ws.val, 0, dst, off, size);
+        System.arraycopy(ws.jac, 0, dst, off + size, jacSize);
+    }
+
+    /** Restores a state saved by {@link #save}, as if that forward had just run on {@code ws}. */
+    void restore(Workspace ws, double[] src, int off) {
+        System.arraycopy(src, off, ws.val, 0, size);
+        System.arraycopy(src, off + size, ws.jac, 0, jacSize);
+    }
+
     void clearGrad(Workspace ws) {
         java.util.Arrays.fill(ws.grad, 0.0);
     }

@@ -197,6 +197,22 @@ public final class TensorBasis {
         for (int q = 0; q < columns.length; q++) System.arraycopy(w.val, program.offset(columns[q]), t, tOff + q * dim, dim);
     }
 
+    /** Doubles needed by {@link #forward(Workspace, double[], int, double[], int, double[], int, double[], int, double[], int)} to save one atom's state. */
+    public int stateSize() {
+        return program.stateSize();
+    }
+
+    /**
+     * As {@link #forward(Workspace, double[], int, double[], int, double[], int, double[], int)}, and also
+     * saves the atom's intermediate values to {@code state[stateOff .. stateOff + stateSize())}, so that
+     * {@link #backwardFromState} need not recompute them.
+     */
+    public void forward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                        double[] t, int tOff, double[] state, int stateOff) {
+        forward(work, v, vOff, u, uOff, lam, lamOff, t, tOff);
+        program.save(work.ws, state, stateOff);
+    }
+
     /**
      * Back-propagates {@code gT} (same layout as T) to the inputs, ACCUMULATING into gv, gu and
      * glam (null where the input is unused). Recomputes the forward pass internally.
@@ -207,6 +223,22 @@ public final class TensorBasis {
         BasisProgram.Workspace w = work.ws;
         load(w, v, vOff, u, uOff, lam, lamOff);
         program.forward(w);
+        backwardLoaded(w, gT, gOff, gv, gvOff, gu, guOff, glam, glOff);
+    }
+
+    /**
+     * As {@link #backward}, from the state saved by the saving {@code forward} of the same atom and inputs
+     * instead of recomputing it (same results, bit for bit).
+     */
+    public void backwardFromState(Workspace work, double[] state, int stateOff, double[] gT, int gOff,
+                                  double[] gv, int gvOff, double[] gu, int guOff, double[] glam, int glOff) {
+        BasisProgram.Workspace w = work.ws;
+        program.restore(w, state, stateOff);
+        backwardLoaded(w, gT, gOff, gv, gvOff, gu, guOff, glam, glOff);
+    }
+
+    private void backwardLoaded(BasisProgram.Workspace w, double[] gT, int gOff, double[] gv, int gvOff,
+                                double[] gu, int guOff, double[] glam, int glOff) {
         program.clearGrad(w);
         for (int q = 0; q < columns.length; q++) {
             int o = program.offset(columns[q]);

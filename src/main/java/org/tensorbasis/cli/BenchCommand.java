@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code tensorbasis bench STAGE FILE}: throughput benchmarks of each pipeline stage. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark one stage of the pipeline; the last line printed is one JSON object.",
-    subcommands = {BenchNeighborsCommand.class, BenchHarmonicsCommand.class, BenchDescriptorsCommand.class})
+    subcommands = {BenchNeighborsCommand.class, BenchHarmonicsCommand.class, BenchDescriptorsCommand.class, BenchModelCommand.class,
+        BenchTrainStepCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

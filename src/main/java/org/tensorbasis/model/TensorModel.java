@@ -20,7 +20,9 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
  *
  * <p>Forward and backward are written by hand over a batch; the basis part runs in parallel over
  * fixed chunks of atoms whose gradient contributions are reduced in a fixed order, so results do not
- * depend on thread timing. Not thread-safe: one batch at a time.
+ * depend on thread timing. The forward keeps, per atom and block, the contractions and the basis
+ * program state ({@link TensorBasis#stateSize()} doubles), which the backward reuses instead of
+ * recomputing. Not thread-safe: one batch at a time.
  *
  * <p>Parameter blocks: the scalar networks ({@code "scalar."}, see {@link ScalarNetworks}), and per
  * target block {@code "<name>.v.Z<z>" [K_1, 3]}, {@code "<name>.u.Z<z>" [K_1, 3]} (σ = −1),
@@ -70,6 +72,10 @@ public final class TensorModel {
     private final Parameters.Block[][] lamW;
     private final int[] expansionOrders;
     private final int chunks;
+    // the contraction weights (vW, uW, lamW) occupy [gradStart, gradEnd) of the parameter vector: the
+    // per-chunk gradient accumulators cover only that range (the scalar networks accumulate directly)
+    private final int gradStart;
+    private final int gradEnd;
 
     // state of the last forward
     private AtomBatch last;
@@ -77,6 +83,12 @@ public final class TensorModel {
     private double[][] atomOut = new double[0][];      // [block] atoms × p × dim
     private double[][] structOut = new double[0][];    // [block] structures × p × dim
     private double[][] dCoef = new double[0][];         // [block] atoms × (p × nb)
+    // contractions of the last forward, reused by backward: [block] atoms × 9 (v, u), atoms × dim² (λ)
+    private double[][] vOf = new double[0][];
+    private double[][] uOf = new double[0][];
+    private double[][] lamOf = new double[0][];
+    // basis intermediate values of the last forward (atoms × stateSize), so backward need not recompute them
+    private double[][] basisState = new double[0][];
     private final ChunkScratch[] scratch;
 
     /**
@@ -130,6 +142,16 @@ public final class TensorModel {
             if (tb.usesLambdaCorrection()) lamW[b] = register(bl.name() + ".lambda", kPerL[bl.lambda()], bl.dim());
         }
         params.initialize(seed);
+        int gs = params.size();
+        int ge = params.size();
+        for (Parameters.Block[][] group : new Parameters.Block[][][] {vW, uW, lamW}) {
+            for (Parameters.Block[] perSpecies : group) {
+                if (perSpecies == null) continue;
+                for (Parameters.Block bl : perSpecies) gs = Math.min(gs, bl.offset());
+            }
+        }
+        gradStart = gs;
+        gradEnd = ge;
         chunks = hypers.threads();
         scratch = new ChunkScratch[chunks];
         for (int c = 0; c < chunks; c++) scratch[c] = new ChunkScratch();
@@ -146,11 +168,8 @@ public final class TensorModel {
     /** Per-chunk scratch: basis workspaces, per-atom temporaries, private gradient accumulator. */
     private final class ChunkScratch {
         final TensorBasis.Workspace[] ws = new TensorBasis.Workspace[bases.length];
-        final double[] v = new double[9];
-        final double[] u = new double[9];
         final double[] gv = new double[9];
         final double[] gu = new double[9];
-        double[] lam = new double[0];
         double[] glam = new double[0];
         double[] gT = new double[0];
         double[] grads = new double[0];
@@ -163,7 +182,6 @@ public final class TensorModel {
                 maxDim = Math.max(maxDim, bases[b].dim());
                 maxT = Math.max(maxT, bases[b].size() * bases[b].dim());
             }
-            lam = new double[maxDim * maxDim];
             glam = new double[maxDim * maxDim];
             gT = new double[maxT];
         }
@@ -200,16 +218,16 @@ public final class TensorModel {
         return s;
     }
 
-    /** Contracts the vectors (and λ tensors) of atom i for block b into the scratch arrays. */
-    private void contract(AtomBatch batch, int b, int i, int s, ChunkScratch cs) {
+    /** Contracts the vectors (and λ tensors) of atom i for block b into the per-atom caches. */
+    private void contract(AtomBatch batch, int b, int i, int s) {
         double[] w = params.values();
         TensorBasis tb = bases[b];
         if (tb.usesV() || tb.usesU()) {
             int k1 = kPerL[1];
             double[] e1 = batch.expansion(1);
             int eo = i * k1 * 3;
-            if (tb.usesV()) contractVectors(e1, eo, k1, w, vW[b][s].offset(), cs.v);
-            if (tb.usesU()) contractVectors(e1, eo, k1, w, uW[b][s].offset(), cs.u);
+            if (tb.usesV()) contractVectors(e1, eo, k1, w, vW[b][s].offset(), vOf[b], 9 * i);
+            if (tb.usesU()) contractVectors(e1, eo, k1, w, uW[b][s].offset(), uOf[b], 9 * i);
         }
         if (tb.usesLambdaCorrection()) {
             int lambda = tb.lambda();
@@ -218,32 +236,49 @@ public final class TensorModel {
             double[] el = batch.expansion(lambda);
             int eo = i * kl * dim;
             int wo = lamW[b][s].offset();
-            Arrays.fill(cs.lam, 0, dim * dim, 0.0);
+            double[] lam = lamOf[b];
+            int lo0 = i * dim * dim;
+            Arrays.fill(lam, lo0, lo0 + dim * dim, 0.0);
             for (int k = 0; k < kl; k++) {
+                int ro = eo + k * dim;
                 for (int q = 0; q < dim; q++) {
                     double c = w[wo + k * dim + q];
-                    int lo = q * dim;
-                    int ro = eo + k * dim;
-                    for (int mu = 0; mu < dim; mu++) cs.lam[lo + mu] += c * el[ro + mu];
+                    int lo = lo0 + q * dim;
+                    for (int mu = 0; mu < dim; mu++) lam[lo + mu] += c * el[ro + mu];
                 }
             }
         }
     }
 
-    /** {@code out[3k + m] = Σ_K W[K, k] e[K, m]} for k, m in 0..2. */
-    private static void contractVectors(double[] e, int eo, int kk, double[] w, int wo, double[] out) {
-        Arrays.fill(out, 0.0);
+    /** {@code out[oo + 3k + m] = Σ_K W[K, k] e[K, m]} for k, m in 0..2 (nine register accumulators). */
+    private static void contractVectors(double[] e, int eo, int kk, double[] w, int wo, double[] out, int oo) {
+        double a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0, c0 = 0, c1 = 0, c2 = 0;
         for (int k = 0; k < kk; k++) {
             double e0 = e[eo + 3 * k];
             double e1 = e[eo + 3 * k + 1];
             double e2 = e[eo + 3 * k + 2];
-            for (int c = 0; c < 3; c++) {
-                double wc = w[wo + 3 * k + c];
-                out[3 * c] += wc * e0;
-                out[3 * c + 1] += wc * e1;
-                out[3 * c + 2] += wc * e2;
-            }
+            double wa = w[wo + 3 * k];
+            double wb = w[wo + 3 * k + 1];
+            double wc = w[wo + 3 * k + 2];
+            a0 += wa * e0;
+            a1 += wa * e1;
+            a2 += wa * e2;
+            b0 += wb * e0;
+            b1 += wb * e1;
+            b2 += wb * e2;
+            c0 += wc * e0;
+            c1 += wc * e1;
+            c2 += wc * e2;
         }
+        out[oo] = a0;
+        out[oo + 1] = a1;
+        out[oo + 2] = a2;
+        out[oo + 3] = b0;
+        out[oo + 4] = b1;
+        out[oo + 5] = b2;
+        out[oo + 6] = c0;
+        out[oo + 7] = c1;
+        out[oo + 8] = c2;
     }
 
     private void checkBatch(AtomBatch batch) {
@@ -265,6 +300,10 @@ public final class TensorModel {
             atomOut = new double[nb][0];
             structOut = new double[nb][0];
             dCoef = new double[nb][0];
+            vOf = new double[nb][0];
+            uOf = new double[nb][0];
+            lamOf = new double[nb][0];
+            basisState = new double[nb][0];
         }
         for (int b = 0; b < nb; b++) {
             int t = batch.atoms() * bases[b].size() * bases[b].dim();
@@ -275,6 +314,13 @@ public final class TensorModel {
             if (structOut[b].length < so) structOut[b] = new double[so];
             int c = batch.atoms() * blocks.get(b).properties() * bases[b].size();
             if (dCoef[b].length < c) dCoef[b] = new double[c];
+            int atoms = batch.atoms();
+            if (bases[b].usesV() && vOf[b].length < 9 * atoms) vOf[b] = new double[9 * atoms];
+            if (bases[b].usesU() && uOf[b].length < 9 * atoms) uOf[b] = new double[9 * atoms];
+            int d2 = bases[b].dim() * bases[b].dim();
+            if (bases[b].usesLambdaCorrection() && lamOf[b].length < d2 * atoms) lamOf[b] = new double[d2 * atoms];
+            int st = bases[b].stateSize() * atoms;
+            if (basisState[b].length < st) basisState[b] = new double[st];
         }
     }
 
@@ -314,11 +360,15 @@ public final class TensorModel {
                 double[] coef = nets.output(b);
                 double[] tv = basisValues[b];
                 double[] y = atomOut[b];
+                double[] vb = vOf[b];
+                double[] ub = uOf[b];
+                double[] lb = lamOf[b];
+                int d2 = dim * dim;
                 for (int i = from; i < to; i++) {
                     int s = speciesOf(z[i]);
-                    contract(batch, b, i, s, cs);
+                    contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
-                    tb.forward(cs.ws[b], cs.v, 0, cs.u, 0, cs.lam, 0, tv, to0);
+                    tb.forward(cs.ws[b], vb, 9 * i, ub, 9 * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
                     int co = i * np * nbas;
                     int yo = i * np * dim;
                     for (int p = 0; p < np; p++) {
@@ -363,15 +413,14 @@ public final class TensorModel {
         AtomBatch batch = last;
         int n = batch.atoms();
         int[] z = batch.numbers();
-        int psize = params.size();
+        int gsize = gradEnd - gradStart;
         for (ChunkScratch cs : scratch) {
-            if (cs.grads.length < psize) cs.grads = new double[psize];
+            if (cs.grads.length < gsize) cs.grads = new double[gsize];
         }
         int used = Math.min(chunks, Math.max(1, n / 8));
-        for (int c = 0; c < used; c++) Arrays.fill(scratch[c].grads, 0, psize, 0.0);
+        for (int c = 0; c < used; c++) Arrays.fill(scratch[c].grads, 0, gsize, 0.0);
         forEachChunk(n, (chunk, from, to) -> {
             ChunkScratch cs = scratch[chunk];
-            double[] w = params.values();
             for (int b = 0; b < bases.length; b++) {
                 double[] g = gAtom[b];
                 TensorBasis tb = bases[b];
@@ -407,24 +456,24 @@ public final class TensorModel {
                             gT[q * dim + mu] = acc;
                         }
                     }
-                    contract(batch, b, i, s, cs);
                     Arrays.fill(cs.gv, 0.0);
                     Arrays.fill(cs.gu, 0.0);
                     Arrays.fill(cs.glam, 0, dim * dim, 0.0);
-                    tb.backward(cs.ws[b], cs.v, 0, cs.u, 0, cs.lam, 0, gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
+                    // the forward's basis state is reused: inputs and weights have not changed since
+                    tb.backwardFromState(cs.ws[b], basisState[b], i * tb.stateSize(), gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
                     double[] acc = cs.grads;
                     if (tb.usesV() || tb.usesU()) {
                         int k1 = kPerL[1];
                         double[] e1 = batch.expansion(1);
                         int eo = i * k1 * 3;
-                        if (tb.usesV()) accumulateVectorGrad(e1, eo, k1, cs.gv, acc, vW[b][s].offset());
-                        if (tb.usesU()) accumulateVectorGrad(e1, eo, k1, cs.gu, acc, uW[b][s].offset());
+                        if (tb.usesV()) accumulateVectorGrad(e1, eo, k1, cs.gv, acc, vW[b][s].offset() - gradStart);
+                        if (tb.usesU()) accumulateVectorGrad(e1, eo, k1, cs.gu, acc, uW[b][s].offset() - gradStart);
                     }
                     if (tb.usesLambdaCorrection()) {
                         int kl = kPerL[tb.lambda()];
                         double[] el = batch.expansion(tb.lambda());
                         int eo = i * kl * dim;
-                        int wo = lamW[b][s].offset();
+                        int wo = lamW[b][s].offset() - gradStart;
                         for (int k = 0; k < kl; k++) {
                             for (int q = 0; q < dim; q++) {
                                 double sum = 0;
@@ -439,22 +488,11 @@ public final class TensorModel {
         double[] grads = params.grads();
         for (int c = 0; c < used; c++) {
             double[] g = scratch[c].grads;
-            for (int b = 0; b < bases.length; b++) {
-                addRange(vW[b], g, grads);
-                addRange(uW[b], g, grads);
-                addRange(lamW[b], g, grads);
-            }
+            for (int k = gradStart; k < gradEnd; k++) grads[k] += g[k - gradStart];
         }
         double[][] dOut = new double[bases.length][];
         for (int b = 0; b < bases.length; b++) dOut[b] = gAtom[b] == null ? null : dCoef[b];
         nets.backward(dOut);
-    }
-
-    private static void addRange(Parameters.Block[] blocks, double[] from, double[] to) {
-        if (blocks == null) return;
-        for (Parameters.Block bl : blocks) {
-            for (int k = bl.offset(); k < bl.end(); k++) to[k] += from[k];
-        }
     }
 
     /** {@code gW[K, k] += Σ_m e[K, m] gv[3k + m]}. */

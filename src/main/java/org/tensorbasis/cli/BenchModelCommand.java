@@ -1,0 +1,208 @@
+package org.tensorbasis.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.bench.BenchTimer;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.io.ExtXyzReader;
+import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.model.TensorModel;
+import org.tensorbasis.structure.Structure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tensorbasis bench model FILE}: inference throughput (atoms/s) of the model alone — scalar
+ * networks, tensor bases and their contraction, per-structure sums — on cached features (computed once,
+ * not timed) at the default hyper-parameters: SOAP defaults, 2 × 32 network, λ correction on, blocks
+ * λ = 0 and λ = 2 (one property each, per structure), random weights. Batches are assembled from the
+ * cache inside the timed loop, as prediction does.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Benchmark model inference on cached features; the last line is one JSON object.")
+public final class BenchModelCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
+    Path file;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--warmup", description = "untimed runs (default: ${DEFAULT-VALUE})")
+    int warmup = 3;
+
+    @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
+    int repetitions = 7;
+
+    @Option(names = "--passes", description = "passes over the whole set per run (default: ${DEFAULT-VALUE})")
+    int passes = 20;
+
+    @Option(names = "--batch-size", description = "structures per batch (default: ${DEFAULT-VALUE})")
+    int batchSize = 64;
+
+    @Override
+    public Integer call() throws Exception {
+        Setup s = Setup.of(file, threads, warmup, repetitions, passes, batchSize);
+        int[][] batches = s.batches(batchSize);
+        TensorModel m = s.model;
+        Runnable work = s.cpuTimed(() -> {
+            for (int p = 0; p < passes; p++) {
+                for (int[] which : batches) m.forward(s.batch(which));
+            }
+        });
+        BenchTimer.Result r = s.inPool(() -> BenchTimer.run("model", warmup, repetitions, s.atoms * passes, threads, work));
+        s.describe();
+        s.printCpu(repetitions, s.atoms * passes, "us/atom");
+        System.out.printf(Locale.ROOT, "forward, batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
+            batchSize, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+        System.out.println(r.json("atoms_per_s"));
+        return 0;
+    }
+
+    /** What both model benchmarks share: structures, cached features, the model. */
+    static final class Setup {
+        final Path file;
+        final List<Structure> structures;
+        final SphericalExpansion calc;
+        final FeatureCache cache;
+        final TensorModel model;
+        final long atoms;
+        final int threads;
+        final int[] orders;
+        final int[] kPerL;
+
+        private Setup(Path file, List<Structure> structures, SphericalExpansion calc, FeatureCache cache, TensorModel model,
+                      long atoms, int threads) {
+            this.file = file;
+            this.structures = structures;
+            this.calc = calc;
+            this.cache = cache;
+            this.model = model;
+            this.atoms = atoms;
+            this.threads = threads;
+            this.orders = model.expansionOrders();
+            this.kPerL = model.kPerL();
+        }
+
+        static Setup of(Path file, int threads, int warmup, int repetitions, int passes, int batchSize) throws Exception {
+            if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
+            if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
+            if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
+            if (passes < 1) throw new BadInputException(null, -1, -1, "--passes", "must be >= 1, got " + passes);
+            if (batchSize < 1) throw new BadInputException(null, -1, -1, "--batch-size", "must be >= 1, got " + batchSize);
+            List<Structure> structures = ExtXyzReader.readAll(file);
+            if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+            TreeSet<Integer> sp = new TreeSet<>();
+            long atoms = 0;
+            for (Structure s : structures) {
+                for (int z : s.numbers()) sp.add(z);
+                atoms += s.size();
+            }
+            int[] species = sp.stream().mapToInt(Integer::intValue).toArray();
+            SphericalExpansion calc = new SphericalExpansion(DescriptorSettings.defaults(species));
+            int[] kPerL = new int[calc.maxAngular() + 1];
+            for (int l = 0; l <= calc.maxAngular(); l++) kPerL[l] = calc.blockSize(l) / (2 * l + 1);
+            List<TensorModel.Block> blocks = List.of(
+                new TensorModel.Block("L0", 0, 1, 1, false, true, PseudoMode.PSEUDOSCALAR),
+                new TensorModel.Block("L2", 2, 1, 1, false, true, PseudoMode.PSEUDOSCALAR));
+            TensorModel model = new TensorModel(species, calc.powerSpectrumSize(), kPerL, new TensorModel.Hypers(32, 2, threads), blocks, 1);
+            FeatureCache cache = FeatureCache.compute(structures, calc, model.expansionOrders(), FeatureCache.Storage.FLOAT64, threads);
+            return new Setup(file, structures, calc, cache, model, atoms, threads);
+        }
+
+        /** Consecutive batches of {@code size} structures covering the set. */
+        int[][] batches(int size) {
+            int n = structures.size();
+            List<int[]> out = new ArrayList<>();
+            for (int s = 0; s < n; s += size) {
+                int[] w = new int[Math.min(size, n - s)];
+                for (int k = 0; k < w.length; k++) w[k] = s + k;
+                out.add(w);
+            }
+            return out.toArray(new int[0][]);
+        }
+
+        /** The network input of some structures of the cache (as the trainer assembles it). */
+        AtomBatch batch(int[] which) {
+            int n = 0;
+            for (int s : which) n += cache.atoms(s);
+            int f = cache.powerSpectrumSize();
+            double[] x = new double[n * f];
+            int[] z = new int[n];
+            int[] sof = new int[n];
+            int maxL = 0;
+            for (int l : orders) maxL = Math.max(maxL, l);
+            double[][] exp = new double[maxL + 1][];
+            for (int l : orders) exp[l] = new double[n * kPerL[l] * (2 * l + 1)];
+            int a = 0;
+            for (int k = 0; k < which.length; k++) {
+                int s = which[k];
+                int na = cache.atoms(s);
+                System.arraycopy(cache.powerSpectrum(s), 0, x, a * f, na * f);
+                for (int l : orders) {
+                    int w = kPerL[l] * (2 * l + 1);
+                    System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, na * w);
+                }
+                Structure st = structures.get(s);
+                for (int i = 0; i < na; i++) {
+                    sof[a + i] = k;
+                    z[a + i] = st.number(i);
+                }
+                a += na;
+            }
+            return new AtomBatch(f, x, z, sof, which.length, exp, kPerL);
+        }
+
+        /** Runs the benchmark inside a pool of {@code threads} workers, which bounds the model's parallel loops. */
+        BenchTimer.Result inPool(java.util.function.Supplier<BenchTimer.Result> work) {
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try {
+                return pool.submit(work::get).join();
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        private final List<Long> cpuNanos = new ArrayList<>();
+
+        /** Wraps {@code work} so that each call records the process CPU time it took (all threads, JIT and GC included). */
+        Runnable cpuTimed(Runnable work) {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) return work;
+            return () -> {
+                long c0 = sun.getProcessCpuTime();
+                work.run();
+                cpuNanos.add(sun.getProcessCpuTime() - c0);
+            };
+        }
+
+        /**
+         * Prints the median CPU cost per item of the timed runs (the last {@code reps} calls): on a machine
+         * shared with other jobs the wall-clock throughput depends on the load, the CPU cost much less.
+         */
+        void printCpu(int reps, long items, String unit) {
+            if (cpuNanos.size() < reps) return;
+            double[] c = new double[reps];
+            for (int i = 0; i < reps; i++) c[i] = cpuNanos.get(cpuNanos.size() - reps + i) * 1e-3 / items;
+            java.util.Arrays.sort(c);
+            double med = reps % 2 == 1 ? c[reps / 2] : 0.5 * (c[reps / 2 - 1] + c[reps / 2]);
+            System.out.printf(Locale.ROOT, "process CPU time: median %.3f %s (min %.3f, max %.3f) = %.1f atoms per CPU-second%n",
+                med, unit, c[0], c[reps - 1], 1e6 / med);
+        }
+
+        void describe() {
+            System.out.printf(Locale.ROOT, "%s: %d structures, %d atoms; %s%n", file.getFileName(), structures.size(), atoms, calc.settings());
+            System.out.printf(Locale.ROOT, "model: %d features, 2 x 32 network, blocks L0 (%d basis) and L2 (%d basis, lambda correction), %d parameters%n",
+                calc.powerSpectrumSize(), model.basis(0).size(), model.basis(1).size(), model.parameters().size());
+        }
+    }
+}
