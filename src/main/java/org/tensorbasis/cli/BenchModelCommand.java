@@ -116,6 +116,9 @@ public final class BenchModelCommand implements Callable<Integer> {
                 new TensorModel.Block("L2", 2, 1, 1, false, true, PseudoMode.PSEUDOSCALAR));
             TensorModel model = new TensorModel(species, calc.powerSpectrumSize(), kPerL, new TensorModel.Hypers(32, 2, threads), blocks, 1);
             FeatureCache cache = FeatureCache.compute(structures, calc, model.expansionOrders(), FeatureCache.Storage.FLOAT64, threads);
+            // as in training and prediction: rows LayerNorm-normalised once in the cache
+            org.tensorbasis.training.TrainedModel.normalizeInPlace(cache);
+            model.scalarNetworks().setInputNormalized(true);
             return new Setup(file, structures, calc, cache, model, atoms, threads);
         }
 

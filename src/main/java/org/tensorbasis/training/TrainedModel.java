@@ -14,6 +14,7 @@ import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.descriptors.SphericalExpansion;
 import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.Parameters;
+import org.tensorbasis.model.SpeciesMlp;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
@@ -83,6 +84,8 @@ public final class TrainedModel {
         }
         TensorModel.Hypers hy = new TensorModel.Hypers(mo.width(), mo.depth(), Math.max(1, threads));
         this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), kPerL, hy, blocks, seed);
+        // features() hands over LayerNorm-normalised rows
+        this.network.scalarNetworks().setInputNormalized(true);
         this.provenance = new LinkedHashMap<>(provenance);
     }
 
@@ -136,7 +139,24 @@ public final class TrainedModel {
 
     /** Descriptors of the structures, with the expansion orders the network needs. */
     public FeatureCache features(List<Structure> structures, int threads) {
-        return FeatureCache.compute(structures, expansion, network.expansionOrders(), FeatureCache.Storage.FLOAT64, Math.max(1, threads));
+        FeatureCache cache = FeatureCache.compute(structures, expansion, network.expansionOrders(), FeatureCache.Storage.FLOAT64,
+            Math.max(1, threads));
+        normalizeInPlace(cache);
+        return cache;
+    }
+
+    /**
+     * Replaces every power-spectrum row of a float64 cache by its LayerNorm-normalised form x̂ (zero
+     * mean, unit variance). The statistics do not depend on the weights, so this is done once instead
+     * of in every forward pass; the network is built to expect normalised rows
+     * ({@link org.tensorbasis.model.ScalarNetworks#setInputNormalized}).
+     */
+    public static void normalizeInPlace(FeatureCache cache) {
+        int f = cache.powerSpectrumSize();
+        for (int s = 0; s < cache.size(); s++) {
+            double[] ps = cache.powerSpectrum(s);
+            SpeciesMlp.normalizeRows(ps, cache.atoms(s), f, ps);
+        }
     }
 
     /** Assembles the network input of the given structures of a cache. */
