@@ -38,8 +38,7 @@ public final class SphericalExpansion {
 
     private final DescriptorSettings settings;
     private final RadialBasis radial;
-    private final SphericalHarmonics harmonics;     // l ≤ maxAngular
-    private final SphericalHarmonics harmonicsExt;  // l ≤ maxL (the same object when maxL = maxAngular)
+    private final SphericalHarmonics[] harmonics;   // [L] evaluates l ≤ L, for maxAngular ≤ L ≤ maxL (null below)
     private final int channels;
     private final int maxAngular;
     private final int maxL;             // largest expansion order, ≥ maxAngular
@@ -73,8 +72,10 @@ public final class SphericalExpansion {
         this.maxAngular = settings.maxAngular();
         this.maxL = maxExpansionL;
         this.radial = new RadialBasis(settings.cutoff(), settings.maxRadial(), maxAngular, maxL);
-        this.harmonics = new SphericalHarmonics(maxAngular);
-        this.harmonicsExt = maxL == maxAngular ? harmonics : new SphericalHarmonics(maxL);
+        // one evaluator per top order, so that a computation evaluates exactly the harmonics it needs
+        // (they write size(L) values, the per-pair stride of the slot buffer)
+        this.harmonics = new SphericalHarmonics[maxL + 1];
+        for (int l = maxAngular; l <= maxL; l++) harmonics[l] = new SphericalHarmonics(l);
         this.channels = settings.channels();
         nPerL = radial.nPerL();
         kPerL = new int[maxL + 1];
@@ -241,7 +242,7 @@ public final class SphericalExpansion {
             top = Math.max(top, l);
         }
         final int lTop = top;
-        final SphericalHarmonics sh = lTop > maxAngular ? harmonicsExt : harmonics;
+        final SphericalHarmonics sh = harmonics[lTop];
         // per-pair strides of the slot buffers: only the orders up to lTop
         final int nRad = radial.size(lTop), nY = SphericalHarmonics.size(lTop);
         for (int i = from; i < to; i++) {
