@@ -15,7 +15,8 @@ import org.tensorbasis.structure.Elements;
  * @param cutoff     r_c in Å, &gt; 0
  * @param width      width w in Å of the cosine switch below r_c, 0 &lt; w ≤ r_c
  * @param maxRadial  radial functions kept: all (l, n) with z_nl ≤ (maxRadial + 1)π
- * @param maxAngular largest l of the expansion
+ * @param maxAngular largest l of the power spectrum, and of the expansion unless a larger one is asked for
+ *                   ({@link SphericalExpansion#SphericalExpansion(DescriptorSettings, int)})
  * @param species    atomic numbers of the neighbour-species channels, sorted ascending and unique
  *                   (the order of the channels); fixed by the training set
  * @param form       power-spectrum form

@@ -54,17 +54,23 @@ public final class FeatureCache {
     /**
      * Computes the cache.
      *
-     * @param lambdas extra expansion orders to keep (l = 1 is always kept when maxAngular ≥ 1)
+     * @param lambdas extra expansion orders to keep (l = 1 is always kept when maxAngular ≥ 1), each at most
+     *                {@link SphericalExpansion#maxExpansionL()} (orders above maxAngular are computed only when
+     *                requested here)
      * @param threads number of worker threads (parallel over structures)
      * @throws org.tensorbasis.BadInputException if a structure holds an element that is not a channel (names its frame)
-     * @throws IllegalArgumentException if some λ is above maxAngular
+     * @throws IllegalArgumentException if some λ is negative or above the calculator's maxExpansionL
      */
     public static FeatureCache compute(List<Structure> structures, SphericalExpansion calc, int[] lambdas,
                                        Storage storage, int threads) {
         List<Integer> wanted = new ArrayList<>();
         if (calc.maxAngular() >= 1) wanted.add(1);
         for (int l : lambdas) {
-            if (l < 0 || l > calc.maxAngular()) throw new IllegalArgumentException("λ = " + l + " outside 0.." + calc.maxAngular());
+            if (l < 0 || l > calc.maxExpansionL()) {
+                throw new IllegalArgumentException("λ = " + l + " outside 0.." + calc.maxExpansionL() + ": the descriptor calculator "
+                    + "expands the density up to l = " + calc.maxExpansionL() + " (max_angular = " + calc.maxAngular()
+                    + "); build it with new SphericalExpansion(settings, maxExpansionL ≥ " + l + ")");
+            }
             if (!wanted.contains(l)) wanted.add(l);
         }
         int[] ls = wanted.stream().mapToInt(Integer::intValue).sorted().toArray();

@@ -20,45 +20,76 @@ import org.tensorbasis.structure.Elements;
  * index a n_l + n), {@link PowerSpectrumForm#UNIQUE_PAIRS}: the upper triangle (row ≤ column) row by row,
  * off-diagonal entries × √2.
  *
+ * <p>Expansion orders above the power spectrum: the expansion can be built with a largest order
+ * {@link #maxExpansionL()} ≥ maxAngular ({@link #SphericalExpansion(DescriptorSettings, int)}), for the λ basis
+ * of targets with λ &gt; maxAngular. The orders maxAngular &lt; l ≤ maxExpansionL are available as expansion
+ * blocks only (their radial functions: see {@link RadialBasis}); the power spectrum still covers l ≤ maxAngular
+ * and is bit-identical to that of {@code new SphericalExpansion(settings)}. The extra orders cost nothing
+ * unless a computation requests one of them.
+ *
  * <p>Immutable and thread-safe; the compute methods use a per-thread {@link Workspace} and allocate nothing
  * per atom or per neighbour.
  */
 public final class SphericalExpansion {
     private static final double SQRT2 = Math.sqrt(2.0);
 
+    /** Upper bound of {@link #maxExpansionL()} (that of max_angular in {@link DescriptorSettings}). */
+    public static final int MAX_EXPANSION_L = 20;
+
     private final DescriptorSettings settings;
     private final RadialBasis radial;
-    private final SphericalHarmonics harmonics;
+    private final SphericalHarmonics[] harmonics;   // [L] evaluates l ≤ L, for maxAngular ≤ L ≤ maxL (null below)
     private final int channels;
     private final int maxAngular;
+    private final int maxL;             // largest expansion order, ≥ maxAngular
     private final int[] nPerL;
     private final int[] kPerL;          // channels · n_l
     private final int[] stride;         // row length of the accumulator: K_l rounded up to a multiple of 4 (zero padding)
-    private final int[] accOffset;      // internal accumulator [l][m][a n (padded)], offset of l
+    private final int[] accOffset;      // internal accumulator [l][m][a n (padded)], offset of l (l ≤ maxL)
     private final int accSize;
     private final int[] psOffset;       // power spectrum offset of l
     private final int psSize;
     private final int[] channelOfZ;     // atomic number → channel, −1 if unknown
 
+    /** Expansion and power spectrum for l ≤ {@code settings.maxAngular()}. */
     public SphericalExpansion(DescriptorSettings settings) {
+        this(settings, settings.maxAngular());
+    }
+
+    /**
+     * Power spectrum for l ≤ {@code settings.maxAngular()} (unchanged), expansion blocks for
+     * l ≤ maxExpansionL.
+     *
+     * @param maxExpansionL largest expansion order, {@code settings.maxAngular() ≤ maxExpansionL ≤ }{@link #MAX_EXPANSION_L}
+     * @throws IllegalArgumentException if maxExpansionL is out of that range
+     */
+    public SphericalExpansion(DescriptorSettings settings, int maxExpansionL) {
+        if (maxExpansionL < settings.maxAngular() || maxExpansionL > MAX_EXPANSION_L) {
+            throw new IllegalArgumentException("expansion max l = " + maxExpansionL + " outside max_angular ("
+                + settings.maxAngular() + ").." + MAX_EXPANSION_L);
+        }
         this.settings = settings;
-        this.radial = new RadialBasis(settings.cutoff(), settings.maxRadial(), settings.maxAngular());
         this.maxAngular = settings.maxAngular();
-        this.harmonics = new SphericalHarmonics(maxAngular);
+        this.maxL = maxExpansionL;
+        this.radial = new RadialBasis(settings.cutoff(), settings.maxRadial(), maxAngular, maxL);
+        // one evaluator per top order, so that a computation evaluates exactly the harmonics it needs
+        // (they write size(L) values, the per-pair stride of the slot buffer)
+        this.harmonics = new SphericalHarmonics[maxL + 1];
+        for (int l = maxAngular; l <= maxL; l++) harmonics[l] = new SphericalHarmonics(l);
         this.channels = settings.channels();
         nPerL = radial.nPerL();
-        kPerL = new int[maxAngular + 1];
-        stride = new int[maxAngular + 1];
-        accOffset = new int[maxAngular + 2];
+        kPerL = new int[maxL + 1];
+        stride = new int[maxL + 1];
+        accOffset = new int[maxL + 2];
         psOffset = new int[maxAngular + 2];
-        for (int l = 0; l <= maxAngular; l++) {
+        for (int l = 0; l <= maxL; l++) {
             int k = channels * nPerL[l];
             kPerL[l] = k;
             stride[l] = (k + 3) & ~3;
             accOffset[l + 1] = accOffset[l] + (2 * l + 1) * stride[l];
-            psOffset[l + 1] = psOffset[l] + (settings.form() == PowerSpectrumForm.FULL ? k * k : k * (k + 1) / 2);
+            if (l <= maxAngular) psOffset[l + 1] = psOffset[l] + (settings.form() == PowerSpectrumForm.FULL ? k * k : k * (k + 1) / 2);
         }
-        accSize = accOffset[maxAngular + 1];
+        accSize = accOffset[maxL + 1];
         psSize = psOffset[maxAngular + 1];
         channelOfZ = new int[Elements.MAX_Z + 1];
         Arrays.fill(channelOfZ, -1);
@@ -73,12 +104,16 @@ public final class SphericalExpansion {
     /** Number of neighbour-species channels. */
     public int channels() { return channels; }
 
+    /** Largest l of the power spectrum. */
     public int maxAngular() { return maxAngular; }
 
-    /** Number of radial functions n_l. */
+    /** Largest l of the expansion blocks (≥ {@link #maxAngular()}); blocks above maxAngular are expansion-only. */
+    public int maxExpansionL() { return maxL; }
+
+    /** Number of radial functions n_l, l ≤ {@link #maxExpansionL()}. */
     public int nRadial(int l) { return nPerL[l]; }
 
-    /** Numbers per atom in the l block of the expansion: channels · n_l · (2l+1). */
+    /** Numbers per atom in the l block of the expansion (l ≤ {@link #maxExpansionL()}): channels · n_l · (2l+1). */
     public int blockSize(int l) { return kPerL[l] * (2 * l + 1); }
 
     /** Power-spectrum features per atom in the settings' form. */
@@ -100,7 +135,7 @@ public final class SphericalExpansion {
     /** Scratch space of one thread. */
     public final class Workspace {
         final double[] acc = new double[accSize];  // padding entries stay 0 forever
-        final boolean[] needL = new boolean[maxAngular + 1];
+        final boolean[] needL = new boolean[maxL + 1];
         final int[] channelStart = new int[channels + 1];
         final int[] channelFill = new int[channels];
         int[] chan = new int[0];
@@ -116,9 +151,12 @@ public final class SphericalExpansion {
             return chan;
         }
 
-        /** Grows the per-centre pair buffers (amortised: only when a centre has more pairs than any before). */
+        /**
+         * Grows the per-centre pair buffers (amortised: only when a centre has more pairs than any before);
+         * sized for every order up to maxL, whatever the current computation needs.
+         */
         void ensurePairs(int pairs) {
-            int nr = radial.size(), ny = SphericalHarmonics.size(maxAngular);
+            int nr = radial.size(), ny = SphericalHarmonics.size(maxL);
             if (radBuf.length < pairs * nr) {
                 int cap = Math.max(pairs, 2 * (radBuf.length / nr));
                 radBuf = new double[cap * nr];
@@ -182,7 +220,8 @@ public final class SphericalExpansion {
      * @param vectors   r_j + S·cell − r_i per pair, 3 numbers
      * @param distances |vector| per pair
      * @param ps        power-spectrum output, row of atom i at {@code i · powerSpectrumSize()}; null to skip
-     * @param ls        the l of the expansion blocks to write (may be empty)
+     * @param ls        the l of the expansion blocks to write (may be empty), each ≤ {@link #maxExpansionL()};
+     *                  orders above maxAngular are only evaluated when requested here
      * @param exp       {@code exp[k]}: output for l = ls[k], atom i's block at {@code i · blockSize(ls[k])}
      * @param ws        a workspace of this instance ({@link #newWorkspace()}), not used by another thread meanwhile
      * @throws BadInputException if an atom's element is not a species channel
@@ -193,12 +232,19 @@ public final class SphericalExpansion {
         int[] ch = channelsOf(numbers, ws);
         final double rc = settings.cutoff(), w = settings.width();
         final double[] acc = ws.acc;
-        final int nRad = radial.size(), nY = SphericalHarmonics.size(maxAngular);
         final int[] cStart = ws.channelStart, cFill = ws.channelFill;
         // without the power spectrum only the requested l blocks are accumulated
         final boolean[] need = ws.needL;
         Arrays.fill(need, ps != null);
-        for (int l : ls) need[checkL(l)] = true;
+        int top = maxAngular;  // radial functions and harmonics are evaluated up to this l
+        for (int l : ls) {
+            need[checkL(l)] = true;
+            top = Math.max(top, l);
+        }
+        final int lTop = top;
+        final SphericalHarmonics sh = harmonics[lTop];
+        // per-pair strides of the slot buffers: only the orders up to lTop
+        final int nRad = radial.size(lTop), nY = SphericalHarmonics.size(lTop);
         for (int i = from; i < to; i++) {
             // 1. pairs within r_c, grouped by neighbour channel (counting sort into slots)
             Arrays.fill(cStart, 0);
@@ -216,14 +262,14 @@ public final class SphericalExpansion {
                 int slot = cFill[ch[neighbors[p]]]++;
                 double fc = CosineCutoff.value(r, rc, w);
                 int ro = slot * nRad;
-                radial.evaluate(r, rb, ro);
+                radial.evaluate(r, rb, ro, lTop);
                 if (fc != 1.0) for (int f = 0; f < nRad; f++) rb[ro + f] *= fc;
-                harmonics.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], yb, slot * nY);
+                sh.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], yb, slot * nY);
             }
             // 3. per l and channel: ρ[m][n] = Σ_slots Y[m] R[n], a small GEMM in 2 × 4 register tiles
             //    (every (l, a, m, n) entry is assigned exactly once per centre)
-            for (int l = 0; l <= maxAngular; l++) {
-                if (need[l]) accumulate(l, rb, yb, cStart, acc);
+            for (int l = 0; l <= lTop; l++) {
+                if (need[l]) accumulate(l, rb, nRad, yb, nY, cStart, acc);
             }
             if (ps != null) powerSpectrum(acc, ps, i * psSize);
             for (int q = 0; q < ls.length; q++) {
@@ -238,8 +284,7 @@ public final class SphericalExpansion {
     }
 
     /** Expansion block l of the current centre from the slot buffers, into the [m][a n] accumulator. */
-    private void accumulate(int l, double[] rb, double[] yb, int[] cStart, double[] acc) {
-        final int nRad = radial.size(), nY = SphericalHarmonics.size(maxAngular);
+    private void accumulate(int l, double[] rb, int nRad, double[] yb, int nY, int[] cStart, double[] acc) {
         final int nl = nPerL[l], st = stride[l], dm = 2 * l + 1, yo = l * l, r0 = radial.offset(l);
         for (int a = 0; a < channels; a++) {
             final int p0 = cStart[a], p1 = cStart[a + 1];
@@ -312,7 +357,10 @@ public final class SphericalExpansion {
     }
 
     private int checkL(int l) {
-        if (l < 0 || l > maxAngular) throw new IllegalArgumentException("l = " + l + " outside 0.." + maxAngular);
+        if (l < 0 || l > maxL) {
+            throw new IllegalArgumentException("expansion l = " + l + " outside 0.." + maxL + (maxL == maxAngular
+                ? " (max_angular; build the SphericalExpansion with a larger maxExpansionL for higher orders)" : " (maxExpansionL)"));
+        }
         return l;
     }
 

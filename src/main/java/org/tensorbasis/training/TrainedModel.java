@@ -52,7 +52,6 @@ public final class TrainedModel {
         Options.ModelOptions mo = options.model();
         this.descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), this.species,
             mo.powerSpectrum());
-        this.expansion = new SphericalExpansion(descriptor);
         List<TensorModel.Block> blocks = new ArrayList<>();
         List<Integer> bt = new ArrayList<>();
         List<Integer> bi = new ArrayList<>();
@@ -62,7 +61,7 @@ public final class TrainedModel {
             List<TargetLayout.Block> lb = e.getValue().blocks();
             for (int k = 0; k < lb.size(); k++) {
                 TargetLayout.Block b = lb.get(k);
-                boolean corr = mo.addLambdaBasis() && b.lambda() <= mo.maxAngular();
+                boolean corr = mo.addLambdaBasis();
                 blocks.add(new TensorModel.Block(b.name(), b.lambda(), b.sigma(), b.properties(), target.perAtom(), corr,
                     mo.pseudotensorBasis()));
                 bt.add(t);
@@ -75,8 +74,15 @@ public final class TrainedModel {
         this.norms = norms.clone();
         this.blockTarget = bt.stream().mapToInt(Integer::intValue).toArray();
         this.blockInTarget = bi.stream().mapToInt(Integer::intValue).toArray();
-        int[] kPerL = new int[expansion.maxAngular() + 1];
-        for (int l = 0; l <= expansion.maxAngular(); l++) kPerL[l] = expansion.blockSize(l) / (2 * l + 1);
+        // the λ correction needs the l = λ density expansion, also for λ > max_angular (expansion-only orders;
+        // the power spectrum keeps l ≤ max_angular)
+        int maxL = mo.maxAngular();
+        for (TensorModel.Block b : blocks) {
+            if (b.lambdaCorrection() && b.lambda() >= 2) maxL = Math.max(maxL, b.lambda());
+        }
+        this.expansion = new SphericalExpansion(descriptor, maxL);
+        int[] kPerL = new int[expansion.maxExpansionL() + 1];
+        for (int l = 0; l < kPerL.length; l++) kPerL[l] = expansion.blockSize(l) / (2 * l + 1);
         for (TensorModel.Block b : blocks) {
             if (b.lambda() >= 1 && expansion.maxAngular() < 1) {
                 throw new BadInputException(null, -1, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");

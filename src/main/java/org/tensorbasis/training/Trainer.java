@@ -407,12 +407,6 @@ public final class Trainer {
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s",
             train.size(), run.splits.validation().size(), run.splits.test().size(), model.symbols()));
         listener.message("model blocks: " + model.describe() + "; " + model.network().parameters().size() + " parameters");
-        for (int b = 0; b < blocks.length; b++) {
-            if (blocks[b].lambda() >= 2 && options.model().addLambdaBasis() && !blocks[b].lambdaCorrection()) {
-                listener.message("warning: block " + blocks[b].name() + " has λ = " + blocks[b].lambda() + " > max_angular = "
-                    + options.model().maxAngular() + ": its λ correction is disabled; raise model.soap.max_angular to use it");
-            }
-        }
 
         run.structures = new ArrayList<>();
         for (Sample s : train) run.structures.add(s.structure());
