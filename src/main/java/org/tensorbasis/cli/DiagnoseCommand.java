@@ -95,10 +95,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
         double[] worst = new double[nb];
         out.printf(Locale.ROOT, "%-6s %-5s %-3s %-16s %-9s %s%n", "frame", "atom", "Z", "block", "rank", "condition");
         for (int k = 0; k < chosen.size(); k++) {
-            AtomBatch batch = model.batch(cache, new int[] {k});
-            int[] z = batch.numbers();
+            AtomBatch batch = model.batch(cache, new int[] {k}, chosen);
             Structure s = chosen.get(k);
-            for (int i = 0; i < s.size(); i++) z[i] = s.number(i);
             net.forward(batch);
             for (int b = 0; b < nb; b++) {
                 TensorModel.Block bl = net.blocks().get(b);

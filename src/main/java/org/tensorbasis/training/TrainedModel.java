@@ -165,45 +165,61 @@ public final class TrainedModel {
         }
     }
 
-    /** Assembles the network input of the given structures of a cache. */
-    public AtomBatch batch(FeatureCache cache, int[] which) {
+    /** Reusable arrays for {@link #batch}: a batch built in them is valid until the next one is built. */
+    public static final class BatchBuffer {
+        double[] x = new double[0];
+        int[] z = new int[0];
+        int[] sof = new int[0];
+        double[][] exp = new double[0][];
+    }
+
+    /**
+     * Assembles the network input of the structures {@code which} of a cache (in that order);
+     * {@code structures} are the cache's structures (for their atomic numbers).
+     */
+    public AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures) {
+        return batch(cache, which, structures, new BatchBuffer());
+    }
+
+    /** As {@link #batch(FeatureCache, int[], List)}, reusing (and growing) the arrays of {@code buf}. */
+    public AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures, BatchBuffer buf) {
         int atoms = 0;
         for (int s : which) atoms += cache.atoms(s);
         int f = cache.powerSpectrumSize();
-        double[] x = new double[atoms * f];
-        int[] z = new int[atoms];
-        int[] sof = new int[atoms];
         int[] kPerL = network.kPerL();
         int[] orders = network.expansionOrders();
         int maxL = 0;
         for (int l : orders) maxL = Math.max(maxL, l);
+        if (buf.x.length < atoms * f) buf.x = new double[atoms * f];
+        if (buf.z.length < atoms) {
+            buf.z = new int[atoms];
+            buf.sof = new int[atoms];
+        }
+        if (buf.exp.length < maxL + 1) buf.exp = java.util.Arrays.copyOf(buf.exp, maxL + 1);
+        for (int l : orders) {
+            int need = atoms * kPerL[l] * (2 * l + 1);
+            if (buf.exp[l] == null || buf.exp[l].length < need) buf.exp[l] = new double[need];
+        }
         double[][] exp = new double[maxL + 1][];
-        for (int l : orders) exp[l] = new double[atoms * kPerL[l] * (2 * l + 1)];
+        for (int l : orders) exp[l] = buf.exp[l];
         int a = 0;
         for (int k = 0; k < which.length; k++) {
             int s = which[k];
             int n = cache.atoms(s);
-            System.arraycopy(cache.powerSpectrum(s), 0, x, a * f, n * f);
+            System.arraycopy(cache.powerSpectrum(s), 0, buf.x, a * f, n * f);
             for (int l : orders) {
                 int w = kPerL[l] * (2 * l + 1);
                 System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, n * w);
             }
-            for (int i = 0; i < n; i++) sof[a + i] = k;
+            Structure st = structures.get(s);
+            if (st.size() != n) throw new IllegalArgumentException("structure " + s + " does not match the cache");
+            for (int i = 0; i < n; i++) {
+                buf.sof[a + i] = k;
+                buf.z[a + i] = st.number(i);
+            }
             a += n;
         }
-        return new AtomBatch(f, x, z, sof, which.length, exp, kPerL);
-    }
-
-    /** As {@link #batch(FeatureCache, int[])} with the atomic numbers filled from the structures. */
-    AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures) {
-        AtomBatch b = batch(cache, which);
-        int[] z = b.numbers();
-        int a = 0;
-        for (int s : which) {
-            Structure st = structures.get(s);
-            for (int i = 0; i < st.size(); i++) z[a++] = st.number(i);
-        }
-        return b;
+        return new AtomBatch(f, buf.x, java.util.Arrays.copyOf(buf.z, atoms), java.util.Arrays.copyOf(buf.sof, atoms), which.length, exp, kPerL);
     }
 
     /**
@@ -246,10 +262,11 @@ public final class TrainedModel {
             for (int i = 0; i < which.length; i++) which[i] = i;
         }
         Predictions p = new Predictions(this, structures, which);
+        BatchBuffer buf = new BatchBuffer();
         int batchSize = 64;
         for (int start = 0; start < which.length; start += batchSize) {
             int[] part = Arrays.copyOfRange(which, start, Math.min(which.length, start + batchSize));
-            AtomBatch batch = batch(cache, part, structures);
+            AtomBatch batch = batch(cache, part, structures, buf);
             network.forward(batch);
             for (int b = 0; b < network.blocks().size(); b++) p.put(b, start, batch, denormalize(b, batch));
         }

@@ -359,6 +359,7 @@ public final class Trainer {
         ReduceOnPlateau plateau;
         WarmupCosineSchedule cosine;
         StringBuilder csv = new StringBuilder();
+        final TrainedModel.BatchBuffer buffer = new TrainedModel.BatchBuffer(); // reused by every batch
         // running sums of the current epoch
         double[] trainSq;
         long[] trainCount;
@@ -639,7 +640,7 @@ public final class Trainer {
 
     private double step(Run run, int[] which, double lr, double[] sq, long[] count) {
         TrainedModel model = run.model;
-        AtomBatch batch = model.batch(run.cache, which, run.structures);
+        AtomBatch batch = model.batch(run.cache, which, run.structures, run.buffer);
         TensorModel net = model.network();
         net.forward(batch);
         double[][] grad = new double[net.blocks().size()][];
@@ -659,7 +660,7 @@ public final class Trainer {
         for (int s = from; s < to; s += bs) {
             int[] which = new int[Math.min(bs, to - s)];
             for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures);
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
             run.model.network().forward(batch);
             loss += lossAndGradient(run, which, batch, null, sq, count) * which.length;
             n += which.length;
@@ -690,7 +691,7 @@ public final class Trainer {
         for (int s = from; s < to; s += bs) {
             int[] which = new int[Math.min(bs, to - s)];
             for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures);
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
             net.forward(batch);
             for (int b = 0; b < nb; b++) {
                 TensorModel.Block bl = net.blocks().get(b);
@@ -809,7 +810,7 @@ public final class Trainer {
         for (int s = 0; s < run.nTrain; s += bs) {
             int[] which = new int[Math.min(bs, run.nTrain - s)];
             for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures);
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
             net.forward(batch);
             int[] sidx = new int[batch.atoms()];
             for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
