@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Figures and tables of docs/results.md from docs/results/metrics.csv (called by results.sh).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+OUT="${OUT:-$here/runs/results}"
+DOCS="$here/docs/results"
+PY="python3 $here/scripts/tb_results.py"
+JAR="$OUT/tensorbasis.jar"; [ -f "$JAR" ] || JAR="$here/target/tensorbasis.jar"
+TB() { java -Xmx2g -jar "$JAR" "$@"; }
+M="$DOCS/metrics.csv"
+P="$here/scripts/peers.csv"
+
+curve() { # study title series...
+  local study=$1 title=$2; shift 2
+  grep -q "^$study," "$M" 2>/dev/null || { echo "no $study rows yet"; return 0; }
+  $PY curves "$M" "$P" "$study" "$OUT/$study/curves.csv" "$@"
+  cp "$OUT/$study/curves.csv" "$DOCS/curves_$study.csv"
+  TB report curves "$OUT/$study/curves.csv" -o "$DOCS/curves_$study.png" --title "$title"
+}
+curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all
+curve beta "water monomer beta (rank 3): test %RMSE vs N" w128:beta:all w128:beta:L1+ w128:beta:L3+
+curve dimer "water dimer: test %RMSE vs N" w128:alpha:all w128:mu:all w128:alpha:L0+ w128:alpha:L2+
+curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128:alpha:all w128:mu:all
+curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+
+if [ -f "$DOCS/per_element.csv" ]; then
+  $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128:"ms[H]":all w128:"ms[C]":all w128:"ms[N]":all w128:"ms[O]":all w128:"ms[S]":all
+  cp "$OUT/nmr/curves.csv" "$DOCS/curves_nmr.csv"
+  TB report curves "$OUT/nmr/curves.csv" -o "$DOCS/curves_nmr.png" --title "CSD-S546 shielding per element: test %RMSE vs N (crystals)"
+fi
+
+# parity plots of the largest training set of each study (width 128)
+for study in monomer beta dimer qm7x bulk nmr; do
+  d=$(ls -d "$OUT/$study/w128/n"* 2>/dev/null | sort -t n -k2 -n | awk -F/n '{print $NF" "$0}' | sort -n | tail -1 | cut -d' ' -f2)
+  [ -n "$d" ] && [ -f "$d/metrics.json" ] || continue
+  for png in "$d"/plots/*.png; do cp "$png" "$DOCS/parity_${study}_$(basename "$png")"; done
+done
+$PY table "$M" > "$DOCS/table.md"
+echo "figures and table written to $DOCS"
