@@ -4,7 +4,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 OUT="${OUT:-$here/runs/results}"
-DOCS="$here/docs/results"
+DOCS="${DOCS:-$here/docs/results}"
 PY="python3 $here/scripts/tb_results.py"
 JAR="$OUT/tensorbasis.jar"; [ -f "$JAR" ] || JAR="$here/target/tensorbasis.jar"
 TB() { java -Xmx2g -jar "$JAR" "$@"; }
@@ -13,25 +13,28 @@ P="$here/scripts/peers.csv"
 
 curve() { # study title series...
   local study=$1 title=$2; shift 2
-  grep -q "^$study," "$M" 2>/dev/null || { echo "no $study rows yet"; return 0; }
-  $PY curves "$M" "$P" "$study" "$OUT/$study/curves.csv" "$@"
+  grep -q "^${study%%_*}," "$M" 2>/dev/null || { echo "no $study rows yet"; return 0; }
+  mkdir -p "$OUT/$study"
+  $PY curves "$M" "$P" "${study%%_*}" "$OUT/$study/curves.csv" "$@"
   cp "$OUT/$study/curves.csv" "$DOCS/curves_$study.csv"
   TB report curves "$OUT/$study/curves.csv" -o "$DOCS/curves_$study.png" --title "$title"
 }
-curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all
-curve beta "water monomer beta (rank 3): test %RMSE vs N" w128:beta:all w128:beta:L1+ w128:beta:L3+
-curve dimer "water dimer: test %RMSE vs N" w128:alpha:all w128:mu:all w128:alpha:L0+ w128:alpha:L2+
-curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128:alpha:all w128:mu:all
-curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+
+curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128-e5:alpha:all w128-e5:mu:all w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all
+curve monomer_alpha_epochs "water monomer alpha: epochs before the head refit" w128-e5:alpha:all w128-e20:alpha:all w128:alpha:all
+curve beta "water monomer beta (rank 3): test %RMSE vs N" w128-e5:beta:all w128-e5:beta:L1+ w128-e5:beta:L3+ w128-e20:beta:all w128:beta:all
+curve dimer "water dimer: test %RMSE vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
+curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
+curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128-e5:epsilon:L0+ w128-e5:epsilon:L2+ w128:epsilon:L0+ w128:epsilon:L2+
 if [ -f "$DOCS/per_element.csv" ]; then
-  $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128:"ms[H]":all w128:"ms[C]":all w128:"ms[N]":all w128:"ms[O]":all w128:"ms[S]":all
+  $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128-e5:"ms[H]":all w128-e5:"ms[C]":all w128-e5:"ms[N]":all w128-e5:"ms[O]":all w128-e5:"ms[S]":all w128:"ms[H]":all w128:"ms[C]":all
   cp "$OUT/nmr/curves.csv" "$DOCS/curves_nmr.csv"
   TB report curves "$OUT/nmr/curves.csv" -o "$DOCS/curves_nmr.png" --title "CSD-S546 shielding per element: test %RMSE vs N (crystals)"
 fi
 
-# parity plots of the largest training set of each study (width 128)
+# parity plots of the largest training set of each study (config PARITY_CONFIG, else w128)
 for study in monomer beta dimer qm7x bulk nmr; do
-  d=$(ls -d "$OUT/$study/w128/n"* 2>/dev/null | sort -t n -k2 -n | awk -F/n '{print $NF" "$0}' | sort -n | tail -1 | cut -d' ' -f2)
+  c="${PARITY_CONFIG:-w128-e5}"; [ -d "$OUT/$study/$c" ] || c=w128
+  d=$( (ls -d "$OUT/$study/$c/n"* 2>/dev/null || true) | awk -F/n '{print $NF" "$0}' | sort -n | tail -1 | cut -d' ' -f2)
   [ -n "$d" ] && [ -f "$d/metrics.json" ] || continue
   for png in "$d"/plots/*.png; do cp "$png" "$DOCS/parity_${study}_$(basename "$png")"; done
 done

@@ -155,9 +155,6 @@ def cmd_per_element(pred, key, csv, dataset, config, n, seconds, model):
         print(f"  {r[3]:>8} {r[4]:>4} rows {r[5]:>6}  RMSE {float(r[6]):.4g}  %RMSE {float(r[8]):.3f}")
 
 
-if __name__ == "__main__":
-    cmd = sys.argv[1]
-    globals()["cmd_" + cmd](*sys.argv[2:])
 
 
 def read_csv(path):
@@ -202,3 +199,8 @@ def cmd_table(metrics_csv, *studies):
             continue
         print(f"| {r['dataset']} | {r['config']} | {r['n_train']} | {r['target']} | {r['block']} | "
               f"{float(r['percent_rmse']):.3g} | {float(r['rmse']):.3g} | {r['train_seconds']} | {int(r['model_bytes']) / 1000:.0f} |")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    globals()["cmd_" + cmd](*sys.argv[2:])
