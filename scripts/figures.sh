@@ -40,3 +40,10 @@ for study in monomer beta dimer qm7x bulk nmr; do
 done
 $PY table "$M" > "$DOCS/table.md"
 echo "figures and table written to $DOCS"
+
+# which test frames carry the error (extrapolation at the edge of the pool)
+{
+  for r in monomer/w128-e5/n800:alpha monomer/w128-e5/n800:mu monomer/w128/n800:alpha beta/w128/n800:beta beta/w128-e5/n800:beta; do
+    f="$OUT/${r%%:*}/pred.xyz"; [ -f "$f" ] && $PY worst "$f" "${r##*:}" | sed "s|$OUT/||"
+  done
+} > "$DOCS/worst_frames.txt" || true

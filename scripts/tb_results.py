@@ -201,6 +201,61 @@ def cmd_table(metrics_csv, *studies):
               f"{float(r['percent_rmse']):.3g} | {float(r['rmse']):.3g} | {r['train_seconds']} | {int(r['model_bytes']) / 1000:.0f} |")
 
 
+def cmd_summary(metrics_csv, study, configs, targets):
+    """Markdown table: rows N, columns config × target (block 'all'), test %RMSE; then the train
+    time. configs and targets are comma-separated."""
+    rows = read_csv(metrics_csv)
+    configs, targets = configs.split(","), targets.split(",")
+    val, secs = {}, {}
+    for r in rows:
+        if r["dataset"] == study and r["block"] == "all":
+            val[(r["config"], r["target"], int(r["n_train"]))] = float(r["percent_rmse"])
+            secs[(r["config"], int(r["n_train"]))] = r["train_seconds"]
+    ns = sorted({k[2] for k in val if k[0] in configs})
+    head = ["N"] + [f"{t} {c}" for c in configs for t in targets] + [f"train s {c}" for c in configs]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for n in ns:
+        cells = [str(n)]
+        for c in configs:
+            for t in targets:
+                v = val.get((c, t, n))
+                cells.append("—" if v is None else f"{v:.3g}")
+        for c in configs:
+            cells.append(secs.get((c, n), "—"))
+        print("| " + " | ".join(cells) + " |")
+
+
+def cmd_blocks(metrics_csv, study, config, n):
+    """Markdown table: every target and block of one run (test %RMSE, RMSE, std)."""
+    rows = read_csv(metrics_csv)
+    print("| target | block | test %RMSE | RMSE | std(ref) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        if r["dataset"] == study and r["config"] == config and r["n_train"] == str(n):
+            print(f"| {r['target']} | {r['block']} | {float(r['percent_rmse']):.3g} | {float(r['rmse']):.3g} | {float(r['std']):.3g} |")
+
+
+def cmd_worst(pred, key, top="4"):
+    """Share of the squared test error carried by the worst frames of a per-structure target (and,
+    for 3-atom water frames, their O-H distances)."""
+    errs = []
+    for i, b in enumerate(frames(pred)):
+        y = [float(x) for x in comment_value(b[1], key).split()]
+        p = [float(x) for x in comment_value(b[1], key + "_pred").split()]
+        pos = [[float(v) for v in l.split()[1:4]] for l in b[2:]]
+        oh = [math.dist(pos[0], pos[k]) for k in (1, 2)] if len(pos) == 3 else []
+        errs.append((sum((a - c) ** 2 for a, c in zip(y, p)), i, oh))
+    tot = sum(e[0] for e in errs)
+    errs.sort(reverse=True)
+    print(f"{pred} ({key}):")
+    for e in errs[:int(top)]:
+        oh = ", O-H " + " ".join(f"{x:.3f}" for x in e[2]) + " A" if e[2] else ""
+        print(f"  test frame {e[1]}: {100 * e[0] / tot:.1f} % of the squared error{oh}")
+    rest = math.sqrt(sum(e[0] for e in errs[2:]) / tot) if tot > 0 else float("nan")
+    print(f"  RMSE without the worst 2 frames: {rest:.3f} x the RMSE")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     globals()["cmd_" + cmd](*sys.argv[2:])
