@@ -24,7 +24,7 @@ curve monomer_alpha_epochs "water monomer alpha: epochs before the head refit" w
 curve beta "water monomer beta (rank 3): test %RMSE vs N" w128-e5:beta:all w128-e5:beta:L1+ w128-e5:beta:L3+ w128-e20:beta:all w128:beta:all
 curve dimer "water dimer: test %RMSE vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
 curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
-curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128-e5:epsilon:L0+ w128-e5:epsilon:L2+ w128:epsilon:L0+ w128:epsilon:L2+
+curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+ w128-e5:epsilon:all w128-e5-alpha:alpha:all
 if [ -f "$DOCS/per_element.csv" ]; then
   $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128-e5:"ms[H]":all w128-e5:"ms[C]":all w128-e5:"ms[N]":all w128-e5:"ms[O]":all w128-e5:"ms[S]":all w128:"ms[H]":all w128:"ms[C]":all
   cp "$OUT/nmr/curves.csv" "$DOCS/curves_nmr.csv"

@@ -256,6 +256,22 @@ def cmd_worst(pred, key, top="4"):
     print(f"  RMSE without the worst 2 frames: {rest:.3f} x the RMSE")
 
 
+def cmd_elements(per_element_csv, study, configs_ns):
+    """Markdown table of per-element %RMSE (all, L0, L1, L2) for config@N,config@N,..."""
+    rows = read_csv(per_element_csv)
+    runs = [c.split("@") for c in configs_ns.split(",")]
+    print("| config | N (crystals) | element | test atoms | all | λ=0 | λ=1 (σ=−1) | λ=2 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for c, n in runs:
+        sel = [r for r in rows if r["dataset"] == study and r["config"] == c and r["n_train"] == n]
+        for el in sorted({r["target"] for r in sel}, key=lambda t: "HCNOS".find(t[-2])):
+            v = {r["block"]: r for r in sel if r["target"] == el}
+            if "all" not in v:
+                continue
+            print(f"| {c} | {n} | {el[-2]} | {v['all']['rows']} | " + " | ".join(
+                f"{float(v[b]['percent_rmse']):.3g}" if b in v else "—" for b in ("all", "L0", "L1", "L2")) + " |")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     globals()["cmd_" + cmd](*sys.argv[2:])
