@@ -31,9 +31,10 @@ if [ -f "$DOCS/per_element.csv" ]; then
   TB report curves "$OUT/nmr/curves.csv" -o "$DOCS/curves_nmr.png" --title "CSD-S546 shielding per element: test %RMSE vs N (crystals)"
 fi
 
-# parity plots of the largest training set of each study (config PARITY_CONFIG, else w128)
-for study in monomer beta dimer qm7x bulk nmr; do
-  c="${PARITY_CONFIG:-w128-e5}"; [ -d "$OUT/$study/$c" ] || c=w128
+# parity plots of the largest training set of each study
+# (the best configuration of each study in docs/results.md)
+for sc in monomer:w128-e5 beta:w128-e5 dimer:w128 qm7x:w128 bulk:w128 nmr:w128-e5; do
+  study=${sc%%:*}; c=${sc##*:}; [ -d "$OUT/$study/$c" ] || c=w128
   d=$( (ls -d "$OUT/$study/$c/n"* 2>/dev/null || true) | awk -F/n '{print $NF" "$0}' | sort -n | tail -1 | cut -d' ' -f2)
   [ -n "$d" ] && [ -f "$d/metrics.json" ] || continue
   for png in "$d"/plots/*.png; do cp "$png" "$DOCS/parity_${study}_$(basename "$png")"; done
