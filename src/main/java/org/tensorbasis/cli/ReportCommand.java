@@ -103,6 +103,19 @@ public final class ReportCommand implements Runnable {
         st.setPlotBackgroundColor(Color.WHITE);
         st.setChartTitleBoxVisible(false);
         st.setMarkerSize(8);
+        // xchart labels only the powers of ten of a log axis: widen each axis to whole decades
+        // so that at least two labelled ticks are visible
+        double xlo = Double.POSITIVE_INFINITY, xhi = 0, ylo = Double.POSITIVE_INFINITY, yhi = 0;
+        for (Series s : series) {
+            for (double[] p : s.points()) {
+                xlo = Math.min(xlo, p[0]);
+                xhi = Math.max(xhi, p[0]);
+                ylo = Math.min(ylo, p[1]);
+                yhi = Math.max(yhi, p[1]);
+            }
+        }
+        chart.getStyler().setXAxisMin(decadeBelow(xlo)).setXAxisMax(decadeAbove(xhi));
+        chart.getStyler().setYAxisMin(decadeBelow(ylo)).setYAxisMax(decadeAbove(yhi));
         int c = 0;
         for (Series s : series) {
             double[] x = s.points().stream().mapToDouble(p -> p[0]).toArray();
@@ -120,6 +133,15 @@ public final class ReportCommand implements Runnable {
             }
         }
         return chart;
+    }
+
+    static double decadeBelow(double v) {
+        return Math.pow(10, Math.floor(Math.log10(v) + 1e-12));
+    }
+
+    static double decadeAbove(double v) {
+        double d = Math.pow(10, Math.ceil(Math.log10(v) - 1e-12));
+        return d > decadeBelow(v) ? d : 10 * d; // a value on a decade still gets a decade above
     }
 
     /** {@code report curves}: log–log learning curves from a long-form CSV. */

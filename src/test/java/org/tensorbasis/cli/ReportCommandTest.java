@@ -35,6 +35,15 @@ class ReportCommandTest {
     }
 
     @Test
+    void axesSpanWholeDecades() {
+        assertThat(ReportCommand.decadeBelow(25)).isEqualTo(10.0);
+        assertThat(ReportCommand.decadeAbove(412)).isEqualTo(1000.0);
+        assertThat(ReportCommand.decadeBelow(0.02)).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(ReportCommand.decadeBelow(100)).isEqualTo(100.0);
+        assertThat(ReportCommand.decadeAbove(100)).isEqualTo(1000.0);
+    }
+
+    @Test
     void writesAPng(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("c.csv");
         Files.writeString(csv, "series,x,y,kind\nmodel,50,2\nmodel,800,0.1\nSA-GPR,50,0.9,peer\n");
