@@ -150,6 +150,15 @@ $(model_body 128 20 false)"
 $(model_body 128 $e)"
     done
   done
+  # width at 5 epochs: 32 along the curve (small N), 256 at the two largest N
+  for n in $(sizes 50 400 50 100 200 400); do
+    run_case monomer "w32-e5" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 32 5)"
+  done
+  for n in $(sizes 400 800 400 800); do
+    run_case monomer "w256-e5" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 256 5)"
+  done
   # seed-to-seed spread (network initialisation and batch order; same data) at N = 800
   train=$(subset monomer 800)
   for seed in 2 3; do
