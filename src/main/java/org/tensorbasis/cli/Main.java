@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tensorbasis", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Learn tensorial properties of molecules and materials (λ-MCoV: scalar models × an equivariant tensor basis).",
     subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, TrainCommand.class, EvalCommand.class, DiagnoseCommand.class,
-        BenchCommand.class})
+        BenchCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (malformed files, bad options). */
     public static final int EXIT_BAD_INPUT = 2;

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Regenerates the numbers and figures of docs/results.md (issue 7) from a fresh clone.
+#
+#   scripts/results.sh [--quick] [STUDY ...]
+#
+# STUDY: monomer (mu + alpha: curves at widths 128 and 32 with a fixed number of optimiser
+# steps, refit on/off), ablation (monomer: 5 and 20 epochs along the curve, seeds), beta, qm7x,
+# dimer (curves with a fixed number of optimiser steps), fast (5 and 20 epochs on beta, qm7x,
+# dimer), bulk (epsilon: fixed steps and 5 epochs; the extensive alpha, 5 epochs), nmr (per-atom
+# shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases); default: all, in this order.
+# --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
+# Data: ../shared/data relative to the project folder (override with TB_DATA=...).
+# Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
+# full mode only, docs/results/*.csv and docs/results/*.png. Every run is skipped when its
+# metrics file exists already, so an interrupted run can be continued by running it again
+# (delete runs/results to start over).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+DATA="${TB_DATA:-$here/../shared/data}"
+PY="python3 $here/scripts/tb_results.py"
+
+QUICK=0
+STUDIES=()
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK=1 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    *) STUDIES+=("$a") ;;
+  esac
+done
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr)
+
+if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
+mkdir -p "$OUT" "$DOCS"
+CSV="$DOCS/metrics.csv"
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+
+log "building the jar"
+mvn -B -q -DskipTests package
+# a private copy of the jar, so that rebuilding target/ during a long run cannot disturb it
+# (copied then renamed: JVMs still running from an older copy keep reading their own inode)
+cp "$here/target/tensorbasis.jar" "$OUT/.tensorbasis.jar.tmp" && mv -f "$OUT/.tensorbasis.jar.tmp" "$OUT/tensorbasis.jar"
+TB() { java ${TENSORBASIS_JAVA_OPTS:--Xmx8g} -jar "$OUT/tensorbasis.jar" "$@"; }
+[ -d "$DATA" ] || { echo "data folder $DATA not found (set TB_DATA)" >&2; exit 1; }
+
+# epochs for a training set of n structures: a fixed number of optimiser steps, i.e.
+# EPOCHS_AT_FULL epochs at n = FULL, more epochs for smaller sets (capped at 2000)
+epochs_for() { # n full epochs_at_full
+  if [ $QUICK = 1 ]; then echo 5; return; fi
+  local e=$(( $3 * $2 / $1 )); [ $e -gt 2000 ] && e=2000; echo $e
+}
+
+# run_case STUDY CONFIG N TRAIN.xyz TEST.xyz OPTIONS_BODY [PER_ATOM_KEY]
+# Trains with validation_set 0.1 of TRAIN (the SGD sees 0.9 N structures; the validation part
+# selects the best epoch and the ridge of the head refit), test_set 0, then evaluates TEST.
+run_case() {
+  local study=$1 config=$2 n=$3 train=$4 test=$5 body=$6 peratom=${7:-}
+  local dir="$OUT/$study/$config/n$n"
+  mkdir -p "$dir"
+  if [ -f "$dir/metrics.json" ]; then log "$study $config N=$n: done before, skipped"; return; fi
+  cat > "$dir/options.yaml" <<YAML
+# written by scripts/results.sh
+seed: ${SEED:-1}
+training_set: $train
+validation_set: 0.1
+test_set: 0.0
+$body
+YAML
+  log "$study $config N=$n: training"
+  local t0 t1 secs
+  t0=$(date +%s.%N)
+  TB train "$dir/options.yaml" -o "$dir/model.tbm" > "$dir/train.log" 2>&1 || { tail -20 "$dir/train.log"; return 1; }
+  t1=$(date +%s.%N)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+  grep -E "head refinement|best epoch" "$dir/train.log" | sed 's/^/    /' || true
+  log "$study $config N=$n: trained in $secs s; evaluating $(basename "$test")"
+  TB eval "$dir/model.tbm" "$test" -o "$dir/pred.xyz" --metrics "$dir/metrics.tmp.json" --plots "$dir/plots" > "$dir/eval.log" 2>&1 \
+    || { tail -20 "$dir/eval.log"; return 1; }
+  sed -n '/^metrics/,/^predictions/p' "$dir/eval.log" | sed 's/^/    /'
+  $PY collect "$CSV" "$study" "$config" "$n" "$secs" "$dir/model.tbm" "$dir/metrics.tmp.json"
+  if [ -n "$peratom" ]; then
+    $PY per_element "$dir/pred.xyz" "$peratom" "$DOCS/per_element.csv" "$study" "$config" "$n" "$secs" "$dir/model.tbm"
+  fi
+  mv "$dir/metrics.tmp.json" "$dir/metrics.json"
+}
+
+model_body() { # width [refine]
+  cat <<YAML
+model:
+  bpnn: {num_hidden_layers: 2, num_neurons_per_layer: $1}
+training:
+  epochs: $2
+  log_interval: 1000000
+  checkpoint_interval: 0
+  refine_heads: ${3:-true}
+YAML
+}
+
+# pool = first 800 frames, test = last 200 (the SA-GPR anchor split); nested random subsets
+prepare_800_200() { # study file
+  local d="$OUT/$1/data"; mkdir -p "$d"
+  [ -f "$d/test.xyz" ] || { $PY slice "$2" "$d/pool.xyz" 0 800; $PY slice "$2" "$d/test.xyz" 800 1000; }
+}
+subset() { # study n -> path
+  local d="$OUT/$1/data"
+  [ -f "$d/train_$2.xyz" ] || $PY subset "$d/pool.xyz" "$d/train_$2.xyz" "$2" 7 >&2
+  echo "$d/train_$2.xyz"
+}
+
+sizes() { if [ $QUICK = 1 ]; then echo "$1 $2"; else echo "${@:3}"; fi; }
+
+study_monomer() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  local t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for w in 128 32; do
+    for n in $(sizes 50 800 50 100 200 400 800); do
+      run_case monomer "w$w" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$t
+$(model_body $w $(epochs_for $n 800 100))"
+    done
+  done
+  for w in 128 32; do
+    run_case monomer "w$w-norefit" 800 "$(subset monomer 800)" "$OUT/monomer/data/test.xyz" "$t
+$(model_body $w $(epochs_for 800 800 100) false)"
+  done
+}
+
+# choices at N = 800 on the monomer (the curves' data): epochs and seed-to-seed spread
+study_ablation() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  local t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+  local n=800 train test="$OUT/monomer/data/test.xyz"
+  train=$(subset monomer $n)
+  for e in 5 20; do
+    for w in 128 32; do
+      run_case monomer "w$w-e$e" $n "$train" "$test" "$t
+$(model_body $w $e)"
+    done
+  done
+  run_case monomer "w128-e20-norefit" $n "$train" "$test" "$t
+$(model_body 128 20 false)"
+  # the same few-epoch settings along the whole curve
+  for e in 5 20; do
+    for n in $(sizes 50 400 50 100 200 400); do
+      run_case monomer "w128-e$e" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 128 $e)"
+    done
+  done
+  # width at 5 epochs: 32 along the curve (small N), 256 at the two largest N
+  for n in $(sizes 50 400 50 100 200 400); do
+    run_case monomer "w32-e5" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 32 5)"
+  done
+  for n in $(sizes 400 800 400 800); do
+    run_case monomer "w256-e5" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 256 5)"
+  done
+  # seed-to-seed spread (network initialisation and batch order; same data) at N = 800
+  train=$(subset monomer 800)
+  for seed in 2 3; do
+    SEED=$seed run_case monomer "w128-seed$seed" 800 "$train" "$test" "$t
+$(model_body 128 $(epochs_for 800 800 100))"
+    SEED=$seed run_case monomer "w128-e5-seed$seed" 800 "$train" "$test" "$t
+$(model_body 128 5)"
+  done
+}
+
+# the few-epoch settings (5 and 20 epochs, then the head refit) on the other data sets
+study_fast() {
+  local e n
+  prepare_800_200 beta "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  for e in 5 20; do for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case beta "w128-e$e" "$n" "$(subset beta $n)" "$OUT/beta/data/test.xyz" 'targets:
+  beta: {symmetric: true, unit: "a.u."}'"
+$(model_body 128 $e)"
+  done; done
+  study_qm7x_data
+  for e in 5 20; do for n in $(sizes 20 80 20 40 80); do
+    run_case qm7x "w128-e$e" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$QM7X_TARGETS
+$(model_body 128 $e)"
+  done; done
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  for e in 5 20; do for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case dimer "w128-e$e" "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$WATER_TARGETS
+$(model_body 128 $e)"
+  done; done
+}
+WATER_TARGETS='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+QM7X_TARGETS='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+study_qm7x_data() {
+  local d="$OUT/qm7x/data"; mkdir -p "$d"
+  # 100 molecules: pool = first 80, test = last 20
+  [ -f "$d/test.xyz" ] || { $PY slice "$DATA/qm7x-chno-mu-alpha/qm7x_reduced_100_CHNO.xyz" "$d/pool.xyz" 0 80
+                            $PY slice "$DATA/qm7x-chno-mu-alpha/qm7x_reduced_100_CHNO.xyz" "$d/test.xyz" 80 100; }
+}
+study_nmr_data() {
+  local d="$OUT/nmr/data"; mkdir -p "$d"
+  if [ ! -f "$d/test.xyz" ]; then
+    $PY exclude "$DATA/shiftml-csd-s546-nmr/csd_s546_shielding.xyz" "$d/clean.xyz" "$DATA/shiftml-csd-s546-nmr/flagged_frames.txt"
+    # 512 clean crystals: a seeded shuffle; the last 100 of it are the test set, the rest the pool
+    $PY subset "$d/clean.xyz" "$d/shuffled.xyz" 100000 3
+    $PY slice "$d/shuffled.xyz" "$d/pool.xyz" 0 412
+    $PY slice "$d/shuffled.xyz" "$d/test.xyz" 412 512
+  fi
+}
+
+study_beta() {
+  prepare_800_200 beta "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  local t='targets:
+  beta: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case beta w128 "$n" "$(subset beta $n)" "$OUT/beta/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 100))"
+  done
+}
+
+study_dimer() {
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  local t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case dimer w128 "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 60))"
+  done
+  # longer training at N = 800
+  run_case dimer w128-e300 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$t
+$(model_body 128 $([ $QUICK = 1 ] && echo 5 || echo 300))"
+}
+
+study_qm7x() {
+  local d="$OUT/qm7x/data"; mkdir -p "$d"
+  # 100 molecules: pool = first 80, test = last 20
+  [ -f "$d/test.xyz" ] || { $PY slice "$DATA/qm7x-chno-mu-alpha/qm7x_reduced_100_CHNO.xyz" "$d/pool.xyz" 0 80
+                            $PY slice "$DATA/qm7x-chno-mu-alpha/qm7x_reduced_100_CHNO.xyz" "$d/test.xyz" 80 100; }
+  local t='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 20 80 20 40 80); do
+    run_case qm7x w128 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400))"
+  done
+}
+
+study_bulk() {
+  prepare_800_200 bulk "$DATA/bulk-water-dielectric/water_bulk_1000.xyz"
+  local n
+  # epsilon (intensive, learned as a sum over atoms): a fixed number of optimiser steps
+  # (25 epochs at N = 400), then 5 epochs, each followed by the head refit
+  for n in $(sizes 20 50 50 100 200 400 800); do
+    run_case bulk w128 "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  epsilon: {symmetric: true}'"
+$(model_body 128 $(epochs_for $n 400 25))"
+  done
+  for n in $(sizes 20 50 50 100 200 400 800); do
+    run_case bulk "w128-e5" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  epsilon: {symmetric: true}'"
+$(model_body 128 5)"
+  done
+  # the extensive Clausius–Mossotti polarizability `alpha` of the same boxes (derived from
+  # epsilon and the volume) instead of epsilon
+  for n in $(sizes 50 400 50 100 200 400 800); do
+    run_case bulk "w128-e5-alpha" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  alpha: {symmetric: true}'"
+$(model_body 128 5)"
+  done
+}
+
+study_nmr() {
+  study_nmr_data
+  local n t='targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'
+  # N counts crystals; a fixed number of optimiser steps (20 epochs at N = 200), then 5 epochs
+  for n in $(sizes 10 20 25 50 100 200); do
+    run_case nmr w128 "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 200 20))" ms
+  done
+  for n in $(sizes 10 20 25 50 100 200 412); do
+    run_case nmr "w128-e5" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5)" ms
+  done
+  # longer training (the refit is not taken here, see docs/results.md)
+  for n in $(sizes 20 100 100); do
+    run_case nmr "w128-e50" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 $([ $QUICK = 1 ] && echo 5 || echo 50))" ms
+  done
+  # the other basis of the σ = −1 (antisymmetric, axial) block
+  for n in $(sizes 20 50 50 100 200); do
+    run_case nmr "w128-e5-pseudo_maximal" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5 | sed 's/^model:/model:\n  pseudotensor_basis: pseudo_maximal/')" ms
+  done
+}
+
+for s in "${STUDIES[@]}"; do
+  log "=== study $s"
+  "study_$s"
+done
+
+if [ $QUICK = 0 ]; then
+  log "figures"
+  bash "$here/scripts/figures.sh" || log "figures failed (see above)"
+fi
+log "done: $CSV"

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Helpers of scripts/results.sh (python3 standard library only).
+
+  slice IN OUT START STOP            frames START..STOP-1 of an extended-XYZ file
+  subset IN OUT N SEED               N frames drawn by a seeded shuffle of IN (prefixes of one
+                                     permutation, so the training sets of a curve are nested)
+  exclude IN OUT NAMES_FILE          drop the frames whose name=... is listed in NAMES_FILE
+  collect CSV DATASET CONFIG N SECONDS MODEL METRICS_JSON
+                                     append one row per metric of an eval --metrics file
+  per_element PRED_XYZ KEY CSV DATASET CONFIG N SECONDS MODEL
+                                     per-element %RMSE of a per-atom rank-2 target (all
+                                     components and the λ = 0, 1, 2 parts) from eval -o output
+"""
+import json, math, os, random, sys
+
+
+def frames(path):
+    with open(path) as f:
+        while True:
+            line = f.readline()
+            if not line:
+                return
+            if not line.strip():
+                continue
+            n = int(line.split()[0])
+            block = [line, f.readline()] + [f.readline() for _ in range(n)]
+            yield block
+
+
+def comment_value(comment, key):
+    # key=value or key="..." on the comment line
+    i = comment.find(key + "=")
+    while i > 0 and not comment[i - 1].isspace():
+        i = comment.find(key + "=", i + 1)
+    if i < 0:
+        return None
+    v = comment[i + len(key) + 1:]
+    if v.startswith('"'):
+        return v[1:v.index('"', 1)]
+    return v.split()[0]
+
+
+def cmd_slice(src, dst, start, stop):
+    fr = list(frames(src))[int(start):int(stop)]
+    with open(dst, "w") as f:
+        for b in fr:
+            f.writelines(b)
+    print(f"{dst}: {len(fr)} frames")
+
+
+def cmd_subset(src, dst, n, seed):
+    fr = list(frames(src))
+    idx = list(range(len(fr)))
+    random.Random(int(seed)).shuffle(idx)
+    idx = idx[:int(n)]
+    with open(dst, "w") as f:
+        for i in idx:
+            f.writelines(fr[i])
+    print(f"{dst}: {len(idx)} frames")
+
+
+def cmd_exclude(src, dst, names_file):
+    names = set()
+    for line in open(names_file):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            names.add(line.split()[0])
+    kept = dropped = 0
+    with open(dst, "w") as f:
+        for b in frames(src):
+            if comment_value(b[1], "name") in names:
+                dropped += 1
+                continue
+            kept += 1
+            f.writelines(b)
+    print(f"{dst}: {kept} frames kept, {dropped} flagged frames dropped")
+
+
+HEADER = "dataset,config,n_train,target,block,rows,rmse,std,percent_rmse,train_seconds,model_bytes\n"
+
+
+def append_rows(csv, rows):
+    new = not os.path.exists(csv)
+    with open(csv, "a") as f:
+        if new:
+            f.write(HEADER)
+        for r in rows:
+            f.write(",".join(str(x) for x in r) + "\n")
+
+
+def cmd_collect(csv, dataset, config, n, seconds, model, metrics):
+    m = json.load(open(metrics))
+    size = os.path.getsize(model)
+    rows = []
+    for e in m["metrics"]:
+        name = e["name"]
+        block = name.split(":", 1)[1] if ":" in name else "all"
+        pr = e["percent_rmse"]
+        rows.append((dataset, config, n, e["target"], block, e["rows"], repr(e["rmse"]), repr(e["std"]),
+                     "nan" if pr is None else repr(pr), seconds, size))
+    append_rows(csv, rows)
+
+
+def parse_properties(comment):
+    props = comment_value(comment, "Properties").split(":")
+    cols, c = {}, 0
+    for i in range(0, len(props), 3):
+        w = int(props[i + 2])
+        cols[props[i]] = (c, w)
+        c += w
+    return cols
+
+
+def parts(t):
+    """λ = 0, 1, 2 parts of a 3×3 row-major tensor as flat lists whose squared norms equal the
+    squared norms of the orthonormal spherical components."""
+    tr = (t[0] + t[4] + t[8]) / 3.0
+    iso = [tr * math.sqrt(3.0)]
+    anti = [(t[3 * i + j] - t[3 * j + i]) / 2.0 for i in range(3) for j in range(3)]
+    sym = [(t[3 * i + j] + t[3 * j + i]) / 2.0 - (tr if i == j else 0.0) for i in range(3) for j in range(3)]
+    return {"all": list(t), "L0": iso, "L1": anti, "L2": sym}
+
+
+WIDTH = {"all": 9, "L0": 1, "L1": 3, "L2": 5}
+
+
+def cmd_per_element(pred, key, csv, dataset, config, n, seconds, model):
+    data = {}  # (element, part) -> list of (ref parts, pred parts)
+    for b in frames(pred):
+        cols = parse_properties(b[1])
+        ck, w = cols[key]
+        cp, _ = cols[key + "_pred"]
+        cs, _ = cols["species"]
+        for line in b[2:]:
+            f = line.split()
+            el = f[cs]
+            y = [float(x) for x in f[ck:ck + 9]]
+            p = [float(x) for x in f[cp:cp + 9]]
+            data.setdefault(el, []).append((parts(y), parts(p)))
+    size = os.path.getsize(model)
+    rows = []
+    for el in sorted(data):
+        items = data[el]
+        for part in ("all", "L0", "L1", "L2"):
+            k = len(items[0][0][part])
+            mean = [sum(it[0][part][c] for it in items) / len(items) for c in range(k)]
+            var = sum(sum((it[0][part][c] - mean[c]) ** 2 for c in range(k)) for it in items) / len(items)
+            sq = sum(sum((it[1][part][c] - it[0][part][c]) ** 2 for c in range(k)) for it in items) / len(items)
+            std = math.sqrt(var / WIDTH[part])
+            rmse = math.sqrt(sq / WIDTH[part])
+            pr = 100 * rmse / std if std > 0 else float("nan")
+            rows.append((dataset, config, n, f"{key}[{el}]", part, len(items), repr(rmse), repr(std), repr(pr), seconds, size))
+    append_rows(csv, rows)
+    for r in rows:
+        print(f"  {r[3]:>8} {r[4]:>4} rows {r[5]:>6}  RMSE {float(r[6]):.4g}  %RMSE {float(r[8]):.3f}")
+
+
+
+
+def read_csv(path):
+    rows = []
+    with open(path) as f:
+        head = None
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if head is None:
+                head = line.split(",")
+                continue
+            rows.append(dict(zip(head, line.split(","))))
+    return rows
+
+
+def cmd_curves(metrics_csv, peers_csv, study, out_csv, *series):
+    """Long-form curve CSV for `tensorbasis report curves`: each SERIES is config:target:block
+    (block 'all' = all Cartesian components); per-element rows use target 'ms[H]' etc."""
+    rows = read_csv(metrics_csv)
+    with open(out_csv, "w") as f:
+        f.write("series,x,y,kind\n")
+        for spec in series:
+            config, target, block = spec.split(":")
+            label = f"{target}" + ("" if block == "all" else f" {block}") + f" ({config})"
+            for r in rows:
+                if r["dataset"] == study and r["config"] == config and r["target"] == target and r["block"] == block:
+                    f.write(f"{label},{r['n_train']},{r['percent_rmse']},model\n")
+        for p in read_csv(peers_csv):
+            if p["study"] == study:
+                f.write(f"{p['target']} {p['series']},{p['n']},{p['percent_rmse']},peer\n")
+
+
+def cmd_table(metrics_csv, *studies):
+    """Markdown table: one row per (study, config, N, target, block)."""
+    rows = read_csv(metrics_csv)
+    print("| study | config | N | target | block | test %RMSE | test RMSE | train s | model kB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if studies and r["dataset"] not in studies:
+            continue
+        print(f"| {r['dataset']} | {r['config']} | {r['n_train']} | {r['target']} | {r['block']} | "
+              f"{float(r['percent_rmse']):.3g} | {float(r['rmse']):.3g} | {r['train_seconds']} | {int(r['model_bytes']) / 1000:.0f} |")
+
+
+def cmd_summary(metrics_csv, study, configs, targets):
+    """Markdown table: rows N, columns config × target (block 'all'), test %RMSE; then the train
+    time. configs and targets are comma-separated."""
+    rows = read_csv(metrics_csv)
+    configs, targets = configs.split(","), targets.split(",")
+    val, secs = {}, {}
+    for r in rows:
+        if r["dataset"] == study and r["block"] == "all":
+            val[(r["config"], r["target"], int(r["n_train"]))] = float(r["percent_rmse"])
+            secs[(r["config"], int(r["n_train"]))] = r["train_seconds"]
+    ns = sorted({k[2] for k in val if k[0] in configs})
+    head = ["N"] + [f"{t} {c}" for c in configs for t in targets] + [f"train s {c}" for c in configs]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for n in ns:
+        cells = [str(n)]
+        for c in configs:
+            for t in targets:
+                v = val.get((c, t, n))
+                cells.append("—" if v is None else f"{v:.3g}")
+        for c in configs:
+            cells.append(secs.get((c, n), "—"))
+        print("| " + " | ".join(cells) + " |")
+
+
+def cmd_blocks(metrics_csv, study, config, n):
+    """Markdown table: every target and block of one run (test %RMSE, RMSE, std)."""
+    rows = read_csv(metrics_csv)
+    print("| target | block | test %RMSE | RMSE | std(ref) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        if r["dataset"] == study and r["config"] == config and r["n_train"] == str(n):
+            print(f"| {r['target']} | {r['block']} | {float(r['percent_rmse']):.3g} | {float(r['rmse']):.3g} | {float(r['std']):.3g} |")
+
+
+def cmd_worst(pred, key, top="4"):
+    """Share of the squared test error carried by the worst frames of a per-structure target (and,
+    for 3-atom water frames, their O-H distances)."""
+    errs = []
+    for i, b in enumerate(frames(pred)):
+        y = [float(x) for x in comment_value(b[1], key).split()]
+        p = [float(x) for x in comment_value(b[1], key + "_pred").split()]
+        pos = [[float(v) for v in l.split()[1:4]] for l in b[2:]]
+        oh = [math.dist(pos[0], pos[k]) for k in (1, 2)] if len(pos) == 3 else []
+        errs.append((sum((a - c) ** 2 for a, c in zip(y, p)), i, oh))
+    tot = sum(e[0] for e in errs)
+    errs.sort(reverse=True)
+    print(f"{pred} ({key}):")
+    for e in errs[:int(top)]:
+        oh = ", O-H " + " ".join(f"{x:.3f}" for x in e[2]) + " A" if e[2] else ""
+        print(f"  test frame {e[1]}: {100 * e[0] / tot:.1f} % of the squared error{oh}")
+    rest = math.sqrt(sum(e[0] for e in errs[2:]) / tot) if tot > 0 else float("nan")
+    print(f"  RMSE without the worst 2 frames: {rest:.3f} x the RMSE")
+
+
+def cmd_elements(per_element_csv, study, configs_ns):
+    """Markdown table of per-element %RMSE (all, L0, L1, L2) for config@N,config@N,..."""
+    rows = read_csv(per_element_csv)
+    runs = [c.split("@") for c in configs_ns.split(",")]
+    print("| config | N (crystals) | element | test atoms | all | λ=0 | λ=1 (σ=−1) | λ=2 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for c, n in runs:
+        sel = [r for r in rows if r["dataset"] == study and r["config"] == c and r["n_train"] == n]
+        for el in sorted({r["target"] for r in sel}, key=lambda t: "HCNOS".find(t[-2])):
+            v = {r["block"]: r for r in sel if r["target"] == el}
+            if "all" not in v:
+                continue
+            print(f"| {c} | {n} | {el[-2]} | {v['all']['rows']} | " + " | ".join(
+                f"{float(v[b]['percent_rmse']):.3g}" if b in v else "—" for b in ("all", "L0", "L1", "L2")) + " |")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    globals()["cmd_" + cmd](*sys.argv[2:])
