@@ -93,7 +93,7 @@ public record Options(
     /** Defaults of every option (documented in docs/options.md). */
     public static ModelOptions defaultModel() {
         return new ModelOptions(DescriptorSettings.DEFAULT_CUTOFF, DescriptorSettings.DEFAULT_WIDTH, DescriptorSettings.DEFAULT_MAX_RADIAL,
-            DescriptorSettings.DEFAULT_MAX_ANGULAR, DescriptorSettings.DEFAULT_FORM, 32, 2, true, PseudoMode.PSEUDOSCALAR);
+            DescriptorSettings.DEFAULT_MAX_ANGULAR, DescriptorSettings.DEFAULT_FORM, 128, 2, true, PseudoMode.PSEUDOSCALAR);
     }
 
     public static TrainingOptions defaultTraining() {

@@ -670,7 +670,7 @@ public final class Trainer {
 
     /**
      * Per block, the largest cancellation factor over structures [from, to): Σ_i Σ_{p,q} |c_ipq| ‖T_iq‖
-     * divided by ‖y‖ (per structure, or per atom for per-atom blocks; floored at 1e-3 of the RMS ‖y‖).
+     * (per structure, or per atom for per-atom blocks) divided by the RMS of ‖y‖ over those rows.
      * Round-off in the invariant coefficients and the equivariant basis reaches the prediction
      * multiplied by this factor, so it bounds how far a model can drift from exact equivariance.
      */
@@ -733,10 +733,11 @@ public final class Trainer {
         for (int b = 0; b < nb; b++) {
             double ms = 0;
             for (double d : dens[b]) ms += d * d;
-            double floor = 1e-3 * Math.sqrt(ms / Math.max(1, dens[b].length));
-            for (int r = 0; r < nums[b].length; r++) {
-                worst[b] = Math.max(worst[b], nums[b][r] / Math.max(dens[b][r], Math.max(floor, 1e-300)));
-            }
+            // relative to the typical size of the block's predictions: rows whose prediction is
+            // legitimately near zero (e.g. small antisymmetric parts on most atoms) must not count as
+            // huge cancellations
+            double rms = Math.max(Math.sqrt(ms / Math.max(1, dens[b].length)), 1e-300);
+            for (int r = 0; r < nums[b].length; r++) worst[b] = Math.max(worst[b], nums[b][r] / rms);
         }
         return worst;
     }
