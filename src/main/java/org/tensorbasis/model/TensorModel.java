@@ -131,6 +131,8 @@ public final class TensorModel {
         }
         expansionOrders = orders.stream().mapToInt(Integer::intValue).toArray();
         nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads);
+        // species own disjoint rows and parameter blocks: running them concurrently is bit-identical
+        nets.setParallel(hypers.threads() > 1);
         vW = new Parameters.Block[nb][];
         uW = new Parameters.Block[nb][];
         lamW = new Parameters.Block[nb][];
