@@ -19,18 +19,6 @@ class DiagnoseCommandTest {
     static Path model;
     static Path data;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void train() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("data/water-monomer-200/water_monomer_200.xyz"));
@@ -40,13 +28,13 @@ class DiagnoseCommandTest {
         Files.writeString(opts, "seed: 3\ntraining_set: water30.xyz\ntest_set: 0.0\nvalidation_set: 0.2\n"
             + "targets: {alpha: {}, mu: {}}\ntraining: {epochs: 2, refine_heads: false}\n");
         model = dir.resolve("m.tbm");
-        Run r = run("train", opts.toString(), "-o", model.toString(), "--quiet");
+        CliRun r = CliRun.of("train", opts.toString(), "-o", model.toString(), "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
     @Test
     void planarMoleculesHaveTheExpectedRanks() {
-        Run r = run("diagnose", model.toString(), data.toString(), "--frames", "0,7", "--atoms");
+        CliRun r = CliRun.of("diagnose", model.toString(), data.toString(), "--frames", "0,7", "--atoms");
         assertThat(r.code()).as(r.err()).isZero();
         // every learned vector of a 3-atom molecule lies in its plane: at H, λ = 1 rank 2, λ = 2 rank λ+1 = 3
         assertThat(r.out()).containsPattern("0\\s+1\\s+H\\s+mu:L1\\+\\s+2/3\\s+Infinity");
@@ -62,12 +50,12 @@ class DiagnoseCommandTest {
 
     @Test
     void badInput() {
-        Run frame = run("diagnose", model.toString(), data.toString(), "--frames", "99");
+        CliRun frame = CliRun.of("diagnose", model.toString(), data.toString(), "--frames", "99");
         assertThat(frame.code()).isEqualTo(2);
         assertThat(frame.err()).contains("water30.xyz").contains("--frames");
-        Run tol = run("diagnose", model.toString(), data.toString(), "--tolerance", "2");
+        CliRun tol = CliRun.of("diagnose", model.toString(), data.toString(), "--tolerance", "2");
         assertThat(tol.code()).isEqualTo(2);
-        Run notModel = run("diagnose", data.toString(), data.toString());
+        CliRun notModel = CliRun.of("diagnose", data.toString(), data.toString());
         assertThat(notModel.code()).isEqualTo(2);
         assertThat(notModel.err().strip().lines().count()).isEqualTo(1);
     }

@@ -46,19 +46,6 @@ class EvalCommandTest {
     static Path model;
     static List<Structure> frames;
 
-    /** Output and exit code of one run. */
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainTinyModel() throws IOException {
         Path slice = Path.of("data/water-monomer-200/water_monomer_200.xyz");
@@ -79,7 +66,7 @@ class EvalCommandTest {
             "model: {soap: {max_radial: 4, max_angular: 3}, bpnn: {num_neurons_per_layer: 16}}",
             "training: {epochs: 4, batch_size: 8}", ""));
         model = dir.resolve("model.tbm");
-        Run r = run("train", options.toString(), "-o", model.toString(), "--quiet");
+        CliRun r = CliRun.of("train", options.toString(), "-o", model.toString(), "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
@@ -123,7 +110,7 @@ class EvalCommandTest {
     @Test
     void predictionsReadBackWithPredFieldsOfTheRightShape() throws IOException {
         Path out = dir.resolve("pred/predictions.xyz");
-        Run r = run("eval", model.toString(), data.toString(), "-o", out.toString(), "--threads", "2");
+        CliRun r = CliRun.of("eval", model.toString(), data.toString(), "-o", out.toString(), "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("predictions written to").contains("alpha_pred, mu_pred, r0_pred");
         List<Structure> back = ExtXyzReader.readAll(out, w -> { });
@@ -166,7 +153,7 @@ class EvalCommandTest {
     void metricsMatchAnIndependentComputation() throws IOException {
         Path out = dir.resolve("m/p.xyz");
         Path mf = dir.resolve("m/metrics.json");
-        Run r = run("eval", model.toString(), data.toString(), "-o", out.toString(), "--metrics", mf.toString());
+        CliRun r = CliRun.of("eval", model.toString(), data.toString(), "-o", out.toString(), "--metrics", mf.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("alpha:L2+").contains("%RMSE");
         assertThat(out.resolveSibling("p.metrics.json")).doesNotExist();
@@ -238,7 +225,7 @@ class EvalCommandTest {
     @Test
     void parityPlotsAreValidPngs() throws IOException {
         Path plots = dir.resolve("plots");
-        Run r = run("eval", model.toString(), data.toString(), "--plots", plots.toString());
+        CliRun r = CliRun.of("eval", model.toString(), data.toString(), "--plots", plots.toString());
         assertThat(r.code()).as(r.err()).isZero();
         for (String t : List.of("alpha", "mu", "r0")) {
             Path png = plots.resolve(t + ".png");
@@ -284,7 +271,7 @@ class EvalCommandTest {
         Path pbc = write("periodic.xyz", periodic);
         for (Path in : List.of(data, pbc)) {
             Path mf = dir.resolve("sym-" + in.getFileName() + ".json");
-            Run r = run("eval", model.toString(), in.toString(), "--check-symmetry", "--rotations", "2", "--seed", "7", "--metrics", mf.toString(),
+            CliRun r = CliRun.of("eval", model.toString(), in.toString(), "--check-symmetry", "--rotations", "2", "--seed", "7", "--metrics", mf.toString(),
                 "--strict");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("symmetry: PASS");
@@ -306,7 +293,7 @@ class EvalCommandTest {
     void dataWithoutTargetsIsOnlyPredicted() throws IOException {
         Path bare = write("bare.xyz", map(frames.subList(0, 5), s -> without(s, "alpha", "mu", "r0", "beta", "potential")));
         Path out = dir.resolve("bare-pred.xyz");
-        Run r = run("eval", model.toString(), bare.toString(), "-o", out.toString());
+        CliRun r = CliRun.of("eval", model.toString(), bare.toString(), "-o", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("metrics skipped for alpha").contains("metrics skipped for mu").contains("metrics skipped for r0")
             .doesNotContain("RMSE");
@@ -375,7 +362,7 @@ class EvalCommandTest {
         List<String> all = new ArrayList<>(List.of("eval"));
         all.addAll(List.of(args));
         all.addAll(List.of("-o", out.toString(), "--plots", dir.resolve("keep/plots").toString()));
-        Run r = run(all.toArray(String[]::new));
+        CliRun r = CliRun.of(all.toArray(String[]::new));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
         String err = r.err().strip();
         assertThat(err).as("one line").doesNotContain("\n").startsWith("error: ");
@@ -400,13 +387,13 @@ class EvalCommandTest {
         for (String[] args : new String[][] {{"-o", spelled}, {"--metrics", copy.toString()}, {"-o", model.toString()}}) {
             List<String> all = new ArrayList<>(List.of("eval", model.toString(), copy.toString()));
             all.addAll(List.of(args));
-            Run r = run(all.toArray(String[]::new));
+            CliRun r = CliRun.of(all.toArray(String[]::new));
             assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
             assertThat(r.err().strip()).doesNotContain("\n").contains("refusing to overwrite").contains(args[0]);
         }
         assertThat(Files.readAllBytes(copy)).isEqualTo(before);
         assertThat(Files.readAllBytes(model)).isEqualTo(modelBefore);
-        Run r = run("eval", model.toString(), copy.toString(), "-o", dir.resolve("same/a.xyz").toString(), "--metrics", dir.resolve("same/a.xyz").toString());
+        CliRun r = CliRun.of("eval", model.toString(), copy.toString(), "-o", dir.resolve("same/a.xyz").toString(), "--metrics", dir.resolve("same/a.xyz").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is also the -o output");
     }

@@ -14,21 +14,9 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void summarisesTheShippedSlice() {
-        Run r = run("inspect", "data/water-monomer-200/water_monomer_200.xyz");
+        CliRun r = CliRun.of("inspect", "data/water-monomer-200/water_monomer_200.xyz");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("frames: 200").contains("atoms: 600").contains("species: H 400, O 200")
             .contains("pbc=\"F F F\" 200");
@@ -52,7 +40,7 @@ class InspectCommandTest {
             Lattice="2.0 0 0 0 2.0 0 0 0 2.0" Properties=species:S:1:pos:R:3:ms:R:9 pbc="T T F"
             C 0 0 0 1 2 3 4 5 6 7 8 9
             """);
-        Run r = run("inspect", f.toString(), "--cutoff", "2.5", "--bins", "3");
+        CliRun r = CliRun.of("inspect", f.toString(), "--cutoff", "2.5", "--bins", "3");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("frames: 2").contains("species: C 1, Si 2").contains("pbc=\"T T T\" 1")
             .contains("pbc=\"T T F\" 1").contains("cell volume: 8.0..27.0");
@@ -67,24 +55,24 @@ class InspectCommandTest {
     void badInputIsOneLineWithExitCode2() throws IOException {
         Path f = dir.resolve("bad.xyz");
         Files.writeString(f, "2\nProperties=species:S:1:pos:R:3\nH 0 0 0\nXx 1 1 1\n");
-        Run r = run("inspect", f.toString());
+        CliRun r = CliRun.of("inspect", f.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(r.err()).contains("bad.xyz").contains("frame 0").contains("line 4");
-        Run missing = run("inspect", dir.resolve("nope.xyz").toString());
+        CliRun missing = CliRun.of("inspect", dir.resolve("nope.xyz").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.xyz");
-        Run cutoff = run("inspect", f.toString(), "--cutoff", "-1");
+        CliRun cutoff = CliRun.of("inspect", f.toString(), "--cutoff", "-1");
         assertThat(cutoff.code()).isEqualTo(2);
         assertThat(cutoff.err()).contains("--cutoff");
     }
 
     @Test
     void helpAndVersion() {
-        assertThat(run("inspect", "--help").out()).contains("Usage: tensorbasis inspect");
-        assertThat(run("--version").out()).contains("tensorbasis");
+        assertThat(CliRun.of("inspect", "--help").out()).contains("Usage: tensorbasis inspect");
+        assertThat(CliRun.of("--version").out()).contains("tensorbasis");
         for (String cmd : new String[] {"train", "eval", "bench"}) {
-            assertThat(run(cmd, "--help").code()).isZero();
+            assertThat(CliRun.of(cmd, "--help").code()).isZero();
         }
     }
 }
