@@ -172,7 +172,7 @@ public final class ReportCommand implements Runnable {
             byte[] png = BitmapEncoder.getBitmapBytes(chart(series, title, xLabel, yLabel), BitmapEncoder.BitmapFormat.PNG);
             Path abs = output.toAbsolutePath();
             if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(abs.getParent(), abs.getFileName().toString());
             try {
                 Files.write(tmp, png);
                 Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -55,7 +55,7 @@ public final class ExtXyzWriter implements AutoCloseable, Flushable {
     public static void writeAll(Path path, Iterable<Structure> structures) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(dir, abs.getFileName().toString());
         try {
             try (ExtXyzWriter w = new ExtXyzWriter(tmp)) {
                 for (Structure s : structures) w.write(s);

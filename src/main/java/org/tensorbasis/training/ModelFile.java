@@ -79,7 +79,7 @@ public final class ModelFile {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = tempFile(dir, abs.getFileName().toString());
+        Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(dir, abs.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
@@ -111,22 +111,6 @@ public final class ModelFile {
         }
     }
 
-    /**
-     * An empty temporary file {@code .<name>.<random>.tmp} in dir. Not {@link Files#createTempFile},
-     * which makes the file owner-only (0600), so that the renamed output gets the usual
-     * permissions (umask), like any other file the program writes.
-     */
-    private static Path tempFile(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-            try {
-                return Files.createFile(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (attempt >= 100) throw e;
-            }
-        }
-    }
-
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
     }
@@ -136,7 +120,7 @@ public final class ModelFile {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = tempFile(dir, abs.getFileName().toString());
+        Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(dir, abs.getFileName().toString());
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(text.getBytes(StandardCharsets.UTF_8));

@@ -109,7 +109,7 @@ public final class ParityPlot {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(dir, abs.getFileName().toString());
         try {
             Files.write(tmp, bytes);
             try {
