@@ -54,11 +54,15 @@ public final class BenchModelCommand implements Callable<Integer> {
         Setup s = Setup.of(file, threads, warmup, repetitions, passes, batchSize);
         int[][] batches = s.batches(batchSize);
         TensorModel m = s.model;
-        Runnable work = s.cpuTimed(() -> {
+        // data-parallel inference: one single-threaded replica per thread, batches dealt round-robin
+        int nrep = Math.max(1, Math.min(threads, batches.length));
+        TensorModel[] replicas = new TensorModel[nrep];
+        for (int k = 0; k < nrep; k++) replicas[k] = nrep == 1 ? m : m.replica(1);
+        Runnable work = s.cpuTimed(() -> java.util.stream.IntStream.range(0, nrep).parallel().forEach(k -> {
             for (int p = 0; p < passes; p++) {
-                for (int[] which : batches) m.forward(s.batch(which));
+                for (int bi = k; bi < batches.length; bi += nrep) replicas[k].forward(s.batch(batches[bi]));
             }
-        });
+        }));
         BenchTimer.Result r = s.inPool(() -> BenchTimer.run("model", warmup, repetitions, s.atoms * passes, threads, work));
         s.describe();
         s.printCpu(repetitions, s.atoms * passes, "us/atom");

@@ -111,6 +111,9 @@ public final class ScalarNetworks {
      */
     public void setInputNormalized(boolean normalized) { this.inputNormalized = normalized; }
 
+    /** Whether input rows are expected LayerNorm-normalised. */
+    public boolean isInputNormalized() { return inputNormalized; }
+
     /** Run species concurrently on the common fork-join pool (default false). */
     public void setParallel(boolean parallel) { this.parallel = parallel; }
 

@@ -159,6 +159,18 @@ public final class TensorModel {
         for (int c = 0; c < chunks; c++) scratch[c] = new ChunkScratch();
     }
 
+    /**
+     * An independent copy with the same architecture and current weights, running on {@code threads}
+     * threads: for data-parallel inference (each replica forwards its own batches; a model runs one
+     * batch at a time).
+     */
+    public TensorModel replica(int threads) {
+        TensorModel r = new TensorModel(species, nFeatures, kPerL, new Hypers(hypers.width(), hypers.depth(), threads), blocks, 0);
+        System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
+        r.nets.setInputNormalized(nets.isInputNormalized());
+        return r;
+    }
+
     private Parameters.Block[] register(String name, int k, int cols) {
         Parameters.Block[] out = new Parameters.Block[species.length];
         for (int s = 0; s < species.length; s++) {
