@@ -1,0 +1,35 @@
+package org.tensorbasis.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+
+/** A replica predicts exactly what its original does, and does not share state with it. */
+class TensorModelReplicaTest {
+    @Test
+    void replicaForwardsLikeTheOriginal() {
+        int[] kPerL = {3, 4, 3};
+        List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
+            new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
+        TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, kPerL,
+            new TensorModel.Hypers(6, 2, 2), blocks, 11);
+        // weights different from the initialisation, so that the copy matters
+        SplittableRandom rng = new SplittableRandom(4);
+        double[] v = m.parameters().values();
+        for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
+        AtomBatch batch = TensorModelGradientTest.randomBatch(rng, kPerL, 2);
+        TensorModel r = m.replica(1);
+        m.forward(batch);
+        double[] so = m.structureOutput(0).clone();
+        double[] ao = m.atomOutput(1).clone();
+        r.forward(batch);
+        for (int i = 0; i < batch.structures() * 2 * 5; i++) assertThat(r.structureOutput(0)[i]).isCloseTo(so[i], org.assertj.core.api.Assertions.within(1e-13 * (1 + Math.abs(so[i]))));
+        for (int i = 0; i < batch.atoms() * 3; i++) assertThat(r.atomOutput(1)[i]).isCloseTo(ao[i], org.assertj.core.api.Assertions.within(1e-13 * (1 + Math.abs(ao[i]))));
+        // independent weights
+        r.parameters().values()[0] += 1.0;
+        assertThat(m.parameters().values()[0]).isNotEqualTo(r.parameters().values()[0]);
+    }
+}
