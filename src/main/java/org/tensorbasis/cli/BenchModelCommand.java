@@ -15,6 +15,7 @@ import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.descriptors.SphericalExpansion;
 import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.model.CacheBatches;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Structure;
 import picocli.CommandLine.Command;
@@ -57,10 +58,14 @@ public final class BenchModelCommand implements Callable<Integer> {
         // data-parallel inference: one single-threaded replica per thread, batches dealt round-robin
         int nrep = Math.max(1, Math.min(threads, batches.length));
         TensorModel[] replicas = new TensorModel[nrep];
-        for (int k = 0; k < nrep; k++) replicas[k] = nrep == 1 ? m : m.replica(1);
+        CacheBatches.Buffer[] bufs = new CacheBatches.Buffer[nrep];
+        for (int k = 0; k < nrep; k++) {
+            replicas[k] = nrep == 1 ? m : m.replica(1);
+            bufs[k] = new CacheBatches.Buffer();
+        }
         Runnable work = s.cpuTimed(() -> java.util.stream.IntStream.range(0, nrep).parallel().forEach(k -> {
             for (int p = 0; p < passes; p++) {
-                for (int bi = k; bi < batches.length; bi += nrep) replicas[k].forward(s.batch(batches[bi]));
+                for (int bi = k; bi < batches.length; bi += nrep) replicas[k].forward(s.batch(batches[bi], bufs[k]));
             }
         }));
         BenchTimer.Result r = s.inPool(() -> BenchTimer.run("model", warmup, repetitions, s.atoms * passes, threads, work));
@@ -138,35 +143,9 @@ public final class BenchModelCommand implements Callable<Integer> {
             return out.toArray(new int[0][]);
         }
 
-        /** The network input of some structures of the cache (as the trainer assembles it). */
-        AtomBatch batch(int[] which) {
-            int n = 0;
-            for (int s : which) n += cache.atoms(s);
-            int f = cache.powerSpectrumSize();
-            double[] x = new double[n * f];
-            int[] z = new int[n];
-            int[] sof = new int[n];
-            int maxL = 0;
-            for (int l : orders) maxL = Math.max(maxL, l);
-            double[][] exp = new double[maxL + 1][];
-            for (int l : orders) exp[l] = new double[n * kPerL[l] * (2 * l + 1)];
-            int a = 0;
-            for (int k = 0; k < which.length; k++) {
-                int s = which[k];
-                int na = cache.atoms(s);
-                System.arraycopy(cache.powerSpectrum(s), 0, x, a * f, na * f);
-                for (int l : orders) {
-                    int w = kPerL[l] * (2 * l + 1);
-                    System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, na * w);
-                }
-                Structure st = structures.get(s);
-                for (int i = 0; i < na; i++) {
-                    sof[a + i] = k;
-                    z[a + i] = st.number(i);
-                }
-                a += na;
-            }
-            return new AtomBatch(f, x, z, sof, which.length, exp, kPerL);
+        /** The network input of some structures of the cache, assembled as training and prediction do. */
+        AtomBatch batch(int[] which, CacheBatches.Buffer buf) {
+            return CacheBatches.assemble(cache, which, structures, orders, kPerL, buf);
         }
 
         /** Runs the benchmark inside a pool of {@code threads} workers, which bounds the model's parallel loops. */

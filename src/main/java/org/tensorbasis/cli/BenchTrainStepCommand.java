@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.tensorbasis.bench.BenchTimer;
 import org.tensorbasis.model.Adam;
 import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.model.CacheBatches;
 import org.tensorbasis.model.Parameters;
 import org.tensorbasis.model.TensorModel;
 import picocli.CommandLine.Command;
@@ -68,10 +69,11 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         Adam adam = new Adam(params.size());
         double[][] grad = new double[nb][];
         long[] t = new long[6]; // assembly, forward, loss, backward, adam, (scalar-network-only forward+backward)
+        CacheBatches.Buffer buf = new CacheBatches.Buffer(); // reused, as the trainer does
         Runnable epoch = () -> {
             for (int[] which : batches) {
                 long t0 = split ? now() : 0;
-                AtomBatch batch = s.batch(which);
+                AtomBatch batch = s.batch(which, buf);
                 long t1 = split ? now() : 0;
                 m.forward(batch);
                 long t2 = split ? now() : 0;
@@ -104,11 +106,11 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
                     t[3] += t4 - t3;
                     t[4] += t5 - t4;
                     // the scalar networks alone (same batch), to split forward and backward into net and basis
-                    m.scalarNetworks().forward(batch.features(), batch.numbers(), batch.atoms());
+                    netForward(m, batch);
                     double[][] dOut = new double[nb][];
                     for (int b = 0; b < nb; b++) dOut[b] = new double[batch.atoms() * m.basis(b).size() * m.blocks().get(b).properties()];
                     long t6 = now();
-                    m.scalarNetworks().forward(batch.features(), batch.numbers(), batch.atoms());
+                    netForward(m, batch);
                     m.scalarNetworks().backward(dOut);
                     t[5] += now() - t6;
                     params.zeroGrads();
@@ -131,5 +133,14 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
             batchSize, r.median(), 1e6 / r.median(), 1e6 / r.max(), 1e6 / r.min(), threads);
         System.out.println(r.json("atoms_per_s"));
         return 0;
+    }
+
+    /** The scalar networks' forward pass alone, on the batch's rows as {@link TensorModel#forward} reads them. */
+    private static void netForward(TensorModel m, AtomBatch batch) {
+        if (batch.hasFlatFeatures()) {
+            m.scalarNetworks().forward(batch.features(), batch.numbers(), batch.atoms());
+        } else {
+            m.scalarNetworks().forward(batch.rowArrays(), batch.rowOffsets(), batch.numbers(), batch.atoms());
+        }
     }
 }

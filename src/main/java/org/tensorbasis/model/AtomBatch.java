@@ -8,6 +8,10 @@ import java.util.Arrays;
  * equivariant density expansion for the orders the tensor bases need (l = 1 for the learned
  * vectors, l = λ for the λ correction).
  *
+ * <p>Feature rows are either one flat array ({@code atoms × nFeatures}, row-major) or held by
+ * reference ({@link #ofRows}): row i is {@code rowArray(i)[rowOffset(i) .. + nFeatures)}, e.g. the rows
+ * of a feature cache used in place, so that assembling a batch copies no features.
+ *
  * <p>Expansion of order l: {@code expansion(l)[atom * K_l * (2l+1) + k * (2l+1) + m]}, k = the
  * (neighbour channel, radial index) pair, m = −l..l, as in the descriptors' layout.
  */
@@ -15,7 +19,9 @@ public final class AtomBatch {
     private final int atoms;
     private final int structures;
     private final int nFeatures;
-    private final double[] features;
+    private final double[] features;     // flat rows, or null when held by reference
+    private final double[][] rowArrays;  // by reference: per atom its array and offset (null when flat)
+    private final int[] rowOffsets;
     private final int[] numbers;
     private final int[] structureOf;
     private final int[] structureStart;
@@ -31,9 +37,35 @@ public final class AtomBatch {
      */
     public AtomBatch(int nFeatures, double[] features, int[] numbers, int[] structureOf, int structures,
                      double[][] expansions, int[] kPerL) {
+        this(nFeatures, features, null, null, numbers, structureOf, structures, expansions, kPerL);
+    }
+
+    /**
+     * A batch whose feature rows are held by reference: row i is
+     * {@code rowArrays[i][rowOffsets[i] .. + nFeatures)}. The arrays are shared, not copied, and must
+     * not change while the batch is in use. Other arguments as in the flat constructor.
+     */
+    public static AtomBatch ofRows(int nFeatures, double[][] rowArrays, int[] rowOffsets, int[] numbers, int[] structureOf,
+                                   int structures, double[][] expansions, int[] kPerL) {
+        return new AtomBatch(nFeatures, null, rowArrays, rowOffsets, numbers, structureOf, structures, expansions, kPerL);
+    }
+
+    private AtomBatch(int nFeatures, double[] features, double[][] rowArrays, int[] rowOffsets, int[] numbers,
+                      int[] structureOf, int structures, double[][] expansions, int[] kPerL) {
         this.atoms = numbers.length;
         this.nFeatures = nFeatures;
-        if (features.length < (long) atoms * nFeatures) throw new IllegalArgumentException("features: too short");
+        if (features != null) {
+            if (features.length < (long) atoms * nFeatures) throw new IllegalArgumentException("features: too short");
+        } else {
+            if (rowArrays.length < atoms || rowOffsets.length < atoms) throw new IllegalArgumentException("feature rows: one per atom");
+            for (int i = 0; i < atoms; i++) {
+                if (rowArrays[i] == null || rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
+                    throw new IllegalArgumentException("feature row " + i + ": too short");
+                }
+            }
+        }
+        this.rowArrays = rowArrays;
+        this.rowOffsets = rowOffsets;
         if (structureOf.length != atoms) throw new IllegalArgumentException("structureOf: one entry per atom");
         this.features = features;
         this.numbers = numbers;
@@ -63,8 +95,30 @@ public final class AtomBatch {
 
     public int nFeatures() { return nFeatures; }
 
-    /** Feature rows (shared, do not modify). */
-    public double[] features() { return features; }
+    /** Whether the feature rows are one flat array ({@link #features()}) rather than held by reference. */
+    public boolean hasFlatFeatures() { return features != null; }
+
+    /**
+     * Feature rows, {@code atoms × nFeatures} row-major (shared, do not modify).
+     *
+     * @throws IllegalStateException if the rows are held by reference ({@link #ofRows})
+     */
+    public double[] features() {
+        if (features == null) throw new IllegalStateException("feature rows are held by reference: use rowArray(i)/rowOffset(i)");
+        return features;
+    }
+
+    /** The array holding atom i's feature row (shared, do not modify). */
+    public double[] rowArray(int i) { return features != null ? features : rowArrays[i]; }
+
+    /** Where atom i's feature row starts in {@link #rowArray(int)}. */
+    public int rowOffset(int i) { return features != null ? i * nFeatures : rowOffsets[i]; }
+
+    /** Per-atom row arrays of a by-reference batch (shared, do not modify), or null if flat. */
+    public double[][] rowArrays() { return rowArrays; }
+
+    /** Per-atom row offsets of a by-reference batch (shared, do not modify), or null if flat. */
+    public int[] rowOffsets() { return rowOffsets; }
 
     /** Atomic numbers (shared, do not modify). */
     public int[] numbers() { return numbers; }
@@ -87,6 +141,7 @@ public final class AtomBatch {
 
     @Override
     public String toString() {
-        return "AtomBatch[" + structures + " structures, " + atoms + " atoms, F=" + nFeatures + ", K=" + Arrays.toString(kPerL) + "]";
+        return "AtomBatch[" + structures + " structures, " + atoms + " atoms, F=" + nFeatures + (features == null ? " (rows by reference)" : "")
+            + ", K=" + Arrays.toString(kPerL) + "]";
     }
 }

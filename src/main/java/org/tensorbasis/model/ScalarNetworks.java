@@ -150,6 +150,28 @@ public final class ScalarNetworks {
      */
     public void forward(double[] x, int[] z, int n) {
         if (x.length < (long) n * nFeatures) throw new IllegalArgumentException("x holds fewer than n rows");
+        group(z, n);
+        forEachSpecies(s -> forwardSpecies(s, x, null, null));
+    }
+
+    /**
+     * As {@link #forward(double[], int[], int)} with the rows held by reference: row i is
+     * {@code rowArrays[i][rowOffsets[i] .. + F)}, e.g. a row of a feature cache, read in place (no batch
+     * copy). The arrays must not change before the backward pass.
+     */
+    public void forward(double[][] rowArrays, int[] rowOffsets, int[] z, int n) {
+        if (rowArrays.length < n || rowOffsets.length < n) throw new IllegalArgumentException("fewer than n rows");
+        for (int i = 0; i < n; i++) {
+            if (rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
+                throw new IllegalArgumentException("row " + i + " holds fewer than " + nFeatures + " features");
+            }
+        }
+        group(z, n);
+        forEachSpecies(s -> forwardSpecies(s, null, rowArrays, rowOffsets));
+    }
+
+    /** Groups the rows by species (the permutation {@code perm}) and sizes the output buffers. */
+    private void group(int[] z, int n) {
         if (z.length < n) throw new IllegalArgumentException("z holds fewer than n species");
         int ns = mlps.length;
         this.n = n;
@@ -169,14 +191,15 @@ public final class ScalarNetworks {
             if (headBuf[s].length < rows * maxOut) headBuf[s] = new double[Math.max(rows * maxOut, headBuf[s].length + (headBuf[s].length >> 1))];
             if (dHBuf[s].length < rows * width) dHBuf[s] = new double[Math.max(rows * width, dHBuf[s].length + (dHBuf[s].length >> 1))];
         }
-        forEachSpecies(s -> forwardSpecies(s, x));
     }
 
-    private void forwardSpecies(int s, double[] x) {
+    private void forwardSpecies(int s, double[] x, double[][] rowArrays, int[] rowOffsets) {
         int r0 = start[s];
         int rows = start[s + 1] - r0;
         if (rows == 0) return;
-        double[] hid = mlps[s].forward(x, perm, r0, rows, ws[s], inputNormalized);
+        double[] hid = x != null
+            ? mlps[s].forward(x, perm, r0, rows, ws[s], inputNormalized)
+            : mlps[s].forward(rowArrays, rowOffsets, perm, r0, rows, ws[s], inputNormalized);
         double[] buf = headBuf[s];
         for (int h = 0; h < headSpecs.length; h++) {
             int no = headSpecs[h].nOut();

@@ -88,8 +88,11 @@ public final class SpeciesMlp {
         final double[] wl;
         final double[] gl;
         final double[] gs;
+        final int rowBlock;
+        private double[] weffAll = new double[0];  // W0⊙γ, width × F, rebuilt by every forward
 
         Workspace(int nFeatures, int width, int depth) {
+            rowBlock = rowBlock(width, nFeatures);
             pre = new double[depth][0];
             sig = new double[depth][0];
             post = new double[depth][0];
@@ -122,6 +125,11 @@ public final class SpeciesMlp {
             capacity = cap;
         }
 
+        double[] weffAll(int nFeatures, int width) {
+            if (weffAll.length < width * nFeatures) weffAll = new double[width * nFeatures];
+            return weffAll;
+        }
+
         /** The n×F row buffer, allocated only when used (not for in-place normalised input). */
         double[] xhat(int rows, int nFeatures) {
             if (xhat.length < rows * nFeatures) xhat = new double[Math.max(rows, capacity) * nFeatures];
@@ -137,6 +145,25 @@ public final class SpeciesMlp {
      * stay in cache instead of streaming weight-sized arrays through memory.
      */
     static final int CHUNK = 256;
+
+    /**
+     * Rows per first-layer product in the forward pass. Narrow layers (width·F·rows within 10⁶
+     * multiply-adds for at least 4 rows) use the largest such block: OpenBLAS then takes its
+     * small-matrix path, which reads the rows without packing them first; packing cost as much as
+     * the arithmetic at width 32 (measured on QM7-X features, F = 2360: 4.3 µs/atom in blocks of
+     * 12 rows, 5.2 in blocks of 128). Wider layers have enough arithmetic per row to amortise
+     * packing and use blocks of 256 rows. {@code -Dtensorbasis.rowBlock=R} overrides the choice.
+     */
+    static int rowBlock(int width, int nFeatures) {
+        if (rowBlockForNewWorkspaces > 0) return rowBlockForNewWorkspaces;
+        Integer forced = Integer.getInteger("tensorbasis.rowBlock");
+        if (forced != null && forced > 0) return forced;
+        long fits = 1_000_000L / ((long) width * nFeatures);
+        return fits >= 4 ? (int) fits : 256;
+    }
+
+    /** Row block of new workspaces if positive (tests), else {@link #rowBlock}'s choice. */
+    static volatile int rowBlockForNewWorkspaces = 0;
 
     /** Block width used by new workspaces; tests lower it to exercise several blocks. */
     static volatile int chunkForNewWorkspaces = CHUNK;
@@ -164,46 +191,71 @@ public final class SpeciesMlp {
      * before the backward pass.
      */
     public double[] forward(double[] x, int[] rows, int rowsStart, int n, Workspace ws, boolean normalizedInput) {
+        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput);
+    }
+
+    /**
+     * As {@link #forward(double[], int[], int, int, Workspace, boolean)} with rows held by reference:
+     * row r of the batch is {@code rowArrays[a][rowOffsets[a] .. + F)} with {@code a = rows[rowsStart + r]}
+     * (or {@code rowsStart + r} if {@code rows == null}), e.g. rows of a feature cache used without
+     * first copying them into one batch array. They are gathered into the workspace block by block
+     * just before the product that reads them, so each row is read from memory once.
+     */
+    public double[] forward(double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
+                            boolean normalizedInput) {
+        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput);
+    }
+
+    private double[] forward(double[] x, double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n,
+                             Workspace ws, boolean normalizedInput) {
         ws.ensure(n, nFeatures, width);
         ws.n = n;
         ws.normalizedInput = normalizedInput;
         final int f = nFeatures;
         final double[] p = params.values();
-        if (!normalizedInput) {
-            double[] xhat = ws.xhat(n, f);
-            for (int r = 0; r < n; r++) {
-                int src = (rows == null ? rowsStart + r : rows[rowsStart + r]) * f;
-                ws.rstd[r] = normalizeRow(x, src, xhat, r * f, f);
-            }
-            ws.xsrc = ws.xhat;
-            ws.xsrcOff = 0;
-        } else if (contiguous(rows, rowsStart, n)) {
+        // rows used in place: normalised, contiguous rows of one flat array; otherwise gathered into x̂
+        final boolean inPlace = normalizedInput && rowArrays == null && contiguous(rows, rowsStart, n);
+        if (inPlace) {
             ws.xsrc = x;
             ws.xsrcOff = (rows == null ? rowsStart : n > 0 ? rows[rowsStart] : 0) * f;
         } else {
-            double[] xhat = ws.xhat(n, f);
-            for (int r = 0; r < n; r++) System.arraycopy(x, rows[rowsStart + r] * f, xhat, r * f, f);
-            ws.xsrc = ws.xhat;
+            ws.xsrc = ws.xhat(n, f);
             ws.xsrcOff = 0;
         }
-        // A0 = (γ⊙x̂ + β)·W0ᵀ = x̂·(W0⊙γ)ᵀ + W0·β, accumulated over blocks of feature columns
+        // A0 = (γ⊙x̂ + β)·W0ᵀ = x̂·(W0⊙γ)ᵀ + W0·β
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
         // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
         Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
+        final double[] weff = ws.weffAll(f, width);
         final double[] gam = ws.gam, wl = ws.wl;
         for (int c0 = 0; c0 < f; c0 += ws.chunk) {
             int cw = Math.min(ws.chunk, f - c0);
             System.arraycopy(p, gOff + c0, gam, 0, cw);
             for (int o = 0; o < width; o++) {
-                int wr = w0.offset() + o * f + c0;
-                System.arraycopy(p, wr, wl, 0, cw);
+                System.arraycopy(p, w0.offset() + o * f + c0, wl, 0, cw);
                 for (int j = 0; j < cw; j++) wl[j] *= gam[j];
-                System.arraycopy(wl, 0, ws.weff, o * cw, cw);
+                System.arraycopy(wl, 0, weff, o * f + c0, cw);
             }
-            Gemm.gemm(false, true, n, width, cw, 1.0, ws.xsrc, ws.xsrcOff + c0, f, ws.weff, 0, cw,
-                c0 == 0 ? 0.0 : 1.0, a0, 0, width);
+        }
+        // by blocks of rows: each block is gathered (or normalised) and multiplied while it is in cache
+        final int rb = ws.rowBlock;
+        for (int r0 = 0; r0 < n; r0 += rb) {
+            int nb = Math.min(rb, n - r0);
+            if (!inPlace) {
+                for (int r = r0; r < r0 + nb; r++) {
+                    int a = rows == null ? rowsStart + r : rows[rowsStart + r];
+                    double[] src = rowArrays == null ? x : rowArrays[a];
+                    int so = rowArrays == null ? a * f : rowOffsets[a];
+                    if (normalizedInput) {
+                        System.arraycopy(src, so, ws.xsrc, r * f, f);
+                    } else {
+                        ws.rstd[r] = normalizeRow(src, so, ws.xsrc, r * f, f);
+                    }
+                }
+            }
+            Gemm.gemm(false, true, nb, width, f, 1.0, ws.xsrc, ws.xsrcOff + r0 * f, f, weff, 0, f, 0.0, a0, r0 * width, width);
         }
         for (int r = 0; r < n; r++) {
             int ro = r * width;

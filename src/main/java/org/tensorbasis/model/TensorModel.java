@@ -362,7 +362,11 @@ public final class TensorModel {
         ensureCapacity(batch);
         last = batch;
         int n = batch.atoms();
-        nets.forward(batch.features(), batch.numbers(), n);
+        if (batch.hasFlatFeatures()) {
+            nets.forward(batch.features(), batch.numbers(), n);
+        } else {
+            nets.forward(batch.rowArrays(), batch.rowOffsets(), batch.numbers(), n);
+        }
         int[] z = batch.numbers();
         forEachChunk(n, (chunk, from, to) -> {
             ChunkScratch cs = scratch[chunk];

@@ -18,7 +18,7 @@ import org.tensorbasis.structure.Structure;
 
 /**
  * Test helper: the real pipeline structure → neighbour list → spherical expansion / feature cache →
- * {@link AtomBatch} (assembled as {@code TrainedModel.batch} does), plus structures built in code and
+ * {@link AtomBatch} (assembled by {@link CacheBatches}, as training and prediction do), plus structures built in code and
  * geometric transformations (rotations of positions and lattice vectors, permutations, translations).
  */
 final class RealPipeline {
@@ -57,28 +57,21 @@ final class RealPipeline {
         for (int l = 1; l <= calc.maxAngular(); l++) orders[l - 1] = l;
         FeatureCache cache = FeatureCache.compute(structures, calc, orders, FeatureCache.Storage.FLOAT64, 1);
         int[] kPerL = kPerL(calc);
-        int atoms = (int) cache.totalAtoms();
-        int f = cache.powerSpectrumSize();
-        double[] x = new double[atoms * f];
-        int[] z = new int[atoms];
-        int[] sof = new int[atoms];
-        double[][] exp = new double[calc.maxAngular() + 1][];
-        for (int l : orders) exp[l] = new double[atoms * kPerL[l] * (2 * l + 1)];
-        int a = 0;
-        for (int s = 0; s < structures.size(); s++) {
-            int n = cache.atoms(s);
-            System.arraycopy(cache.powerSpectrum(s), 0, x, a * f, n * f);
-            for (int l : orders) {
-                int w = kPerL[l] * (2 * l + 1);
-                System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, n * w);
-            }
-            for (int i = 0; i < n; i++) {
-                sof[a + i] = s;
-                z[a + i] = structures.get(s).number(i);
-            }
-            a += n;
-        }
-        return new AtomBatch(f, x, z, sof, structures.size(), exp, kPerL);
+        int[] all = new int[structures.size()];
+        for (int s = 0; s < all.length; s++) all[s] = s;
+        return CacheBatches.assemble(cache, all, structures, orders, kPerL, new CacheBatches.Buffer());
+    }
+
+    /** The same batch with its feature rows copied into one flat array. */
+    static AtomBatch flat(AtomBatch b) {
+        int f = b.nFeatures();
+        double[] x = new double[b.atoms() * f];
+        for (int i = 0; i < b.atoms(); i++) System.arraycopy(b.rowArray(i), b.rowOffset(i), x, i * f, f);
+        double[][] exp = new double[SphericalExpansion.MAX_EXPANSION_L + 1][];
+        for (int l = 0; l < exp.length; l++) exp[l] = b.expansion(l);
+        int[] kPerL = new int[exp.length];
+        for (int l = 0; l < exp.length; l++) kPerL[l] = b.k(l);
+        return new AtomBatch(f, x, b.numbers(), b.structureOf(), b.structures(), exp, kPerL);
     }
 
     /** Q applied to positions and (for a cell) to the lattice vectors. */

@@ -20,11 +20,13 @@ class ScalarNetworksTest {
 
     private final long savedLimit = Gemm.smallLimit;
     private final int savedChunk = SpeciesMlp.chunkForNewWorkspaces;
+    private final int savedRowBlock = SpeciesMlp.rowBlockForNewWorkspaces;
 
     @AfterEach
     void restoreGemm() {
         Gemm.smallLimit = savedLimit;
         SpeciesMlp.chunkForNewWorkspaces = savedChunk;
+        SpeciesMlp.rowBlockForNewWorkspaces = savedRowBlock;
     }
 
     /**
@@ -244,6 +246,83 @@ class ScalarNetworksTest {
             maxG = Math.max(maxG, Math.abs(fd));
         }
         assertThat(maxDiff / maxG).isLessThan(1e-6);
+    }
+
+    /**
+     * Rows held by reference (scattered over several arrays at arbitrary offsets, as a feature cache
+     * lends them) and every first-layer row block give the outputs and gradients of one flat batch.
+     */
+    @ParameterizedTest(name = "normalised input {0}, row block {1}, BLAS {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "false, 1, true", "false, 4, true", "false, 256, true", "true, 1, true", "true, 3, true", "true, 256, true",
+        "false, 2, false", "true, 5, false"})
+    void rowsByReferenceAndRowBlocksGiveTheSameOutputsAndGradients(boolean normalized, int rowBlock, boolean blas) {
+        Gemm.smallLimit = blas ? 0 : Long.MAX_VALUE;
+        int f = 12, width = 6, depth = 2;
+        SplittableRandom rng = new SplittableRandom(rowBlock * 7L + (normalized ? 1 : 0));
+        Batch b = randomBatch(rng, 17, f);
+        double[] x = b.x().clone();
+        if (normalized) SpeciesMlp.normalizeRows(x, b.n(), f, x);
+        double[][] w = {new double[b.n()], new double[5 * b.n()]};
+        for (double[] a : w) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+
+        // reference: a flat batch, one block of all rows
+        SpeciesMlp.rowBlockForNewWorkspaces = 256;
+        Parameters p = new Parameters();
+        ScalarNetworks ref = new ScalarNetworks(p, "s.", SPECIES, f, width, depth, HEADS);
+        randomize(p, rng);
+        ref.setInputNormalized(normalized);
+        p.zeroGrads();
+        ref.forward(x, b.z(), b.n());
+        double[][] out = {ref.output(0).clone(), ref.output(1).clone()};
+        ref.backward(w);
+        double[] g = p.grads().clone();
+
+        SpeciesMlp.rowBlockForNewWorkspaces = rowBlock;
+        Parameters q = new Parameters();
+        ScalarNetworks net = new ScalarNetworks(q, "s.", SPECIES, f, width, depth, HEADS);
+        System.arraycopy(p.values(), 0, q.values(), 0, p.size());
+        net.setInputNormalized(normalized);
+        // rows in 3 arrays, each row at its own offset, the arrays padded with NaN (never read)
+        double[][] arrays = new double[3][(b.n() / 3 + 1) * (f + 2) + 5];
+        for (double[] a : arrays) java.util.Arrays.fill(a, Double.NaN);
+        double[][] rowArrays = new double[b.n()][];
+        int[] rowOffsets = new int[b.n()];
+        int[] used = new int[3];
+        for (int i = 0; i < b.n(); i++) {
+            int k = i % 3;
+            int off = used[k] + 1 + (i % 2);
+            System.arraycopy(x, i * f, arrays[k], off, f);
+            rowArrays[i] = arrays[k];
+            rowOffsets[i] = off;
+            used[k] = off + f;
+        }
+        for (int pass = 0; pass < 2; pass++) { // the second pass reuses the workspaces
+            q.zeroGrads();
+            net.forward(rowArrays, rowOffsets, b.z(), b.n());
+            for (int h = 0; h < 2; h++) {
+                for (int i = 0; i < out[h].length; i++) {
+                    assertThat(net.output(h)[i]).isCloseTo(out[h][i], org.assertj.core.data.Offset.offset(1e-13 * (1 + Math.abs(out[h][i]))));
+                }
+            }
+            net.backward(w);
+            for (int i = 0; i < g.length; i++) {
+                assertThat(q.grads()[i]).isCloseTo(g[i], org.assertj.core.data.Offset.offset(1e-12 * (1 + Math.abs(g[i]))));
+            }
+        }
+        assertThatThrownBy(() -> net.forward(rowArrays, new int[b.n()], b.z(), b.n() + 1))
+            .isInstanceOf(IllegalArgumentException.class);
+        rowOffsets[4] = arrays[1].length - f + 1; // row 4 would run past its array
+        assertThatThrownBy(() -> net.forward(rowArrays, rowOffsets, b.z(), b.n()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 4");
+    }
+
+    @Test
+    void rowBlockFollowsTheLayerShape() {
+        SpeciesMlp.rowBlockForNewWorkspaces = 0;
+        assertThat(SpeciesMlp.rowBlock(32, 2360)).isEqualTo(13);  // narrow: OpenBLAS's unpacked small-matrix path
+        assertThat(SpeciesMlp.rowBlock(128, 2360)).isEqualTo(256); // wide: packed blocks
+        assertThat(SpeciesMlp.rowBlock(4, 10)).isEqualTo(25_000);
     }
 
     @Test

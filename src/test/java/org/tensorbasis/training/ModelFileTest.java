@@ -54,6 +54,20 @@ class ModelFileTest {
         assertThat(loaded.network().parameters().values()).isEqualTo(trained.network().parameters().values());
     }
 
+    /** More structures than one batch: two threads predict with data-parallel replicas, bit-identical to one. */
+    @Test
+    void dataParallelPredictionMatchesOneThread() throws IOException {
+        List<Structure> many = ExtXyzReader.readAll(Fixtures.WATER);
+        assertThat(many.size()).isGreaterThan(3 * TrainedModel.PREDICT_BATCH);
+        Predictions one = TrainedModel.load(file, 1).predict(many, 1);
+        Predictions two = TrainedModel.load(file, 2).predict(many, 2);
+        for (String t : one.targets()) {
+            for (int k = 0; k < many.size(); k++) {
+                assertThat(two.values(t, k)).as(t + " of structure " + k).isEqualTo(one.values(t, k));
+            }
+        }
+    }
+
     @Test
     void metadataRoundTrips() throws IOException {
         TrainedModel loaded = TrainedModel.load(file);

@@ -1,0 +1,97 @@
+package org.tensorbasis.model;
+
+import java.util.Arrays;
+import java.util.List;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.structure.Structure;
+
+/**
+ * Assembles the model input of some structures of a {@link FeatureCache}: the one place where
+ * training, prediction and the benchmarks build batches.
+ *
+ * <p>A float64 cache lends its power-spectrum rows by reference ({@link AtomBatch#ofRows}): no
+ * feature row is copied, and the scalar networks read each row once, just before the product that
+ * uses it. A float32 cache's rows are widened into one flat array. The expansion rows (a few hundred
+ * numbers per atom) are copied.
+ */
+public final class CacheBatches {
+    private CacheBatches() {}
+
+    /** Reusable arrays: a batch built in a buffer is valid until the next batch is built in it. */
+    public static final class Buffer {
+        double[] x = new double[0];
+        double[][] rowArrays = new double[0][];
+        int[] rowOffsets = new int[0];
+        int[] z = new int[0];
+        int[] sof = new int[0];
+        double[][] exp = new double[0][];
+    }
+
+    /**
+     * The batch of structures {@code which} of {@code cache} (in that order).
+     *
+     * @param structures the cache's structures (for their atomic numbers)
+     * @param orders     the expansion orders the model needs ({@link TensorModel#expansionOrders()})
+     * @param kPerL      K_l per order ({@link TensorModel#kPerL()})
+     * @param buf        arrays to reuse (grown when needed)
+     * @throws IllegalArgumentException if a structure does not match its cache entry
+     */
+    public static AtomBatch assemble(FeatureCache cache, int[] which, List<Structure> structures, int[] orders, int[] kPerL,
+                                     Buffer buf) {
+        int atoms = 0;
+        for (int s : which) atoms += cache.atoms(s);
+        int f = cache.powerSpectrumSize();
+        int maxL = 0;
+        for (int l : orders) maxL = Math.max(maxL, l);
+        boolean byReference = cache.storage() == FeatureCache.Storage.FLOAT64;
+        if (byReference) {
+            if (buf.rowArrays.length < atoms) {
+                buf.rowArrays = new double[atoms][];
+                buf.rowOffsets = new int[atoms];
+            }
+        } else if (buf.x.length < (long) atoms * f) {
+            buf.x = new double[atoms * f];
+        }
+        if (buf.z.length < atoms) {
+            buf.z = new int[atoms];
+            buf.sof = new int[atoms];
+        }
+        if (buf.exp.length < maxL + 1) buf.exp = Arrays.copyOf(buf.exp, maxL + 1);
+        for (int l : orders) {
+            int need = atoms * kPerL[l] * (2 * l + 1);
+            if (buf.exp[l] == null || buf.exp[l].length < need) buf.exp[l] = new double[need];
+        }
+        double[][] exp = new double[maxL + 1][];
+        for (int l : orders) exp[l] = buf.exp[l];
+        int a = 0;
+        for (int k = 0; k < which.length; k++) {
+            int s = which[k];
+            int n = cache.atoms(s);
+            Structure st = structures.get(s);
+            if (st.size() != n) throw new IllegalArgumentException("structure " + s + " does not match the cache");
+            if (byReference) {
+                double[] ps = cache.powerSpectrum(s);
+                for (int i = 0; i < n; i++) {
+                    buf.rowArrays[a + i] = ps;
+                    buf.rowOffsets[a + i] = i * f;
+                }
+            } else {
+                for (int i = 0; i < n; i++) cache.powerSpectrumRow(s, i, buf.x, (a + i) * f);
+            }
+            for (int l : orders) {
+                int w = kPerL[l] * (2 * l + 1);
+                System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, n * w);
+            }
+            for (int i = 0; i < n; i++) {
+                buf.sof[a + i] = k;
+                buf.z[a + i] = st.number(i);
+            }
+            a += n;
+        }
+        int[] z = Arrays.copyOf(buf.z, atoms);
+        int[] sof = Arrays.copyOf(buf.sof, atoms);
+        return byReference
+            ? AtomBatch.ofRows(f, buf.rowArrays, buf.rowOffsets, z, sof, which.length, exp, kPerL)
+            : new AtomBatch(f, buf.x, z, sof, which.length, exp, kPerL);
+    }
+}
