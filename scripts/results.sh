@@ -85,10 +85,11 @@ YAML
   mv "$dir/metrics.tmp.json" "$dir/metrics.json"
 }
 
-model_body() { # width [refine]
+model_body() { # width epochs [refine] [normalize_basis]
   cat <<YAML
 model:
   bpnn: {num_hidden_layers: 2, num_neurons_per_layer: $1}
+  normalize_basis: ${4:-true}
 training:
   epochs: $2
   log_interval: 1000000
@@ -143,6 +144,16 @@ $(model_body $w $e)"
   done
   run_case monomer "w128-e20-norefit" $n "$train" "$test" "$t
 $(model_body 128 20 false)"
+  # the basis without its unit-RMS scaling (model.normalize_basis: false), monomer and QM7-X
+  for n in $(sizes 100 800 100 400 800); do
+    run_case monomer "w128-e5-rawbasis" $n "$(subset monomer $n)" "$test" "$t
+$(model_body 128 5 true false)"
+  done
+  study_qm7x_data
+  for n in $(sizes 40 80 40 80); do
+    run_case qm7x "w128-e5-rawbasis" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$QM7X_TARGETS
+$(model_body 128 5 true false)"
+  done
   # the same few-epoch settings along the whole curve
   for e in 5 20; do
     for n in $(sizes 50 400 50 100 200 400); do
@@ -291,6 +302,11 @@ $(model_body 128 5)" ms
   for n in $(sizes 20 100 100); do
     run_case nmr "w128-e50" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
 $(model_body 128 $([ $QUICK = 1 ] && echo 5 || echo 50))" ms
+  done
+  # without the unit-RMS basis scaling
+  for n in $(sizes 20 100 100 200); do
+    run_case nmr "w128-e5-rawbasis" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5 true false)" ms
   done
   # the other basis of the σ = −1 (antisymmetric, axial) block
   for n in $(sizes 20 50 50 100 200); do

@@ -36,9 +36,11 @@ public final class Parameters {
 
     /**
      * A named block: entries {@code offset .. offset+size-1} of the flat arrays, row-major in
-     * {@code shape}.
+     * {@code shape}. A block that is not {@code trainable} is a buffer ({@link #registerBuffer}):
+     * saved, loaded, copied and snapshotted like the others, but no module writes a gradient for it,
+     * so optimisers leave it unchanged.
      */
-    public record Block(String name, int offset, int[] shape, int size, Init init) {
+    public record Block(String name, int offset, int[] shape, int size, Init init, boolean trainable) {
         /** Entry {@code i} of the block lives at {@code offset + i}. */
         public int end() { return offset + size; }
 
@@ -66,6 +68,19 @@ public final class Parameters {
      * @throws IllegalArgumentException if the name is taken or a dimension is negative
      */
     public Block register(String name, Init init, int... shape) {
+        return register(name, init, true, shape);
+    }
+
+    /**
+     * Registers a buffer: a block of model state that is not trained (its gradient stays zero, e.g.
+     * constants fitted to the data before training), stored with the parameters so that model files,
+     * checkpoints and replicas carry it.
+     */
+    public Block registerBuffer(String name, Init init, int... shape) {
+        return register(name, init, false, shape);
+    }
+
+    private Block register(String name, Init init, boolean trainable, int... shape) {
         if (byName.containsKey(name)) throw new IllegalArgumentException("parameter block already registered: " + name);
         long n = 1;
         for (int d : shape) {
@@ -73,7 +88,7 @@ public final class Parameters {
             n *= d;
         }
         if (size + n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("too many parameters");
-        Block b = new Block(name, size, shape.clone(), (int) n, init);
+        Block b = new Block(name, size, shape.clone(), (int) n, init, trainable);
         size += (int) n;
         values = Arrays.copyOf(values, size);
         grads = Arrays.copyOf(grads, size);

@@ -26,7 +26,8 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
  *
  * <p>Parameter blocks: the scalar networks ({@code "scalar."}, see {@link ScalarNetworks}), and per
  * target block {@code "<name>.v.Z<z>" [K_1, 3]}, {@code "<name>.u.Z<z>" [K_1, 3]} (σ = −1),
- * {@code "<name>.lambda.Z<z>" [K_λ, 2λ+1]} (λ correction), initialised U(−1/√K, 1/√K).
+ * {@code "<name>.lambda.Z<z>" [K_λ, 2λ+1]} (λ correction), initialised U(−1/√K, 1/√K), and the buffer
+ * {@code "<name>.basis_scale" [species, n_basis]} ({@link #fitBasisScales}).
  */
 public final class TensorModel {
     /** One target block. */
@@ -70,6 +71,8 @@ public final class TensorModel {
     private final Parameters.Block[][] vW;
     private final Parameters.Block[][] uW;
     private final Parameters.Block[][] lamW;
+    // per block a buffer [species, n_basis]: fixed scales of the basis elements (see fitBasisScales)
+    private final Parameters.Block[] scaleW;
     private final int[] expansionOrders;
     private final int chunks;
     // the contraction weights (vW, uW, lamW) occupy [gradStart, gradEnd) of the parameter vector: the
@@ -143,7 +146,6 @@ public final class TensorModel {
             if (tb.usesU()) uW[b] = register(bl.name() + ".u", kPerL[1], 3);
             if (tb.usesLambdaCorrection()) lamW[b] = register(bl.name() + ".lambda", kPerL[bl.lambda()], bl.dim());
         }
-        params.initialize(seed);
         int gs = params.size();
         int ge = params.size();
         for (Parameters.Block[][] group : new Parameters.Block[][][] {vW, uW, lamW}) {
@@ -152,6 +154,12 @@ public final class TensorModel {
                 for (Parameters.Block bl : perSpecies) gs = Math.min(gs, bl.offset());
             }
         }
+        scaleW = new Parameters.Block[nb];
+        for (int b = 0; b < nb; b++) {
+            scaleW[b] = params.registerBuffer(blocks.get(b).name() + ".basis_scale", Parameters.Init.constant(1.0),
+                species.length, bases[b].size());
+        }
+        params.initialize(seed);
         gradStart = gs;
         gradEnd = ge;
         chunks = hypers.threads();
@@ -381,12 +389,18 @@ public final class TensorModel {
                 double[] vb = vOf[b];
                 double[] ub = uOf[b];
                 double[] lb = lamOf[b];
+                double[] w = params.values();
                 int d2 = dim * dim;
                 for (int i = from; i < to; i++) {
                     int s = speciesOf(z[i]);
                     contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
                     tb.forward(cs.ws[b], vb, 9 * i, ub, 9 * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
+                    int so = scaleW[b].offset() + s * nbas;
+                    for (int q = 0; q < nbas; q++) {
+                        double sq = w[so + q];
+                        for (int mu = 0; mu < dim; mu++) tv[to0 + q * dim + mu] *= sq;
+                    }
                     int co = i * np * nbas;
                     int yo = i * np * dim;
                     for (int p = 0; p < np; p++) {
@@ -418,8 +432,80 @@ public final class TensorModel {
     /** Per-structure sums of block b from the last forward: structures × properties × (2λ+1). */
     public double[] structureOutput(int b) { return structOut[b]; }
 
-    /** Basis values of block b from the last forward: atoms × n_basis × (2λ+1). */
+    /**
+     * Basis values of block b from the last forward, each element multiplied by its scale
+     * ({@link #basisScales}): atoms × n_basis × (2λ+1).
+     */
     public double[] basisValues(int b) { return basisValues[b]; }
+
+    /**
+     * Largest scale {@link #fitBasisScales} gives an element. Elements whose RMS is below its inverse
+     * are, up to round-off, zero on the data (e.g. the pseudoscalar of planar molecules, RMS ~1e-21):
+     * scaling them fully would turn round-off into a visible signal that is not equivariant.
+     */
+    public static final double MAX_BASIS_SCALE = 1e6;
+
+    /**
+     * The scales of block b's basis elements for centre species index s (copy). Element q of an atom
+     * of species s enters the model as {@code scale[s][q] · T_q}: a constant factor, so equivariance
+     * is unchanged. They are buffers (parameter block {@code "<name>.basis_scale" [species, n_basis]},
+     * not trained), 1 until {@link #fitBasisScales} sets them.
+     */
+    public double[] basisScales(int b, int s) {
+        int n = bases[b].size();
+        return Arrays.copyOfRange(params.values(), scaleW[b].offset() + s * n, scaleW[b].offset() + (s + 1) * n);
+    }
+
+    /**
+     * Sets the basis scales so that every element has unit RMS over the atoms of each centre species
+     * in {@code batches} (in practice the training set, before training): {@code scale = 1 / max(RMS,
+     * 1 / MAX_BASIS_SCALE)}, and 1 for species absent from the batches. The raw elements differ in size
+     * by orders of magnitude (on QM7-X and NMR crystals the pseudoscalar elements have RMS ~3e-5, the
+     * λ = 2 products of learned vectors ~1e-3, the λ correction ~0.1), which otherwise leaves the
+     * small ones out of reach of gradient descent from the network's O(1) coefficients.
+     *
+     * @return the raw RMS per block, species and element (0 for absent species)
+     */
+    public double[][][] fitBasisScales(Iterable<AtomBatch> batches) {
+        double[] w = params.values();
+        for (Parameters.Block sb : scaleW) Arrays.fill(w, sb.offset(), sb.end(), 1.0);
+        int nb = bases.length;
+        double[][][] sum = new double[nb][species.length][];
+        for (int b = 0; b < nb; b++) for (int s = 0; s < species.length; s++) sum[b][s] = new double[bases[b].size()];
+        long[] count = new long[species.length];
+        for (AtomBatch batch : batches) {
+            forward(batch);
+            int[] z = batch.numbers();
+            for (int i = 0; i < batch.atoms(); i++) {
+                int s = speciesOf(z[i]);
+                count[s]++;
+                for (int b = 0; b < nb; b++) {
+                    int nbas = bases[b].size(), dim = bases[b].dim();
+                    double[] tv = basisValues[b];
+                    for (int q = 0; q < nbas; q++) {
+                        double acc = 0;
+                        for (int mu = 0; mu < dim; mu++) {
+                            double t = tv[(i * nbas + q) * dim + mu];
+                            acc += t * t;
+                        }
+                        sum[b][s][q] += acc;
+                    }
+                }
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            int nbas = bases[b].size();
+            for (int s = 0; s < species.length; s++) {
+                for (int q = 0; q < nbas; q++) {
+                    double rms = count[s] == 0 ? 0 : Math.sqrt(sum[b][s][q] / count[s]);
+                    sum[b][s][q] = rms;
+                    w[scaleW[b].offset() + s * nbas + q] = count[s] == 0 ? 1.0 : 1.0 / Math.max(rms, 1.0 / MAX_BASIS_SCALE);
+                }
+            }
+        }
+        last = null; // the last forward used the old scales
+        return sum;
+    }
 
     /**
      * Backward pass for the last forward: {@code gAtom[b]} is dL/d(per-atom output of block b)
@@ -466,12 +552,16 @@ public final class TensorModel {
                         }
                     }
                     if (!needBasisGrad) continue;
+                    // gradient with respect to the unscaled basis (the forward multiplied element q by its scale)
                     double[] gT = cs.gT;
+                    double[] w = params.values();
+                    int so = scaleW[b].offset() + s * nbas;
                     for (int q = 0; q < nbas; q++) {
+                        double sq = w[so + q];
                         for (int mu = 0; mu < dim; mu++) {
                             double acc = 0;
                             for (int p = 0; p < np; p++) acc += coef[co + p * nbas + q] * g[go + p * dim + mu];
-                            gT[q * dim + mu] = acc;
+                            gT[q * dim + mu] = acc * sq;
                         }
                     }
                     Arrays.fill(cs.gv, 0.0);

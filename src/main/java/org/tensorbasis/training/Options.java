@@ -69,7 +69,7 @@ public record Options(
 
     /** Model hyper-parameters. */
     public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular, PowerSpectrumForm powerSpectrum,
-                               int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis) {}
+                               int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis) {}
 
     /** Training hyper-parameters. */
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
@@ -79,7 +79,7 @@ public record Options(
     static final Set<String> TOP = keys("seed", "threads", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
     static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit");
-    static final Set<String> MODEL = keys("soap", "bpnn", "add_lambda_basis", "pseudotensor_basis");
+    static final Set<String> MODEL = keys("soap", "bpnn", "add_lambda_basis", "pseudotensor_basis", "normalize_basis");
     static final Set<String> SOAP = keys("cutoff", "cutoff_width", "max_radial", "max_angular", "power_spectrum");
     static final Set<String> BPNN = keys("num_hidden_layers", "num_neurons_per_layer");
     static final Set<String> TRAINING = keys("epochs", "batch_size", "learning_rate", "warmup_fraction", "scheduler",
@@ -93,7 +93,7 @@ public record Options(
     /** Defaults of every option (documented in docs/options.md). */
     public static ModelOptions defaultModel() {
         return new ModelOptions(DescriptorSettings.DEFAULT_CUTOFF, DescriptorSettings.DEFAULT_WIDTH, DescriptorSettings.DEFAULT_MAX_RADIAL,
-            DescriptorSettings.DEFAULT_MAX_ANGULAR, DescriptorSettings.DEFAULT_FORM, 128, 2, true, PseudoMode.PSEUDOSCALAR);
+            DescriptorSettings.DEFAULT_MAX_ANGULAR, DescriptorSettings.DEFAULT_FORM, 128, 2, true, PseudoMode.PSEUDOSCALAR, true);
     }
 
     public static TrainingOptions defaultTraining() {
@@ -245,7 +245,8 @@ public record Options(
             pm = m.get("pseudotensor_basis").choice(keys("pseudoscalar", "pseudo_maximal")).equals("pseudoscalar")
                 ? PseudoMode.PSEUDOSCALAR : PseudoMode.PSEUDO_MAXIMAL;
         }
-        return new ModelOptions(rc, w, nr, na, form, width, depth, lb, pm);
+        boolean nbas = m.containsKey("normalize_basis") ? m.get("normalize_basis").bool() : d.normalizeBasis();
+        return new ModelOptions(rc, w, nr, na, form, width, depth, lb, pm, nbas);
     }
 
     private static TrainingOptions training(OptionsNode n, Map<String, Target> targets) {
@@ -319,6 +320,7 @@ public record Options(
         sb.append("    num_neurons_per_layer: ").append(mo.width()).append('\n');
         sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
         sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis() == PseudoMode.PSEUDOSCALAR ? "pseudoscalar" : "pseudo_maximal").append('\n');
+        sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');
         TrainingOptions tr = training;
         sb.append("training:\n");
         sb.append("  epochs: ").append(tr.epochs()).append('\n');

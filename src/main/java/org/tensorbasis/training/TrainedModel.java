@@ -388,7 +388,11 @@ public final class TrainedModel {
         }
     }
 
-    /** Copies the named tensors into a flat parameter array, checking names and shapes. */
+    /**
+     * Copies the named tensors into a flat parameter array, checking names and shapes. A missing
+     * buffer (a block that is not trained, e.g. the basis scales, absent from files written before it
+     * existed) leaves {@code dst} as it is: unit scales, which is what those files' models computed.
+     */
     void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst) {
         loadValues(tensors, name, dst, "");
     }
@@ -396,6 +400,7 @@ public final class TrainedModel {
     void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst, String prefix) {
         for (Parameters.Block b : network.parameters().blocks()) {
             ModelFile.Tensor t = tensors.get(prefix + b.name());
+            if (t == null && !b.trainable()) continue;
             if (t == null) throw new BadInputException(name, -1, -1, prefix + b.name(), "missing weights");
             if (t.data().length != b.size()) {
                 throw new BadInputException(name, -1, -1, prefix + b.name(), "has " + t.data().length + " numbers, expected " + b.size());

@@ -429,6 +429,8 @@ public final class Trainer {
         listener.message(String.format(Locale.ROOT, "descriptors: %d atoms in %.2f s, %.0f bytes per atom (%d power-spectrum features)",
             run.cache.totalAtoms(), (System.nanoTime() - tf) * 1e-9, run.cache.bytesPerAtom(), run.cache.powerSpectrumSize()));
 
+        if (restart == null && options.model().normalizeBasis()) fitBasisScales(run);
+
         Options.TrainingOptions to = options.training();
         int batches = (run.nTrain + to.batchSize() - 1) / to.batchSize();
         long totalSteps = (long) batches * to.epochs();
@@ -796,6 +798,45 @@ public final class Trainer {
         samples.addAll(run.splits.validation());
         samples.addAll(run.splits.test());
         return Evaluation.metrics(run.model, p, samples.subList(from, to));
+    }
+
+    /**
+     * Scales every basis element to unit RMS over the training atoms of each species
+     * ({@link TensorModel#fitBasisScales}); a resumed run restores the scales with the weights.
+     */
+    private void fitBasisScales(Run run) {
+        TensorModel net = run.model.network();
+        TrainedModel.BatchBuffer buf = new TrainedModel.BatchBuffer();
+        // batches built one at a time in one buffer (fitBasisScales consumes each before asking for the next)
+        Iterable<AtomBatch> batches = () -> new java.util.Iterator<>() {
+            int next = 0;
+
+            @Override
+            public boolean hasNext() { return next < run.nTrain; }
+
+            @Override
+            public AtomBatch next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                int[] which = new int[Math.min(64, run.nTrain - next)];
+                for (int k = 0; k < which.length; k++) which[k] = next + k;
+                next += which.length;
+                return run.model.batch(run.cache, which, run.structures, buf);
+            }
+        };
+        double[][][] rms = net.fitBasisScales(batches);
+        StringBuilder sb = new StringBuilder("basis scaled to unit RMS per element; raw RMS");
+        for (int b = 0; b < rms.length; b++) {
+            double lo = Double.POSITIVE_INFINITY, hi = 0;
+            for (double[] perSpecies : rms[b]) {
+                for (double r : perSpecies) {
+                    if (r == 0) continue;
+                    lo = Math.min(lo, r);
+                    hi = Math.max(hi, r);
+                }
+            }
+            if (hi > 0) sb.append(String.format(Locale.ROOT, " %s %.1e..%.1e", net.blocks().get(b).name(), lo, hi));
+        }
+        listener.message(sb.toString());
     }
 
     /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */

@@ -116,7 +116,10 @@ class ModelEquivarianceTest {
         int[] species = RealPipeline.species(structures);
         SphericalExpansion calc = RealPipeline.expansion(MAX_L, species);
         TensorModel m = model(species, calc, mode);
-        Outputs ref = run(m, RealPipeline.batch(structures, calc));
+        AtomBatch batch = RealPipeline.batch(structures, calc);
+        // basis elements scaled to unit RMS on these structures (factors up to 1e6), as training does
+        m.fitBasisScales(List.of(batch));
+        Outputs ref = run(m, batch);
         SplittableRandom rng = new SplittableRandom(source.ordinal() * 31L + mode.ordinal());
         double worst = 0;
         for (int t = 0; t < 4; t++) {

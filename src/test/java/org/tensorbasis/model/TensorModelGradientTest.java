@@ -77,6 +77,12 @@ class TensorModelGradientTest {
         blocks.add(new TensorModel.Block("scalar", 0, 1, 1, perAtom, false, null));
         TensorModel m = new TensorModel(SPECIES, F, kPerL, new TensorModel.Hypers(6, 2, 2), blocks, 42);
         AtomBatch batch = randomBatch(rng, kPerL, maxL);
+        // basis scales other than 1 (buffers: fixed, so no gradient of their own)
+        for (Parameters.Block block : m.parameters().blocks()) {
+            if (!block.trainable()) {
+                for (int k = block.offset(); k < block.end(); k++) m.parameters().values()[k] = rng.nextDouble(0.3, 3.0);
+            }
+        }
         double[][] w = new double[blocks.size()][];
         for (int b = 0; b < blocks.size(); b++) {
             int rows = perAtom ? batch.atoms() : batch.structures();
@@ -101,6 +107,10 @@ class TensorModelGradientTest {
         double[] values = p.values();
         int checked = 0;
         for (Parameters.Block block : p.blocks()) {
+            if (!block.trainable()) {
+                for (int k = block.offset(); k < block.end(); k++) assertThat(analytic[k]).as(block.name()).isZero();
+                continue;
+            }
             // a few entries of every block, always including its first and last
             int[] picks = {block.offset(), block.end() - 1, block.offset() + rng.nextInt(block.size())};
             for (int k : picks) {

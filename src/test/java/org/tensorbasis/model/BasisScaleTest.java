@@ -1,0 +1,95 @@
+package org.tensorbasis.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.equivariant.Rotations;
+import org.tensorbasis.structure.Structure;
+
+/** {@link TensorModel#fitBasisScales}: unit RMS per species and element, capped where an element is zero. */
+class BasisScaleTest {
+    private static List<TensorModel.Block> blocks() {
+        return List.of(new TensorModel.Block("L0", 0, 1, 1, false, true, null),
+            new TensorModel.Block("L1m", 1, -1, 1, true, true, PseudoMode.PSEUDOSCALAR),
+            new TensorModel.Block("L2", 2, 1, 2, false, true, null));
+    }
+
+    @Test
+    void everyElementHasUnitRmsPerSpeciesAfterTheFit() {
+        SplittableRandom rng = new SplittableRandom(5);
+        List<Structure> mols = new ArrayList<>();
+        for (int k = 0; k < 4; k++) mols.add(RealPipeline.randomMolecule(rng, new int[] {6, 8, 1, 1, 1, 7}));
+        int[] species = {1, 6, 7, 8, 16}; // S absent from the data
+        SphericalExpansion calc = RealPipeline.expansion(3, species);
+        TensorModel m = new TensorModel(species, calc.powerSpectrumSize(), RealPipeline.kPerL(calc), new TensorModel.Hypers(8, 2, 1), blocks(), 3);
+        AtomBatch batch = RealPipeline.batch(mols, calc);
+        double[][][] raw = m.fitBasisScales(List.of(batch));
+        m.forward(batch);
+        for (int b = 0; b < 3; b++) {
+            int nb = m.basis(b).size(), dim = m.basis(b).dim();
+            double[] tv = m.basisValues(b);
+            for (int s = 0; s < species.length; s++) {
+                double[] scale = m.basisScales(b, s);
+                for (int q = 0; q < nb; q++) {
+                    double sum = 0;
+                    int n = 0;
+                    for (int i = 0; i < batch.atoms(); i++) {
+                        if (batch.numbers()[i] != species[s]) continue;
+                        n++;
+                        for (int mu = 0; mu < dim; mu++) sum += tv[(i * nb + q) * dim + mu] * tv[(i * nb + q) * dim + mu];
+                    }
+                    if (n == 0) {
+                        assertThat(scale[q]).as("absent species").isEqualTo(1.0);
+                        assertThat(raw[b][s][q]).isZero();
+                    } else {
+                        assertThat(Math.sqrt(sum / n)).as("block %d species %d element %d", b, species[s], q).isCloseTo(1.0, within(1e-12));
+                        assertThat(scale[q]).isCloseTo(1 / raw[b][s][q], within(1e-9 * scale[q]));
+                    }
+                }
+            }
+        }
+        // the pseudoscalar elements are orders of magnitude below the others before scaling
+        assertThat(raw[1][1][0]).isLessThan(raw[2][1][nb(m, 2) - 1]);
+    }
+
+    private static int nb(TensorModel m, int b) { return m.basis(b).size(); }
+
+    /**
+     * A planar molecule has a pseudoscalar of exactly zero (round-off ~1e-21): its scale stops at
+     * MAX_BASIS_SCALE, so the scaled round-off stays invisible and the model equivariant.
+     */
+    @Test
+    void zeroElementsAreCappedAndTheModelStaysEquivariant() {
+        // water molecules: three atoms always lie in a plane
+        List<Structure> mols = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int k = 0; k < 3; k++) {
+            double a = rng.nextDouble(1.6, 2.0);
+            double[] pos = {0, 0, 0, 0.96, 0, 0, 0.96 * Math.cos(a), 0.96 * Math.sin(a), 0};
+            mols.add(RealPipeline.transform(new Structure(new int[] {8, 1, 1}, pos), Rotations.random(rng)));
+        }
+        int[] species = {1, 8};
+        SphericalExpansion calc = RealPipeline.expansion(2, species);
+        TensorModel m = new TensorModel(species, calc.powerSpectrumSize(), RealPipeline.kPerL(calc), new TensorModel.Hypers(8, 2, 1), blocks(), 4);
+        AtomBatch batch = RealPipeline.batch(mols, calc);
+        double[][][] raw = m.fitBasisScales(List.of(batch));
+        for (int s = 0; s < 2; s++) {
+            assertThat(raw[1][s][0]).as("pseudoscalar RMS").isLessThan(1e-12);
+            assertThat(m.basisScales(1, s)[0]).isEqualTo(TensorModel.MAX_BASIS_SCALE);
+        }
+        m.forward(batch);
+        double[] ref = m.atomOutput(2).clone();
+        double[] q = Rotations.improper(Rotations.random(rng));
+        List<Structure> moved = new ArrayList<>();
+        for (Structure s : mols) moved.add(RealPipeline.transform(s, q));
+        m.forward(RealPipeline.batch(moved, calc));
+        double[] d = Rotations.wigner(2, 1, q);
+        assertThat(ModelEquivarianceTest.relativeError(ref, m.atomOutput(2), d, 5)).isLessThan(1e-12);
+    }
+}
