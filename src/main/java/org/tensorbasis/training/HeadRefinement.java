@@ -19,7 +19,7 @@ import org.tensorbasis.model.TensorModel;
  */
 final class HeadRefinement {
     /** Relative ridge strengths tried (times the mean diagonal of the normal matrix). */
-    static final double[] RIDGES = {1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1, 1.0};
+    static final double[] RIDGES = {1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1, 1.0, 10.0, 100.0};
 
     /**
      * Largest cancellation factor (see the trainer) a refit may have: round-off then stays below
