@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = {"Predict the targets of a trained model for the structures of an extended-XYZ file (see docs/eval.md).",
-        "When the file holds the targets, prints RMSE, MAE and %RMSE per target and per spherical block.",
+        "When the file holds the targets, prints RMSE, MAE and %%RMSE per target and per spherical block.",
         "-o writes the structures with the predictions added as <key>_pred fields; the metrics go to --metrics or next to -o as JSON."})
 public final class EvalCommand implements Callable<Integer> {
     /** Exit code of {@code --strict} when the symmetry check fails. */
