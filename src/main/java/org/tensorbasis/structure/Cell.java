@@ -128,6 +128,7 @@ public final class Cell {
         } else { // no axis kept (no periodic axis and all vectors zero): Cartesian axes
             f = new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
         }
+        for (int k = 0; k < 9; k++) if (!kept[k / 3]) f[k] += 0.0; // −0.0 → 0.0 in replaced vectors
         return f;
     }
 
