@@ -11,10 +11,13 @@ import java.util.Arrays;
  * axis may be anything, including zero (a slab written with {@code Lattice="... 0 0 0"
  * pbc="T T F"}, a wire with {@code pbc="T F F"}). {@link #vectors()} always returns the vectors as
  * given, so writers round-trip them; the geometry ({@link #reciprocal()}, {@link #planeSpacings()},
- * {@link #fractional}) uses the {@linkplain #completedVectors() completed lattice}, in which each
- * non-periodic vector that is zero or (nearly) dependent on the others is replaced by a unit vector
- * orthogonal to them. Non-periodic axes are never replicated, so that replacement changes no
- * physics (no image shift ever multiplies it), only the frame used for binning.
+ * {@link #fractional}) uses the {@linkplain #completedVectors() completed lattice}, in which the
+ * vector of every non-periodic axis is replaced by a unit vector orthogonal to the periodic ones
+ * (the unit normal of a slab, two orthonormal vectors for a wire). Non-periodic axes are never
+ * replicated, so that replacement changes no physics (no image shift ever multiplies it), only the
+ * frame used for binning; it makes the geometry depend on the periodic vectors alone, so a zero,
+ * a 100 Å or a tilted vacuum vector give the same frame (a non-periodic vector nearly in the
+ * periodic plane would otherwise squeeze the plane spacings and blow up the image search).
  */
 public final class Cell {
     /**
@@ -22,12 +25,13 @@ public final class Cell {
      * length/area/volume is at most this times the product of the lengths (a sine, for two).
      */
     static final double DEGENERATE = 1e-8;
-    /** A non-periodic vector is kept in the completed lattice only if this far (a sine) from the others. */
+    /** Without periodic axis, a vector is kept in the completed lattice only if this far (a sine) from the others. */
     static final double KEEP = 1e-6;
 
     private final double[] vectors; // 9, row i = lattice vector i, as given
     private final boolean[] pbc;    // 3
-    private final double[] frame;   // 9, the completed lattice (same array as vectors when nothing was replaced)
+    private final double[] frame;   // 9, the completed lattice
+    private final boolean completed; // frame differs from vectors
 
     /**
      * @param vectors lattice vectors, row-major 3×3 (Å)
@@ -45,6 +49,7 @@ public final class Cell {
         this.pbc = pbc.clone();
         checkPeriodicVectors(this.vectors, this.pbc);
         this.frame = complete(this.vectors, this.pbc);
+        this.completed = !Arrays.equals(frame, this.vectors);
     }
 
     /** Throws if the vectors of the periodic axes are linearly dependent. */
@@ -79,12 +84,13 @@ public final class Cell {
     }
 
     /**
-     * The completed lattice: periodic vectors as given; each non-periodic vector kept if it is
-     * independent of the vectors already kept (periodic ones first, then axes in order), else
-     * replaced by unit vectors orthogonal to the kept ones, right-handed in cyclic axis order.
+     * The completed lattice: periodic vectors as given, every non-periodic vector replaced by unit
+     * vectors orthogonal to them, right-handed in cyclic axis order. Without periodic axis, each
+     * vector is kept if independent of those already kept (in axis order), else replaced likewise.
      */
     private static double[] complete(double[] a, boolean[] pbc) {
         boolean[] kept = pbc.clone();
+        boolean anyPeriodic = pbc[0] || pbc[1] || pbc[2];
         double[] q = new double[9]; // orthonormal basis of the span of the kept vectors
         int nq = 0;
         for (int pass = 0; pass < 2; pass++) {
@@ -97,8 +103,8 @@ public final class Cell {
                     for (int k = 0; k < 3; k++) v[k] -= p * q[3 * t + k];
                 }
                 double r = norm(v, 0);
-                // periodic vectors are independent (checked); a non-periodic one needs a clear margin
-                if (pass == 0 || (len > 0 && r > KEEP * len)) {
+                // periodic vectors are independent (checked); without any, a vector needs a clear margin
+                if (pass == 0 || (!anyPeriodic && len > 0 && r > KEEP * len)) {
                     kept[i] = true;
                     for (int k = 0; k < 3; k++) q[3 * nq + k] = v[k] / r;
                     nq++;
@@ -157,16 +163,17 @@ public final class Cell {
     public double volume() { return det(vectors); }
 
     /**
-     * The lattice used for geometry, row-major 3×3 (copy): {@link #vectors()} with every
-     * non-periodic vector that is zero or (nearly) dependent on the others replaced by a unit
-     * vector orthogonal to them (the unit normal of a slab, two orthonormal vectors for a wire).
-     * Equal to {@link #vectors()} whenever the given vectors are independent. Always has a non-zero
-     * volume, and its periodic vectors are exactly the given ones.
+     * The lattice used for geometry, row-major 3×3 (copy): the periodic vectors exactly as given,
+     * and for the non-periodic axes unit vectors orthogonal to them and to each other (the unit
+     * normal a1 × a2 / |a1 × a2| of a slab periodic along 1, 2; two orthonormal vectors for a
+     * wire), right-handed in cyclic axis order. It depends on the periodic vectors only. Fully
+     * periodic cells: {@link #vectors()}. No periodic axis: {@link #vectors()} if independent, else
+     * each dependent vector replaced likewise. Always has a non-zero volume.
      */
     public double[] completedVectors() { return frame.clone(); }
 
     /** True when {@link #completedVectors()} differs from {@link #vectors()}. */
-    public boolean isCompleted() { return frame != vectors; }
+    public boolean isCompleted() { return completed; }
 
     /**
      * Periodic measure, the length (one periodic axis), area (two) or volume (three) spanned by the
@@ -186,8 +193,9 @@ public final class Cell {
     }
 
     /**
-     * Fractional coordinates s with r = Σ s_i a_i in the completed lattice (so along a periodic
-     * axis they are the usual fractional coordinates of the periodic vectors).
+     * Coordinates s with r = Σ s_i a_i in the completed lattice: along a periodic axis the
+     * fractional coordinate of the projection of r on the periodic subspace, along a non-periodic
+     * axis the distance (Å) along the completed unit vector.
      *
      * @param r a Cartesian position (3 numbers, Å)
      */
@@ -217,8 +225,9 @@ public final class Cell {
 
     /**
      * Distance between the lattice planes spanned by the two other vectors, for each axis, in the
-     * completed lattice (along a periodic axis of a slab: the distance between lattice lines within
-     * the periodic plane, since the completed third vector is its normal).
+     * completed lattice: along a periodic axis, the spacing of the lattice within the periodic
+     * subspace (for a slab, the distance between lattice lines in its plane); along a non-periodic
+     * axis, 1.
      */
     public double[] planeSpacings() {
         double[] b = reciprocal();

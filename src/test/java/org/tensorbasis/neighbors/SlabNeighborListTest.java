@@ -125,8 +125,9 @@ class SlabNeighborListTest {
     static Stream<Integer> seeds() { return IntStream.range(0, 4).boxed(); }
 
     /**
-     * The same slab with a3 = 0 and with a 100 Å vacuum vector (normal, or tilted) gives the same
-     * pairs, shifts and vectors: the non-periodic vector never enters the physics.
+     * The same slab with a3 = 0 and with a 100 Å vacuum vector (normal, tilted, or nearly in the
+     * periodic plane, which would squeeze the plane spacings of a naive frame) gives the same pairs,
+     * shifts and vectors: the non-periodic vector never enters the physics.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -136,15 +137,17 @@ class SlabNeighborListTest {
         double[] f = c.cell().completedVectors(); // replaced vectors are unit normals: scale them to 100 Å
         double[] vac = a.clone();
         double[] tilted = a.clone();
+        double[] grazing = a.clone();
         for (int i = 0; i < 3; i++) {
             if (pbc[i]) continue;
             for (int k = 0; k < 3; k++) {
                 vac[3 * i + k] = 100 * f[3 * i + k];
                 tilted[3 * i + k] = 100 * f[3 * i + k] + 0.3 * a[k] - 0.2 * a[3 + k]; // a1 is periodic here
+                grazing[3 * i + k] = 10 * a[k] + 1e-3 * f[3 * i + k];
             }
         }
         NeighborList ref = NeighborList.build(c.pos(), c.cell(), c.cutoff());
-        for (double[] other : new double[][] {vac, tilted}) {
+        for (double[] other : new double[][] {vac, tilted, grazing}) {
             NeighborList nl = NeighborList.build(c.pos(), new Cell(other, pbc), c.cutoff());
             assertThat(nl.offsets()).containsExactly(ref.offsets());
             assertThat(nl.neighbors()).containsExactly(ref.neighbors());

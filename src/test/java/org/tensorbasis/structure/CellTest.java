@@ -62,6 +62,8 @@ class CellTest {
         }
         // no periodic axis: anything goes, including all-zero vectors
         assertThat(new Cell(new double[9], pbc(F, F, F)).completedVectors()).containsExactly(1, 0, 0, 0, 1, 0, 0, 0, 1);
+        // a slab whose third vector is already the unit normal is not completed
+        assertThat(new Cell(new double[] {2, 0, 0, 1, 3, 0, 0, 0, 1}, pbc(T, T, F)).isCompleted()).isFalse();
         // an ordinary cell is not completed
         Cell cubic = Cell.periodic(new double[] {4, 0, 0, 0, 4, 0, 0, 0, 4});
         assertThat(cubic.isCompleted()).isFalse();
@@ -93,9 +95,9 @@ class CellTest {
 
     /**
      * Random cells with 1 or 2 periodic axes (any positions) whose non-periodic vectors are zero,
-     * parallel to a periodic one, in the periodic plane, or generic: the completed lattice keeps
-     * the periodic vectors exactly, keeps generic non-periodic ones, replaces degenerate ones by
-     * orthonormal vectors orthogonal to the others, is right-handed where it replaced, and the
+     * parallel to a periodic one, in the periodic span, or generic: the completed lattice keeps the
+     * periodic vectors exactly, replaces every non-periodic vector by a unit vector orthogonal to
+     * all other completed vectors, is right-handed, depends on the periodic vectors only, and the
      * reciprocal is dual to it.
      */
     @ParameterizedTest
@@ -110,7 +112,7 @@ class CellTest {
         int[] per = new int[np];
         int q = 0;
         for (int i = 0; i < 3; i++) if (p[i]) { per[q++] = i; System.arraycopy(randomVector(r, 5), 0, v, 3 * i, 3); }
-        boolean[] generic = new boolean[3];
+        double[] zeroed = v.clone(); // same periodic vectors, zero non-periodic ones
         for (int i = 0; i < 3; i++) {
             if (p[i]) continue;
             double[] w;
@@ -122,34 +124,41 @@ class CellTest {
                           w = new double[3];
                           for (int a : per) { double f = r.nextDouble(-2, 2); for (int k = 0; k < 3; k++) w[k] += f * v[3 * a + k]; }
                           break; }
-                default: w = randomVector(r, 20); generic[i] = true;
+                default: w = randomVector(r, 20);
             }
             System.arraycopy(w, 0, v, 3 * i, 3);
         }
         Cell c = new Cell(v, p);
         double[] f = c.completedVectors();
         assertThat(c.vectors()).containsExactly(v);
+        assertThat(f).as("depends on the periodic vectors only").containsExactly(new Cell(zeroed, p).completedVectors());
         for (int i : per) for (int k = 0; k < 3; k++) assertThat(f[3 * i + k]).isEqualTo(v[3 * i + k]);
         double det = f[0] * (f[4] * f[8] - f[5] * f[7]) - f[1] * (f[3] * f[8] - f[5] * f[6]) + f[2] * (f[3] * f[7] - f[4] * f[6]);
-        assertThat(Math.abs(det)).as("completed volume").isGreaterThan(1e-6);
+        assertThat(det).as("completed volume, right-handed").isGreaterThan(1e-6);
         for (int i = 0; i < 3; i++) {
-            boolean same = f[3 * i] == v[3 * i] && f[3 * i + 1] == v[3 * i + 1] && f[3 * i + 2] == v[3 * i + 2];
             if (p[i]) continue;
-            if (generic[i] && same) continue; // kept (a generic vector may still be dependent on another one)
-            assertThat(same).as("degenerate non-periodic a%d is replaced", i + 1).isFalse();
-            // a replacement is a unit vector orthogonal to every other completed vector
             assertThat(Math.sqrt(dot(f, i, f, i))).isCloseTo(1.0, within(1e-12));
-            for (int j = 0; j < 3; j++) if (j != i) assertThat(dot(f, i, f, j)).isCloseTo(0.0, within(1e-9 * Math.sqrt(dot(f, j, f, j))));
+            for (int j = 0; j < 3; j++) if (j != i) assertThat(dot(f, i, f, j)).isCloseTo(0.0, within(1e-12 * Math.sqrt(dot(f, j, f, j))));
         }
-        if (c.isCompleted()) assertThat(det).as("right-handed after completion").isPositive();
         double[] b = c.reciprocal();
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
-                assertThat(dot(f, i, b, j)).as("a%d · b%d", i + 1, j + 1).isCloseTo(i == j ? 1.0 : 0.0, within(1e-10));
+                assertThat(dot(f, i, b, j)).as("a%d · b%d", i + 1, j + 1).isCloseTo(i == j ? 1.0 : 0.0, within(1e-12));
             }
         }
         // along a periodic axis, b_i is orthogonal to the other periodic vectors whatever the non-periodic ones
-        for (int i : per) for (int j : per) if (i != j) assertThat(dot(v, j, b, i)).isCloseTo(0.0, within(1e-10));
+        for (int i : per) for (int j : per) if (i != j) assertThat(dot(v, j, b, i)).isCloseTo(0.0, within(1e-12));
+    }
+
+    @Test
+    void cellWithoutPeriodicAxisKeepsIndependentVectors() {
+        double[] v = {3, 0, 0, 1, 4, 0, 1, 1, 5};
+        Cell c = new Cell(v, pbc(F, F, F));
+        assertThat(c.isCompleted()).isFalse();
+        assertThat(c.completedVectors()).containsExactly(v);
+        // a1 ∥ a3, a2 = 0: a1 kept, the two others completed orthonormally
+        Cell d = new Cell(new double[] {0, 2, 0, 0, 0, 0, 0, -1, 0}, pbc(F, F, F));
+        assertThat(plusZero(d.completedVectors())).containsExactly(0, 2, 0, 1, 0, 0, 0, 0, -1);
     }
 
     /** x + 0.0 turns −0.0 into 0.0 (exact comparisons below). */
