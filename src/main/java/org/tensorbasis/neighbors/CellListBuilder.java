@@ -7,7 +7,8 @@ import org.tensorbasis.structure.Cell;
  * Cell-list construction of {@link NeighborList}. All state is local to one call (pure function).
  *
  * <p>Atoms are binned in fractional coordinates of the cell (Cartesian axes for a molecule), after
- * wrapping along periodic axes. Bins are slabs of perpendicular thickness at least
+ * wrapping along periodic axes (for a slab or wire whose non-periodic lattice vectors are zero, in
+ * the {@linkplain Cell#completedVectors() completed lattice}). Bins are slabs of perpendicular thickness at least
  * {@code BIN_FRACTION × cutoff} (using the lattice plane spacings, so any skew is handled), and
  * for each centre all bins within {@code k = ceil(cutoff / thickness)} slabs along each axis are
  * visited; along a periodic axis a bin index outside {@code [0, n)} is folded back with an integer
@@ -45,13 +46,16 @@ final class CellListBuilder {
             return NeighborList.of(0, cutoff, new int[1], new int[0], new int[0], new double[0], new double[0]);
         }
         final boolean periodic = cell != null && cell.isAnyPeriodic();
-        // Frame: lattice vectors a (rows), reciprocal b with a_i·b_j = δ_ij, plane spacings d.
+        // Frame: lattice vectors a (rows), reciprocal b with a_i·b_j = δ_ij, plane spacings d. The
+        // completed lattice: a zero or dependent non-periodic vector (slab, wire) is replaced by an
+        // orthogonal unit vector; shifts along non-periodic axes are always 0, so it never enters a
+        // pair vector, it only orients the bins.
         final double[] a;
         final double[] b;
         final double[] d;
         final boolean[] pbc;
         if (periodic) {
-            a = cell.vectors();
+            a = cell.completedVectors();
             b = cell.reciprocal();
             d = cell.planeSpacings();
             pbc = cell.pbc();

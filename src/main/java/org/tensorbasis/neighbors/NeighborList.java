@@ -8,7 +8,8 @@ import org.tensorbasis.structure.Structure;
 /**
  * A full neighbour list (both i→j and j→i) within a cutoff, in CSR form over centres, built with a
  * cell list. Works for molecules (no cell, or no periodic axis) and for periodic cells of any shape
- * with per-axis periodicity, including cells smaller than the cutoff.
+ * with per-axis periodicity, including cells smaller than the cutoff and slabs or wires whose
+ * non-periodic lattice vectors are zero (positions along non-periodic axes may be anywhere).
  *
  * <p>Layout (see {@code docs/architecture.md}): the pairs of centre {@code i} are
  * {@code p = offsets()[i] .. offsets()[i+1]-1}; for each pair {@code neighbors()[p]} is the index

@@ -160,7 +160,21 @@ class ExtXyzBadInputTest {
 
     @Test
     void degeneratePeriodicLattice() throws IOException {
-        fail("1\nLattice=\"1 0 0 1 0 0 0 0 1\"\nO 0 0 0\n", 0, 2, "Lattice");
+        assertThat(fail("1\nLattice=\"1 0 0 1 0 0 0 0 1\"\nO 0 0 0\n", 0, 2, "Lattice").getMessage())
+            .contains("a1, a2, a3", "coplanar");
+    }
+
+    @Test
+    void zeroVectorAlongPeriodicAxis() throws IOException {
+        // ASE's graphene(vacuum=None) lattice with pbc T T T (no pbc key means periodic) is degenerate
+        assertThat(fail(GOOD + "1\nLattice=\"2.46 0.0 0.0 -1.23 2.13 0.0 0.0 0.0 0.0\"\nC 0 0 0\n", 1, 6, "Lattice")
+            .getMessage()).contains("a3", "zero", "axis 3 is periodic");
+    }
+
+    @Test
+    void parallelPeriodicVectorsOfASlab() throws IOException {
+        assertThat(fail("1\nLattice=\"2 0 0 -4 0 0 0 0 0\" pbc=\"T T F\"\nC 0 0 0\n", 0, 2, "Lattice").getMessage())
+            .contains("a1 and a2", "parallel");
     }
 
     @Test

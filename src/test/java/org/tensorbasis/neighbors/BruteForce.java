@@ -18,18 +18,32 @@ final class BruteForce {
         double[] a = periodic ? cell.vectors() : new double[9];
         int[] m = new int[3];
         if (periodic) {
-            double[] b = cell.reciprocal();
-            double[] d = cell.planeSpacings();
-            for (int ax = 0; ax < 3; ax++) {
-                if (!cell.isPeriodic(ax)) continue;
+            // Dual basis of the periodic vectors within their span, b_k = Σ_l (G⁻¹)_kl a_l with G the
+            // Gram matrix, computed here independently of Cell (whose completed lattice is under test).
+            int[] ax = new int[3];
+            int np = 0;
+            for (int k = 0; k < 3; k++) if (cell.isPeriodic(k)) ax[np++] = k;
+            double[][] g = new double[np][np];
+            for (int r = 0; r < np; r++) {
+                for (int c = 0; c < np; c++) {
+                    g[r][c] = a[3 * ax[r]] * a[3 * ax[c]] + a[3 * ax[r] + 1] * a[3 * ax[c] + 1] + a[3 * ax[r] + 2] * a[3 * ax[c] + 2];
+                }
+            }
+            double[][] gi = new org.apache.commons.math3.linear.LUDecomposition(
+                org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(g)).getSolver().getInverse().getData();
+            for (int r = 0; r < np; r++) {
+                double[] b = new double[3];
+                for (int c = 0; c < np; c++) for (int k = 0; k < 3; k++) b[k] += gi[r][c] * a[3 * ax[c] + k];
                 double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < n; i++) {
-                    double s = b[3 * ax] * pos[3 * i] + b[3 * ax + 1] * pos[3 * i + 1] + b[3 * ax + 2] * pos[3 * i + 2];
+                    double s = b[0] * pos[3 * i] + b[1] * pos[3 * i + 1] + b[2] * pos[3 * i + 2];
                     lo = Math.min(lo, s);
                     hi = Math.max(hi, s);
                 }
-                // |Δs + S| · d < cutoff  ⇒  |S| < cutoff/d + spread; one more for safety
-                m[ax] = (int) Math.ceil(cutoff / d[ax] + (hi - lo)) + 1;
+                // b_k·v = Δs_k + S_k for v = Δr + S·a, and |v| ≥ |b_k·v| / |b_k|, so a pair within the
+                // cutoff has |S_k| < cutoff·|b_k| + spread; one more for safety
+                double bn = Math.sqrt(b[0] * b[0] + b[1] * b[1] + b[2] * b[2]);
+                m[ax[r]] = (int) Math.ceil(cutoff * bn + (hi - lo)) + 1;
             }
         }
         List<Pair> out = new ArrayList<>();
