@@ -90,7 +90,8 @@ public final class InspectCommand implements Callable<Integer> {
                 if (s.hasCell()) {
                     boolean[] p = s.cell().pbc();
                     pbc = (p[0] ? "T" : "F") + " " + (p[1] ? "T" : "F") + " " + (p[2] ? "T" : "F");
-                    if (s.isPeriodic()) {
+                    // the volume only means something when all three axes are periodic (a slab may have a3 = 0)
+                    if (p[0] && p[1] && p[2]) {
                         double v = Math.abs(s.cell().volume());
                         minVol = Math.min(minVol, v);
                         maxVol = Math.max(maxVol, v);
