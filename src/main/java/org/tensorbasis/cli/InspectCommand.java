@@ -90,9 +90,9 @@ public final class InspectCommand implements Callable<Integer> {
                 if (s.hasCell()) {
                     boolean[] p = s.cell().pbc();
                     pbc = (p[0] ? "T" : "F") + " " + (p[1] ? "T" : "F") + " " + (p[2] ? "T" : "F");
-                    // the volume only means something when all three axes are periodic (a slab may have a3 = 0)
-                    if (p[0] && p[1] && p[2]) {
-                        double v = Math.abs(s.cell().volume());
+                    double v = Math.abs(s.cell().volume());
+                    // a slab or wire may have zero non-periodic vectors (volume 0): no volume to report
+                    if (s.isPeriodic() && v > 0) {
                         minVol = Math.min(minVol, v);
                         maxVol = Math.max(maxVol, v);
                     }
