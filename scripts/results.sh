@@ -7,7 +7,8 @@
 # steps, refit on/off), ablation (monomer: 5 and 20 epochs along the curve, seeds), beta, qm7x,
 # dimer (curves with a fixed number of optimiser steps), fast (5 and 20 epochs on beta, qm7x,
 # dimer), bulk (epsilon: fixed steps and 5 epochs; the extensive alpha, 5 epochs), nmr (per-atom
-# shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases); default: all, in this order.
+# shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis, and a linear ridge
+# baseline: scripts/NmrLinearBaseline.java); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
