@@ -331,6 +331,11 @@ $(model_body 128 5)" ms
     run_case nmr "w128-e50" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
 $(model_body 128 $([ $QUICK = 1 ] && echo 5 || echo 50))" ms
   done
+  # one scale for every element instead of one per element (training.per_species_scale: false)
+  for n in $(sizes 20 100 100 200); do
+    run_case nmr "w128-e5-onescale" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5 | sed 's/^training:/training:\n  per_species_scale: false/')" ms
+  done
   # without the unit-RMS basis scaling
   for n in $(sizes 20 100 100 200); do
     run_case nmr "w128-e5-rawbasis" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t

@@ -11,20 +11,44 @@ import java.util.Arrays;
  */
 public final class Normalization {
     private final double scale;
+    /** Per-atom blocks: one scale per centre species index (null: {@link #scale} for all). */
+    private final double[] speciesScale;
     private final int properties;
     private final int dim;
     /** [species index][property], added to the λ = 0 component; null when there is no baseline. */
     private final double[][] baseline;
 
     public Normalization(double scale, int properties, int dim, double[][] baseline) {
+        this(scale, properties, dim, baseline, null);
+    }
+
+    /**
+     * With per-species scales (per-atom blocks): an atom of species index s is learned as
+     * {@code (y − baseline) / speciesScale[s]}, so that every element's errors weigh in the loss relative
+     * to its own spread (NMR shieldings of H and S differ ~50× in spread).
+     */
+    public Normalization(double scale, int properties, int dim, double[][] baseline, double[] speciesScale) {
         if (!(scale > 0) || !Double.isFinite(scale)) throw new IllegalArgumentException("scale must be positive: " + scale);
+        if (speciesScale != null) {
+            for (double v : speciesScale) {
+                if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException("species scale must be positive: " + v);
+            }
+        }
+        this.speciesScale = speciesScale == null ? null : speciesScale.clone();
         this.scale = scale;
         this.properties = properties;
         this.dim = dim;
         this.baseline = baseline;
     }
 
+    /** The block's scale (of every atom unless there are per-species scales). */
     public double scale() { return scale; }
+
+    /** Scale of an atom of species index s. */
+    public double scale(int s) { return speciesScale == null ? scale : speciesScale[s]; }
+
+    /** Per-species scales (copy), or null. */
+    public double[] speciesScales() { return speciesScale == null ? null : speciesScale.clone(); }
 
     public boolean hasBaseline() { return baseline != null; }
 
@@ -115,6 +139,6 @@ public final class Normalization {
 
     @Override
     public String toString() {
-        return "Normalization[scale=" + scale + (baseline == null ? "" : ", baseline=" + Arrays.deepToString(baseline)) + "]";
+        return "Normalization[scale=" + scale + (speciesScale == null ? "" : ", speciesScale=" + Arrays.toString(speciesScale)) + (baseline == null ? "" : ", baseline=" + Arrays.deepToString(baseline)) + "]";
     }
 }

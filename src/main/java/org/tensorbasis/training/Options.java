@@ -74,7 +74,8 @@ public record Options(
     /** Training hyper-parameters. */
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
-                                  int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads) {}
+                                  int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
+                                  boolean perSpeciesScale) {}
 
     static final Set<String> TOP = keys("seed", "threads", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
@@ -84,7 +85,7 @@ public record Options(
     static final Set<String> BPNN = keys("num_hidden_layers", "num_neurons_per_layer");
     static final Set<String> TRAINING = keys("epochs", "batch_size", "learning_rate", "warmup_fraction", "scheduler",
         "plateau_factor", "plateau_patience", "loss_weights", "checkpoint_interval", "log_interval", "composition_baseline",
-        "refine_heads");
+        "refine_heads", "per_species_scale");
 
     private static Set<String> keys(String... k) {
         return new LinkedHashSet<>(List.of(k));
@@ -97,7 +98,7 @@ public record Options(
     }
 
     public static TrainingOptions defaultTraining() {
-        return new TrainingOptions(100, 8, 1e-3, 0.01, "cosine", 0.5, 10, Map.of(), 10, 1, true, true);
+        return new TrainingOptions(100, 8, 1e-3, 0.01, "cosine", 0.5, 10, Map.of(), 10, 1, true, true, true);
     }
 
     /** Reads and validates an options file. */
@@ -269,7 +270,8 @@ public record Options(
         int li = m.containsKey("log_interval") ? (int) m.get("log_interval").integer(1, 1_000_000) : d.logInterval();
         boolean cb = m.containsKey("composition_baseline") ? m.get("composition_baseline").bool() : d.compositionBaseline();
         boolean rh = m.containsKey("refine_heads") ? m.get("refine_heads").bool() : d.refineHeads();
-        return new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh);
+        boolean pss = m.containsKey("per_species_scale") ? m.get("per_species_scale").bool() : d.perSpeciesScale();
+        return new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss);
     }
 
     /** Loss weight of a target (default 1). */
@@ -340,6 +342,7 @@ public record Options(
         sb.append("  log_interval: ").append(tr.logInterval()).append('\n');
         sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
         sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
+        sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
         return sb.toString();
     }
 

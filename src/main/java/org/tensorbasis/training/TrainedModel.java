@@ -198,7 +198,7 @@ public final class TrainedModel {
         if (bl.perAtom()) {
             double[] y = net.atomOutput(b);
             out = new double[batch.atoms() * w];
-            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale();
+            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale(sidx[k / w]);
             for (int i = 0; i < batch.atoms(); i++) nz.addBaseline(sidx, i, i + 1, out, i * w);
         } else {
             double[] y = net.structureOutput(b);
@@ -285,6 +285,7 @@ public final class TrainedModel {
         for (Normalization n : norms) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("scale", n.scale());
+            if (n.speciesScales() != null) m.put("species_scale", n.speciesScales());
             m.put("baseline", n.hasBaseline() ? n.baselineFlat(species.length) : null);
             nz.add(m);
         }
@@ -372,7 +373,12 @@ public final class TrainedModel {
                             System.arraycopy(flat, s * blk.properties(), base[s], 0, blk.properties());
                         }
                     }
-                    norms[b++] = new Normalization(scale, blk.properties(), blk.dim(), base);
+                    // files written before per-species scales have none: one scale for every atom
+                    double[] speciesScale = m.get("species_scale") == null ? null : doubles(m.get("species_scale"));
+                    if (speciesScale != null && speciesScale.length != species.length) {
+                        throw new IllegalArgumentException("species_scale has " + speciesScale.length + " entries for " + species.length + " species");
+                    }
+                    norms[b++] = new Normalization(scale, blk.properties(), blk.dim(), base, speciesScale);
                 }
             }
             Map<String, String> prov = new LinkedHashMap<>();

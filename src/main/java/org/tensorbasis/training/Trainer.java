@@ -26,6 +26,7 @@ import org.tensorbasis.model.Parameters;
 import org.tensorbasis.model.ReduceOnPlateau;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.model.WarmupCosineSchedule;
+import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
 
 /**
@@ -256,9 +257,12 @@ public final class Trainer {
         return out;
     }
 
-    /** Normalisation of every block from the training values. */
+    /**
+     * Normalisation of every block from the training values; with {@code perSpeciesScale}, per-atom
+     * blocks get one scale per centre species (the RMS of that species' baseline-corrected values).
+     */
     static Normalization[] fitNormalization(TensorModel.Block[] blocks, int[] species, List<Sample> train, double[][][] values,
-                                            boolean composition) {
+                                            boolean composition, boolean perSpeciesScale) {
         Normalization[] out = new Normalization[blocks.length];
         int ns = species.length;
         for (int b = 0; b < blocks.length; b++) {
@@ -311,7 +315,31 @@ public final class Trainer {
             }
             double scale = Math.sqrt(sq / Math.max(1, n));
             if (!(scale > 1e-300) || !Double.isFinite(scale)) scale = 1.0;
-            out[b] = new Normalization(scale, bl.properties(), bl.dim(), base);
+            double[] speciesScale = null;
+            if (bl.perAtom() && ns > 1 && perSpeciesScale) {
+                // the same RMS per centre species; a species without (nonzero) values keeps the block's
+                double[] sqs = new double[ns];
+                long[] cnt = new long[ns];
+                for (int s = 0; s < train.size(); s++) {
+                    int[] sidx = speciesIndices(train.get(s).structure(), species);
+                    double[] v = values[b][s];
+                    for (int r = 0; r < v.length / w; r++) {
+                        double[] bs = new double[w];
+                        tmp.addBaseline(sidx, r, r + 1, bs, 0);
+                        for (int k = 0; k < w; k++) {
+                            double x = v[r * w + k] - bs[k];
+                            sqs[sidx[r]] += x * x;
+                            cnt[sidx[r]]++;
+                        }
+                    }
+                }
+                speciesScale = new double[ns];
+                for (int k = 0; k < ns; k++) {
+                    double sc = Math.sqrt(sqs[k] / Math.max(1, cnt[k]));
+                    speciesScale[k] = sc > 1e-300 && Double.isFinite(sc) ? sc : scale;
+                }
+            }
+            out[b] = new Normalization(scale, bl.properties(), bl.dim(), base, speciesScale);
         }
         return out;
     }
@@ -402,7 +430,8 @@ public final class Trainer {
         provisional.checkSpecies(run.splits.test());
         TensorModel.Block[] blocks = provisional.network().blocks().toArray(new TensorModel.Block[0]);
         double[][][] trainValues = blockValues(provisional, train);
-        Normalization[] norms = fitNormalization(blocks, species, train, trainValues, options.training().compositionBaseline());
+        Normalization[] norms = fitNormalization(blocks, species, train, trainValues, options.training().compositionBaseline(),
+            options.training().perSpeciesScale());
         run.model = new TrainedModel(options, yaml, species, layouts, norms, provenance, options.seed(), threads);
         TrainedModel model = run.model;
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s",
@@ -572,7 +601,7 @@ public final class Trainer {
                     double[] bs = new double[w];
                     if (bl.perAtom()) nz.addBaseline(run.speciesIdx[s], r, r + 1, bs, 0);
                     else nz.addBaseline(run.speciesIdx[s], 0, na, bs, 0);
-                    double norm = (bl.perAtom() ? 1.0 : na) * nz.scale();
+                    double norm = bl.perAtom() ? nz.scale(run.speciesIdx[s][r]) : na * nz.scale();
                     for (int k = 0; k < w; k++) t[r * w + k] = (v[r * w + k] - bs[k]) / norm;
                 }
                 out[b][s] = t;
@@ -607,7 +636,8 @@ public final class Trainer {
                     for (int j = 0; j < t.length; j++) {
                         double d = y[a0 * w + j] - t[j];
                         sum += d * d;
-                        sq[b] += d * d * scale * scale;
+                        double sc = model.normalization(b).scale(run.speciesIdx[which[k]][j / w]);
+                        sq[b] += d * d * sc * sc;
                         if (grad != null) grad[b][a0 * w + j] = 2 * weight * d * inv;
                     }
                     count[b] += t.length;
@@ -839,6 +869,56 @@ public final class Trainer {
         listener.message(sb.toString());
     }
 
+    private static double sum(double[] a) {
+        double t = 0;
+        for (double v : a) t += v;
+        return t;
+    }
+
+    /**
+     * Squared validation errors (real units) per block and centre species: for per-atom blocks each
+     * atom's error goes to its species, for per-structure blocks everything goes to species 0.
+     */
+    private double[][] validationSquares(Run run) {
+        TensorModel net = run.model.network();
+        int nb = net.blocks().size();
+        int ns = run.model.species().length;
+        double[][] sq = new double[nb][ns];
+        int bs = 64;
+        for (int s = run.nTrain; s < run.nTrain + run.nVal; s += bs) {
+            int[] which = new int[Math.min(bs, run.nTrain + run.nVal - s)];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
+            net.forward(batch);
+            for (int b = 0; b < nb; b++) {
+                TensorModel.Block bl = net.blocks().get(b);
+                int w = bl.properties() * bl.dim();
+                Normalization nz = run.model.normalization(b);
+                double scale = nz.scale();
+                for (int k = 0; k < which.length; k++) {
+                    double[] t = run.targetsNorm[b][which[k]];
+                    int a0 = batch.structureStart(k);
+                    int na = batch.structureStart(k + 1) - a0;
+                    if (bl.perAtom()) {
+                        double[] y = net.atomOutput(b);
+                        for (int j = 0; j < t.length; j++) {
+                            int sp = run.model.speciesIndex(batch.numbers()[a0 + j / w]);
+                            double d = (y[a0 * w + j] - t[j]) * nz.scale(sp);
+                            sq[b][sp] += d * d;
+                        }
+                    } else {
+                        double[] y = net.structureOutput(b);
+                        for (int j = 0; j < w; j++) {
+                            double d = (y[k * w + j] / na - t[j]) * na * scale;
+                            sq[b][0] += d * d;
+                        }
+                    }
+                }
+            }
+        }
+        return sq;
+    }
+
     /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */
     private void refineHeads(Run run) {
         long t0 = System.nanoTime();
@@ -861,24 +941,36 @@ public final class Trainer {
         for (HeadRefinement.Normal nm : normals) nm.flushAll();
         double[] original = p.snapshot();
         double[] chosen = original.clone();
-        double[] bestSq = new double[nb];
-        long[] count = new long[nb];
-        evaluate(run, run.nTrain, run.nTrain + run.nVal, bestSq, count);
-        double[] before = bestSq.clone();
-        double[] ridgeOf = new double[nb];
-        Arrays.fill(ridgeOf, Double.NaN);
+        int ns = run.model.species().length;
+        // validation squared error per block and centre species: a per-atom block's heads are
+        // independent per species, so each species keeps its own ridge (or its SGD heads); a
+        // per-structure block couples the species through the sums and is chosen as a whole
+        double[][] bestSq = validationSquares(run);
+        double[][] before = new double[nb][];
+        for (int b = 0; b < nb; b++) before[b] = bestSq[b].clone();
+        double[][] ridgeOf = new double[nb][ns];
+        for (double[] r : ridgeOf) Arrays.fill(r, Double.NaN);
         for (double ridge : HeadRefinement.RIDGES) {
             double[] vals = original.clone();
             for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
             p.restore(vals);
-            double[] sq = new double[nb];
-            evaluate(run, run.nTrain, run.nTrain + run.nVal, sq, new long[nb]);
+            double[][] sq = validationSquares(run);
             double[] amp = amplification(run, 0, run.nTrain + run.nVal);
             for (int b = 0; b < nb; b++) {
-                if (sq[b] < bestSq[b] && amp[b] <= HeadRefinement.MAX_AMPLIFICATION) {
+                if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
+                if (net.blocks().get(b).perAtom()) {
+                    for (int s = 0; s < ns; s++) {
+                        if (sq[b][s] < bestSq[b][s]) {
+                            bestSq[b][s] = sq[b][s];
+                            ridgeOf[b][s] = ridge;
+                            Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
+                            System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
+                        }
+                    }
+                } else if (sum(sq[b]) < sum(bestSq[b])) {
                     bestSq[b] = sq[b];
-                    ridgeOf[b] = ridge;
-                    for (int s = 0; s < run.model.species().length; s++) {
+                    Arrays.fill(ridgeOf[b], ridge);
+                    for (int s = 0; s < ns; s++) {
                         Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
                         System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
                     }
@@ -887,10 +979,36 @@ public final class Trainer {
         }
         p.restore(chosen);
         double[] ampChosen = amplification(run, 0, run.nTrain + run.nVal);
+        for (int b = 0; b < nb; b++) {
+            // species chosen separately could in principle combine into a larger factor: then keep SGD heads
+            if (ampChosen[b] > HeadRefinement.MAX_AMPLIFICATION) {
+                for (int s = 0; s < ns; s++) {
+                    Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
+                    System.arraycopy(original, w.offset(), chosen, w.offset(), w.size());
+                }
+                Arrays.fill(ridgeOf[b], Double.NaN);
+                bestSq[b] = before[b];
+            }
+        }
+        p.restore(chosen);
+        ampChosen = amplification(run, 0, run.nTrain + run.nVal);
+        long[] count = new long[nb];
+        evaluate(run, run.nTrain, run.nTrain + run.nVal, new double[nb], count);
         StringBuilder sb = new StringBuilder("head refinement (validation RMSE before -> after):");
         for (int b = 0; b < nb; b++) {
-            sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g%s", net.blocks().get(b).name(), Math.sqrt(before[b] / Math.max(1, count[b])),
-                Math.sqrt(bestSq[b] / Math.max(1, count[b])), Double.isNaN(ridgeOf[b]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b])));
+            TensorModel.Block bl = net.blocks().get(b);
+            sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g", bl.name(), Math.sqrt(sum(before[b]) / Math.max(1, count[b])),
+                Math.sqrt(sum(bestSq[b]) / Math.max(1, count[b]))));
+            if (bl.perAtom() && ns > 1) {
+                StringBuilder per = new StringBuilder();
+                for (int s = 0; s < ns; s++) {
+                    per.append(s == 0 ? "" : ", ").append(Elements.symbol(run.model.species()[s])).append(' ')
+                        .append(Double.isNaN(ridgeOf[b][s]) ? "kept" : String.format(Locale.ROOT, "%.0e", ridgeOf[b][s]));
+                }
+                sb.append(" (ridge ").append(per).append(')');
+            } else {
+                sb.append(Double.isNaN(ridgeOf[b][0]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b][0]));
+            }
         }
         sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s",
             Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9));

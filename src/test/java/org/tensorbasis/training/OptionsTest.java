@@ -117,7 +117,7 @@ class OptionsTest {
         assertThat(m.addLambdaBasis()).isFalse();
         assertThat(m.pseudotensorBasis()).isEqualTo(PseudoMode.PSEUDO_MAXIMAL);
         Options.TrainingOptions t = o.training();
-        assertThat(t).isEqualTo(new Options.TrainingOptions(7, 2, 2.5e-3, 0.2, "plateau", 0.25, 4, Map.of("s", 0.5), 0, 3, false, false));
+        assertThat(t).isEqualTo(new Options.TrainingOptions(7, 2, 2.5e-3, 0.2, "plateau", 0.25, 4, Map.of("s", 0.5), 0, 3, false, false, true));
         assertThat(o.lossWeight("s")).isEqualTo(0.5);
         assertThat(o.lossWeight("sigma")).isEqualTo(1.0);
 

@@ -1,0 +1,68 @@
+package org.tensorbasis.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.model.TensorModel;
+import org.tensorbasis.structure.Structure;
+
+/** Per-species scales of per-atom blocks (training.per_species_scale). */
+class SpeciesScaleTest {
+    /** Two molecules of H (tiny spread) and S (large spread), per-atom values of one λ = 1 block. */
+    private static List<Sample> samples() {
+        List<Sample> out = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            out.add(new Sample(new Structure(new int[] {1, 16, 1}, new double[] {0, 0, 0, 1.5, 0, 0, 0, 1.5, 0}), "t.xyz", k));
+        }
+        return out;
+    }
+
+    @Test
+    void perAtomBlocksGetTheRmsOfEachSpecies() {
+        TensorModel.Block[] blocks = {new TensorModel.Block("v", 1, 1, 1, true, false, PseudoMode.PSEUDOSCALAR),
+            new TensorModel.Block("s", 1, 1, 1, false, false, PseudoMode.PSEUDOSCALAR)};
+        int[] species = {1, 16};
+        SplittableRandom rng = new SplittableRandom(3);
+        double[][][] values = new double[2][2][];
+        double sqH = 0, sqS = 0, sqAll = 0;
+        for (int s = 0; s < 2; s++) {
+            double[] v = new double[9];
+            for (int i = 0; i < 3; i++) {
+                double amp = i == 1 ? 100 : 1; // atom 1 is S
+                for (int m = 0; m < 3; m++) {
+                    v[3 * i + m] = amp * rng.nextGaussian();
+                    if (i == 1) sqS += v[3 * i + m] * v[3 * i + m];
+                    else sqH += v[3 * i + m] * v[3 * i + m];
+                    sqAll += v[3 * i + m] * v[3 * i + m];
+                }
+            }
+            values[0][s] = v;
+            values[1][s] = new double[] {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
+        }
+        Normalization[] n = Trainer.fitNormalization(blocks, species, samples(), values, true, true);
+        assertThat(n[0].scale()).isCloseTo(Math.sqrt(sqAll / 18), within(1e-12));
+        assertThat(n[0].scale(0)).isCloseTo(Math.sqrt(sqH / 12), within(1e-12));
+        assertThat(n[0].scale(1)).isCloseTo(Math.sqrt(sqS / 6), within(1e-12));
+        assertThat(n[0].scale(1) / n[0].scale(0)).isGreaterThan(20);
+        assertThat(n[1].speciesScales()).as("per-structure block: one scale").isNull();
+        assertThat(n[1].scale(1)).isEqualTo(n[1].scale());
+
+        Normalization[] off = Trainer.fitNormalization(blocks, species, samples(), values, true, false);
+        assertThat(off[0].speciesScales()).isNull();
+        assertThat(off[0].scale(0)).isEqualTo(off[0].scale()).isEqualTo(n[0].scale());
+    }
+
+    @Test
+    void invalidSpeciesScalesAreRefused() {
+        assertThatThrownBy(() -> new Normalization(1, 1, 3, null, new double[] {1, 0}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("species scale");
+        assertThatThrownBy(() -> new Normalization(1, 1, 3, null, new double[] {1, Double.NaN}))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+}
