@@ -15,8 +15,10 @@ import java.util.Arrays;
  * {@code (γ⊙x̂ + β)·W0ᵀ = x̂·(W0⊙γ)ᵀ + W0·β}, and in the backward pass, with
  * {@code G = dA0ᵀ·x̂ [width×F]} and {@code s = Σ_rows dA0}: {@code dW0 = γ⊙G + s⊗β},
  * {@code dγ = Σ_o W0⊙G}, {@code dβ = Σ_o W0⊙s}. Only x̂ is stored (no separate γ⊙x̂ + β array),
- * and the parameter gradients cost one n×F×width product instead of two. Both products run over
- * blocks of {@link #CHUNK} feature columns so that the weight-sized temporaries stay in cache.
+ * and the parameter gradients cost one n×F×width product instead of two. The forward product runs
+ * over blocks of rows ({@link #rowBlock}) against the whole W0⊙γ (rebuilt by every forward pass, so
+ * parameters may change between passes); the backward product runs over blocks of {@link #CHUNK}
+ * feature columns so that the weight-sized temporaries stay in cache.
  */
 public final class SpeciesMlp {
     /** LayerNorm ε (PyTorch's default). */
