@@ -296,6 +296,8 @@ public final class Trainer {
             Normalization tmp = new Normalization(1.0, bl.properties(), bl.dim(), base);
             double sq = 0;
             long n = 0;
+            double[] sqs = new double[ns];  // per-atom blocks: the same sums per centre species
+            long[] cnt = new long[ns];
             for (int s = 0; s < train.size(); s++) {
                 Structure st = train.get(s).structure();
                 int[] sidx = speciesIndices(st, species);
@@ -310,6 +312,10 @@ public final class Trainer {
                         double x = (v[r * w + k] - bs[k]) / norm;
                         sq += x * x;
                         n++;
+                        if (bl.perAtom()) {
+                            sqs[sidx[r]] += x * x;
+                            cnt[sidx[r]]++;
+                        }
                     }
                 }
             }
@@ -317,22 +323,7 @@ public final class Trainer {
             if (!(scale > 1e-300) || !Double.isFinite(scale)) scale = 1.0;
             double[] speciesScale = null;
             if (bl.perAtom() && ns > 1 && perSpeciesScale) {
-                // the same RMS per centre species; a species without (nonzero) values keeps the block's
-                double[] sqs = new double[ns];
-                long[] cnt = new long[ns];
-                for (int s = 0; s < train.size(); s++) {
-                    int[] sidx = speciesIndices(train.get(s).structure(), species);
-                    double[] v = values[b][s];
-                    for (int r = 0; r < v.length / w; r++) {
-                        double[] bs = new double[w];
-                        tmp.addBaseline(sidx, r, r + 1, bs, 0);
-                        for (int k = 0; k < w; k++) {
-                            double x = v[r * w + k] - bs[k];
-                            sqs[sidx[r]] += x * x;
-                            cnt[sidx[r]]++;
-                        }
-                    }
-                }
+                // the RMS per centre species; a species without (nonzero) values keeps the block's
                 speciesScale = new double[ns];
                 for (int k = 0; k < ns; k++) {
                     double sc = Math.sqrt(sqs[k] / Math.max(1, cnt[k]));
