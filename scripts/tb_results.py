@@ -93,6 +93,8 @@ def cmd_collect(csv, dataset, config, n, seconds, model, metrics):
     size = os.path.getsize(model)
     rows = []
     for e in m["metrics"]:
+        if "element" in e:  # per-element rows of per-atom targets: see per_element
+            continue
         name = e["name"]
         block = name.split(":", 1)[1] if ":" in name else "all"
         pr = e["percent_rmse"]

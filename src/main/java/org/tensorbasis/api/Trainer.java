@@ -40,7 +40,8 @@ public final class Trainer {
      * @param bestEpoch          1-based epoch of the best model
      * @param bestValidationLoss its validation loss (normalised units)
      * @param interrupted        true when {@link #requestStop()} stopped the run (a checkpoint was written)
-     * @param validationMetrics  per target (file layout), then per spherical block, for the best model
+     * @param validationMetrics  per target (file layout), then per spherical block, then per element for
+     *                           per-atom targets with several elements (see {@code Evaluation.pairs}), for the best model
      * @param testMetrics        the same on the test split (empty when there is none)
      */
     public record Result(Model model, org.tensorbasis.training.Trainer.Outputs outputs, int bestEpoch, double bestValidationLoss,

@@ -199,6 +199,33 @@ class EvalCommandTest {
             assertThat(((Number) j.get("std")).doubleValue()).isCloseTo(std, within(1e-12 * std));
             assertThat(((Number) j.get("percent_rmse")).doubleValue()).isCloseTo(100 * rmse / std, within(1e-9 + 100 * floor / std));
         }
+        // per-atom target over H and O atoms: per-element rows, the same definition on each element's atoms
+        assertThat(byName).containsKeys("r0[H]", "r0[O]", "r0:L1+[H]", "r0:L1+[O]");
+        assertThat(byName.keySet()).noneMatch(k -> k.startsWith("alpha[") || k.startsWith("mu["));
+        assertThat(byName.get("r0[H]").get("element")).isEqualTo("H");
+        assertThat(byName.get("r0:L1+[O]").get("target")).isEqualTo("r0");
+        assertThat(byName.get("r0").get("element")).isNull();
+        double seH = 0;
+        long nH = 0;
+        for (Structure s : back) {
+            double[] rr = s.arrays().get("r0").toDoubles();
+            double[] pp = s.arrays().get("r0_pred").toDoubles();
+            for (int i = 0; i < s.size(); i++) {
+                if (s.number(i) != 1) continue;
+                nH++;
+                for (int c = 0; c < 3; c++) seH += (pp[3 * i + c] - rr[3 * i + c]) * (pp[3 * i + c] - rr[3 * i + c]);
+            }
+        }
+        assertThat(((Number) byName.get("r0[H]").get("rows")).longValue()).isEqualTo(nH);
+        assertThat(rmse(byName, "r0[H]")).isCloseTo(Math.sqrt(seH / (3 * nH)), within(1e-12 * Math.sqrt(seH / (3 * nH))));
+        long rows = ((Number) byName.get("r0").get("rows")).longValue();
+        long rowsO = ((Number) byName.get("r0[O]").get("rows")).longValue();
+        assertThat(nH + rowsO).isEqualTo(rows);
+        double pooled = rmse(byName, "r0");
+        double fromElements = rmse(byName, "r0[H]") * rmse(byName, "r0[H]") * nH + rmse(byName, "r0[O]") * rmse(byName, "r0[O]") * rowsO;
+        assertThat(fromElements).isCloseTo(pooled * pooled * rows, within(1e-9 * pooled * pooled * rows));
+        assertThat(rmse(byName, "r0:L1+[O]")).isCloseTo(rmse(byName, "r0[O]"), within(1e-12)); // λ = 1 only: same numbers
+
         // the spherical blocks are an orthonormal change of basis: squared errors add up (Parseval)
         double a = rmse(byName, "alpha");
         double l0 = rmse(byName, "alpha:L0+");
