@@ -1,5 +1,7 @@
 package org.tensorbasis.model;
 
+import org.tensorbasis.linalg.Gemm;
+
 /**
  * A linear map without bias, {@code Y[n×out] = X[n×in]·Wᵀ}, with the weight stored like PyTorch's
  * {@code nn.Linear.weight}: shape [out, in], row-major, in one block of a {@link Parameters}.

@@ -2,7 +2,8 @@ package org.tensorbasis.training;
 
 import java.util.Arrays;
 import org.tensorbasis.model.AtomBatch;
-import org.tensorbasis.model.Gemm;
+import org.tensorbasis.linalg.Cholesky;
+import org.tensorbasis.linalg.Gemm;
 import org.tensorbasis.model.Parameters;
 import org.tensorbasis.model.ScalarNetworks;
 import org.tensorbasis.model.TensorModel;
@@ -166,7 +167,7 @@ final class HeadRefinement {
             if (!(mean > 0)) continue; // a species absent from this block's data: keep its heads
             double[] a = nm.ata[k].clone();
             for (int i = 0; i < d; i++) a[i * d + i] += relRidge * mean;
-            out[k] = cholesky(a, d) ? a : null;
+            out[k] = Cholesky.factor(a, d) ? a : null;
         }
         return out;
     }
@@ -181,7 +182,7 @@ final class HeadRefinement {
             for (int p = 0; p < nm.properties; p++) {
                 double[] x = new double[nm.d];
                 for (int i = 0; i < nm.d; i++) x[i] = nm.atb[k][i * nm.properties + p];
-                solveCholesky(factors[k], nm.d, x);
+                Cholesky.solve(factors[k], nm.d, x);
                 int firstSpecies = nm.perSpecies ? k : 0;
                 int count = nm.perSpecies ? 1 : nm.species;
                 for (int s = firstSpecies; s < firstSpecies + count; s++) {
@@ -192,62 +193,6 @@ final class HeadRefinement {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * In-place lower Cholesky factor of a row-major SPD matrix (right-looking, blocked: the trailing
-     * updates, which hold most of the work, are BLAS products); false if not positive definite.
-     */
-    static boolean cholesky(double[] a, int n) {
-        final int bs = 96;
-        for (int j0 = 0; j0 < n; j0 += bs) {
-            int jb = Math.min(bs, n - j0);
-            // diagonal block
-            for (int j = j0; j < j0 + jb; j++) {
-                int rj = j * n;
-                double s = a[rj + j];
-                for (int k = j0; k < j; k++) s -= a[rj + k] * a[rj + k];
-                if (!(s > 0)) return false;
-                double l = Math.sqrt(s);
-                a[rj + j] = l;
-                for (int i = j + 1; i < j0 + jb; i++) {
-                    int ri = i * n;
-                    double t = a[ri + j];
-                    for (int k = j0; k < j; k++) t -= a[ri + k] * a[rj + k];
-                    a[ri + j] = t / l;
-                }
-            }
-            // panel below it: rows i >= j0+jb solve L_panel · L_diagᵀ = A_panel
-            for (int i = j0 + jb; i < n; i++) {
-                int ri = i * n;
-                for (int j = j0; j < j0 + jb; j++) {
-                    int rj = j * n;
-                    double t = a[ri + j];
-                    for (int k = j0; k < j; k++) t -= a[ri + k] * a[rj + k];
-                    a[ri + j] = t / a[rj + j];
-                }
-            }
-            // trailing update A22 -= L_panel · L_panelᵀ
-            int m = n - j0 - jb;
-            if (m > 0) {
-                int off = (j0 + jb) * n + j0;
-                Gemm.gemm(false, true, m, m, jb, -1.0, a, off, n, a, off, n, 1.0, a, (j0 + jb) * n + j0 + jb, n);
-            }
-        }
-        return true;
-    }
-
-    static void solveCholesky(double[] l, int n, double[] x) {
-        for (int i = 0; i < n; i++) {
-            double s = x[i];
-            for (int k = 0; k < i; k++) s -= l[i * n + k] * x[k];
-            x[i] = s / l[i * n + i];
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            double s = x[i];
-            for (int k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-            x[i] = s / l[i * n + i];
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.tensorbasis.model;
 
+import org.tensorbasis.linalg.Gemm;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package org.tensorbasis.model;
 
+import org.tensorbasis.linalg.Gemm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

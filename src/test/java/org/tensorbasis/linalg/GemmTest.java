@@ -1,4 +1,4 @@
-package org.tensorbasis.model;
+package org.tensorbasis.linalg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

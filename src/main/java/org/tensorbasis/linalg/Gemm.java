@@ -1,4 +1,4 @@
-package org.tensorbasis.model;
+package org.tensorbasis.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
 
