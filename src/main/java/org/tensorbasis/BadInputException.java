@@ -37,6 +37,26 @@ public class BadInputException extends RuntimeException {
         this.field = null;
     }
 
+    /** A problem with a whole file (unreadable, empty, not of the expected kind). */
+    public static BadInputException inFile(String file, String message) {
+        return new BadInputException(file, -1, -1, null, message);
+    }
+
+    /** A problem with one field of a file that is not tied to a frame (e.g. a model file's tensor). */
+    public static BadInputException atField(String file, String field, String message) {
+        return new BadInputException(file, -1, -1, field, message);
+    }
+
+    /** A problem with a field of one frame of a structure file. */
+    public static BadInputException atFrame(String file, int frame, String field, String message) {
+        return new BadInputException(file, frame, -1, field, message);
+    }
+
+    /** A problem with an option of an options file (line -1 when unknown). */
+    public static BadInputException option(String file, long line, String option, String message) {
+        return new BadInputException(file, -1, line, option, message);
+    }
+
     private static String format(String file, int frame, long line, String field, String message) {
         StringBuilder sb = new StringBuilder();
         if (file != null) sb.append(file);

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.structure.Structure;
-import org.tensorbasis.training.Options;
-import org.tensorbasis.training.Predictions;
-import org.tensorbasis.training.Sample;
-import org.tensorbasis.training.TargetLayout;
-import org.tensorbasis.training.TrainedModel;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.TargetLayout;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.TrainedModel;
 
 /**
  * A trained model, loaded from a model file ({@code .tbm}, see {@code docs/model-file.md}) or
@@ -46,7 +47,7 @@ public final class Model {
      *                           unsupported format version (the message names the file)
      */
     public static Model load(Path file) {
-        return new Model(TrainedModel.load(file), defaultThreads());
+        return new Model(Architectures.load(file, 1), defaultThreads());
     }
 
     /** Wraps a model of the training package (e.g. {@code Trainer.Result.model()} of {@code org.tensorbasis.training}). */
@@ -100,7 +101,12 @@ public final class Model {
         return Map.copyOf(model.provenance());
     }
 
-    /** The underlying model of the training package, for what this facade does not cover. */
+    /** The architecture's model ({@code lambda_mcov}, {@code linear_ridge}), for what this facade does not cover. */
+    public String architecture() {
+        return model.architecture();
+    }
+
+    /** The underlying model, for what this facade does not cover. */
     public TrainedModel trainedModel() {
         return model;
     }

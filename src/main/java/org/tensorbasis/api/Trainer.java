@@ -1,12 +1,13 @@
 package org.tensorbasis.api;
 
+import org.tensorbasis.evaluation.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.tensorbasis.BadInputException;
-import org.tensorbasis.training.Metrics;
-import org.tensorbasis.training.Options;
+import org.tensorbasis.evaluation.Metrics;
+import org.tensorbasis.options.Options;
 
 /**
  * Trains a model from an options file or text, as {@code tensorbasis train} does, without the
@@ -19,7 +20,7 @@ import org.tensorbasis.training.Options;
  *
  * <p>A run writes the model file and, next to it, {@code <stem>.ckpt} (checkpoint),
  * {@code <stem>.train.csv} (per-epoch log) and {@code <stem>.options.yaml} (resolved options); see
- * {@link org.tensorbasis.training.Trainer.Outputs}. The model file is written only at the end of a
+ * {@link org.tensorbasis.architecture.TrainingSession.Outputs}. The model file is written only at the end of a
  * successful run (atomically), so a failed or stopped run never leaves a half-written model.
  * {@link #requestStop()} (from any thread, e.g. a listener) makes the run write a checkpoint at the
  * next batch boundary and return; {@link #resume} continues it to the same final weights as an
@@ -29,7 +30,7 @@ import org.tensorbasis.training.Options;
  */
 public final class Trainer {
     /** Progress callbacks (all optional): log lines, batches, epochs. */
-    public interface Listener extends org.tensorbasis.training.Trainer.Listener {}
+    public interface Listener extends org.tensorbasis.architecture.TrainingSession.Listener {}
 
     /**
      * What a run produced.
@@ -44,12 +45,12 @@ public final class Trainer {
      *                           per-atom targets with several elements (see {@code Evaluation.pairs}), for the best model
      * @param testMetrics        the same on the test split (empty when there is none)
      */
-    public record Result(Model model, org.tensorbasis.training.Trainer.Outputs outputs, int bestEpoch, double bestValidationLoss,
+    public record Result(Model model, org.tensorbasis.architecture.TrainingSession.Outputs outputs, int bestEpoch, double bestValidationLoss,
                          boolean interrupted, List<Metrics> validationMetrics, List<Metrics> testMetrics) {}
 
     private final Options options;
     private final Path base;
-    private volatile org.tensorbasis.training.Trainer.Listener listener;
+    private volatile org.tensorbasis.architecture.TrainingSession.Listener listener;
     private volatile org.tensorbasis.training.Trainer running;
     private volatile boolean stop;
 
@@ -88,7 +89,7 @@ public final class Trainer {
     }
 
     /** Sets the progress listener (null: none); returns this trainer. */
-    public Trainer listener(org.tensorbasis.training.Trainer.Listener listener) {
+    public Trainer listener(org.tensorbasis.architecture.TrainingSession.Listener listener) {
         this.listener = listener;
         return this;
     }
@@ -125,7 +126,7 @@ public final class Trainer {
         running = t;
         if (stop) t.requestStop(); // a stop requested before this run started
         try {
-            org.tensorbasis.training.Trainer.Outputs outputs = org.tensorbasis.training.Trainer.Outputs.forModel(modelOut);
+            org.tensorbasis.architecture.TrainingSession.Outputs outputs = org.tensorbasis.architecture.TrainingSession.Outputs.forModel(modelOut);
             org.tensorbasis.training.Trainer.Result r = t.train(outputs, checkpoint);
             return new Result(r.interrupted() ? null : Model.of(r.model()), outputs, r.bestEpoch(), r.bestValidationLoss(),
                 r.interrupted(), r.validationMetrics(), r.testMetrics());

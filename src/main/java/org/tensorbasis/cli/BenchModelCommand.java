@@ -126,7 +126,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             TensorModel model = new TensorModel(species, calc.powerSpectrumSize(), kPerL, new TensorModel.Hypers(32, 2, threads), blocks, 1);
             FeatureCache cache = FeatureCache.compute(structures, calc, model.expansionOrders(), FeatureCache.Storage.FLOAT64, threads);
             // as in training and prediction: rows LayerNorm-normalised once in the cache
-            org.tensorbasis.training.TrainedModel.normalizeInPlace(cache);
+            org.tensorbasis.lambdamcov.LambdaMcovModel.normalizeInPlace(cache);
             model.scalarNetworks().setInputNormalized(true);
             return new Setup(file, structures, calc, cache, model, atoms, threads);
         }

@@ -15,8 +15,10 @@ import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
-import org.tensorbasis.training.Sample;
-import org.tensorbasis.training.TrainedModel;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +59,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainedModel model = TrainedModel.load(modelFile);
+        TrainedModel loaded = Architectures.load(modelFile, 1);
+        if (!(loaded instanceof LambdaMcovModel model)) {
+            throw BadInputException.inFile(modelFile.toString(), "diagnose inspects the tensor basis of lambda_mcov models; this model's architecture is "
+                + loaded.architecture());
+        }
         List<Structure> all = new ArrayList<>();
         List<Sample> samples = new ArrayList<>();
         try (ExtXyzReader r = new ExtXyzReader(dataFile, w -> { err.println(w); err.flush(); })) {

@@ -15,18 +15,19 @@ import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.io.ExtXyzWriter;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
-import org.tensorbasis.training.Evaluation;
-import org.tensorbasis.training.Json;
-import org.tensorbasis.training.Metrics;
-import org.tensorbasis.training.ModelFile;
-import org.tensorbasis.training.Options;
-import org.tensorbasis.training.ParityPlot;
-import org.tensorbasis.training.PredictionFields;
-import org.tensorbasis.training.Predictions;
-import org.tensorbasis.training.Sample;
-import org.tensorbasis.training.SymmetryCheck;
-import org.tensorbasis.training.TargetLayout;
-import org.tensorbasis.training.TrainedModel;
+import org.tensorbasis.evaluation.Evaluation;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.evaluation.Metrics;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.report.ParityPlot;
+import org.tensorbasis.evaluation.PredictionFields;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.evaluation.SymmetryCheck;
+import org.tensorbasis.targets.TargetLayout;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.TrainedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +89,7 @@ public final class EvalCommand implements Callable<Integer> {
         Path metricsOut = metricsFile != null ? metricsFile : output != null ? sibling(output, ".metrics.json") : null;
         checkPaths(metricsOut);
 
-        TrainedModel model = TrainedModel.load(modelFile, nThreads);
+        TrainedModel model = Architectures.load(modelFile, nThreads);
         List<Sample> samples = readSamples(dataFile, w -> {
             err.println("warning: " + w);
             err.flush();
@@ -140,7 +141,7 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "predictions written to %s (%s)%n", output, String.join(", ", fields));
         }
         if (metricsOut != null) {
-            ModelFile.writeText(metricsOut, Json.write(metricsJson(model, p, samples.size(), atoms, seconds, metrics, withRef, symmetry)) + "\n");
+            org.tensorbasis.io.AtomicFiles.writeText(metricsOut, Json.write(metricsJson(model, p, samples.size(), atoms, seconds, metrics, withRef, symmetry)) + "\n");
             out.printf(Locale.ROOT, "metrics written to %s%n", metricsOut);
         }
         if (plotDir != null) {

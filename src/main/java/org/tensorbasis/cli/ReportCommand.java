@@ -170,15 +170,7 @@ public final class ReportCommand implements Runnable {
         public Integer call() throws IOException {
             List<Series> series = read(csv);
             byte[] png = BitmapEncoder.getBitmapBytes(chart(series, title, xLabel, yLabel), BitmapEncoder.BitmapFormat.PNG);
-            Path abs = output.toAbsolutePath();
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(abs.getParent(), abs.getFileName().toString());
-            try {
-                Files.write(tmp, png);
-                Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            org.tensorbasis.io.AtomicFiles.writeBytes(output, png);
             int points = series.stream().mapToInt(s -> s.points().size()).sum();
             spec.commandLine().getOut().println(String.format(Locale.ROOT, "%d series, %d points written to %s", series.size(), points, output));
             return 0;

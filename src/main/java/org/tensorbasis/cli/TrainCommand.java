@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.tensorbasis.training.Metrics;
-import org.tensorbasis.training.Options;
+import org.tensorbasis.evaluation.Metrics;
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.options.Options;
 import org.tensorbasis.training.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Options options = Options.load(optionsFile);
         boolean tty = System.console() != null;
-        Trainer.Listener listener = new Trainer.Listener() {
+        TrainingSession.Listener listener = new TrainingSession.Listener() {
             @Override
             public void message(String line) {
                 if (!quiet) {
@@ -62,10 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
-            public void epoch(Trainer.EpochReport r) {
+            public void epoch(TrainingSession.EpochReport r) {
                 if (quiet) return;
-                int interval = options.training().logInterval();
-                if (r.epoch() % interval != 0 && r.epoch() != options.training().epochs()) return;
+                int interval = options.hypers().logInterval();
+                if (r.epoch() % interval != 0 && r.epoch() != options.hypers().epochs()) return;
                 StringBuilder sb = new StringBuilder();
                 if (tty) sb.append("\r\033[K");
                 sb.append(String.format(Locale.ROOT, "epoch %4d  loss %.4e  val loss %.4e  lr %.2e  %.2fs", r.epoch(), r.trainLoss(),
@@ -80,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         };
         Trainer trainer = new Trainer(options, optionsFile.toAbsolutePath().getParent(), listener);
-        Trainer.Outputs outputs = Trainer.Outputs.forModel(output);
+        TrainingSession.Outputs outputs = TrainingSession.Outputs.forModel(output);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();

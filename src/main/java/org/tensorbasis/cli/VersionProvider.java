@@ -1,16 +1,19 @@
 package org.tensorbasis.cli;
 
+import org.tensorbasis.Version;
 import picocli.CommandLine;
 
-/** Version from the jar manifest, or "dev" when run from classes. */
+/** picocli's --version: the program version and commit recorded by the build. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
+    /** The program version (see {@link Version#version()}). */
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return Version.version();
     }
 
     @Override
     public String[] getVersion() {
-        return new String[] {"tensorbasis " + version(), "Java " + System.getProperty("java.version")};
+        String c = Version.commit();
+        return new String[] {"tensorbasis " + Version.version() + (c == null ? "" : " (commit " + c.substring(0, 12) + ")"),
+            "Java " + System.getProperty("java.version")};
     }
 }

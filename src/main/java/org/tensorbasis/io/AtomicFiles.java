@@ -1,14 +1,68 @@
 package org.tensorbasis.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Temporary files for atomic writes (write beside the destination, then rename into place). */
+/**
+ * The one atomic writer of the project: every output (model, checkpoint, CSV, extxyz, plots,
+ * reports, metrics) is written to a temporary file beside its destination and renamed into place
+ * only once it is complete, so a failure never leaves a half-written or mixed output.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Writes the contents of a file to a stream. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code path} atomically: the parent folders are created, {@code body} writes a temporary
+     * file in the same folder, which is forced to disk and renamed over {@code path}.
+     */
+    public static void write(Path path, Body body) throws IOException {
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = tempFile(dir, abs.getFileName().toString());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                body.writeTo(out);
+                out.flush();
+                ch.force(true); // on disk before the rename, so a crash never leaves an empty file in place
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes bytes atomically. */
+    public static void writeBytes(Path path, byte[] bytes) throws IOException {
+        write(path, out -> out.write(bytes));
+    }
+
+    /** Writes UTF-8 text atomically. */
+    public static void writeText(Path path, String text) throws IOException {
+        writeBytes(path, text.getBytes(StandardCharsets.UTF_8));
+    }
 
     /**
      * An empty temporary file {@code .<name>.<random>.tmp} in dir. Not {@link Files#createTempFile},

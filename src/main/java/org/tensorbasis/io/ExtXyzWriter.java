@@ -53,21 +53,11 @@ public final class ExtXyzWriter implements AutoCloseable, Flushable {
      * into place only when everything was written: a failure never leaves a half-written output.
      */
     public static void writeAll(Path path, Iterable<Structure> structures) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = org.tensorbasis.io.AtomicFiles.tempFile(dir, abs.getFileName().toString());
-        try {
-            try (ExtXyzWriter w = new ExtXyzWriter(tmp)) {
-                for (Structure s : structures) w.write(s);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, out -> {
+            ExtXyzWriter w = new ExtXyzWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            for (Structure s : structures) w.write(s);
+            w.flush();
+        });
     }
 
     /** Number of frames written so far. */

@@ -20,7 +20,7 @@ public final class Gemm {
      * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
      * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS).
      */
-    static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
+    public static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
 
     /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
     public static BLAS blas() { return BLAS_INSTANCE; }

@@ -2,83 +2,63 @@ package org.tensorbasis.training;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.function.Consumer;
-import org.tensorbasis.BadInputException;
-import org.tensorbasis.descriptors.FeatureCache;
-import org.tensorbasis.io.ExtXyzReader;
-import org.tensorbasis.model.Adam;
-import org.tensorbasis.model.AtomBatch;
-import org.tensorbasis.model.Parameters;
-import org.tensorbasis.model.ReduceOnPlateau;
-import org.tensorbasis.model.TensorModel;
-import org.tensorbasis.model.WarmupCosineSchedule;
+import org.tensorbasis.Version;
+import org.tensorbasis.architecture.Architecture;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.architecture.TrainingData;
+import org.tensorbasis.architecture.TrainingOutcome;
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.evaluation.Evaluation;
+import org.tensorbasis.evaluation.Metrics;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.options.Options;
 import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.ModelBlock;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.Splits;
+import org.tensorbasis.targets.TargetLayout;
+import org.tensorbasis.targets.TargetLayouts;
 
 /**
- * Trains a model from {@link Options}: reads and splits the data, decomposes the targets into
- * spherical blocks, fits the normalisation, computes descriptors once, then runs Adam on
- * mini-batches of structures with validation every epoch, keeping the best model by validation
- * loss. Checkpoints (written atomically) hold everything needed to resume, and a resumed run ends
- * with the same result as an uninterrupted one (fixed seed and threads): the order of batches of
- * epoch e depends only on (seed, e) and all reductions have a fixed order.
+ * A training run of any architecture: reads and splits the data, decides every target's layout,
+ * fits the normalisation of each block, records provenance, hands everything to the architecture
+ * named in {@code model.architecture}, writes the model file and reports validation and test metrics.
  *
- * <p>Usable without the command line: {@code new Trainer(options, listener).train(outputs, restart)}.
+ * <p>Usable without the command line: {@code new Trainer(options, base, listener).train(outputs, restart)}.
  */
 public final class Trainer {
-    /** Where a run writes its files, derived from the model path {@code X.tbm}: X.ckpt, X.train.csv, X.options.yaml. */
-    public record Outputs(Path model, Path checkpoint, Path csv, Path options) {
-        public static Outputs forModel(Path model) {
-            String name = model.getFileName().toString();
-            String stem = name.endsWith(".tbm") ? name.substring(0, name.length() - 4) : name;
-            Path dir = model.toAbsolutePath().getParent();
-            return new Outputs(model, dir.resolve(stem + ".ckpt"), dir.resolve(stem + ".train.csv"), dir.resolve(stem + ".options.yaml"));
-        }
-    }
-
-    /** Receives progress; all methods have no-op defaults. */
-    public interface Listener {
-        default void message(String line) {}
-
-        default void progress(int epoch, int epochs, int batch, int batches) {}
-
-        default void epoch(EpochReport report) {}
-    }
-
-    /** What an epoch produced. */
-    public record EpochReport(int epoch, double trainLoss, double validationLoss, double lr, double seconds,
-                              Map<String, Double> trainRmse, Map<String, Double> validationRmse, boolean best) {}
-
-    /** The outcome of a run. */
+    /** The outcome of a run: the model, best epoch and loss, whether it was stopped, and the final metrics. */
     public record Result(TrainedModel model, int bestEpoch, double bestValidationLoss, boolean interrupted,
                          List<Metrics> testMetrics, List<Metrics> validationMetrics) {}
 
     private final Options options;
-    private final Listener listener;
+    private final TrainingSession.Listener listener;
     private final Path optionsBase;
     private volatile boolean stopRequested;
 
     /**
      * @param optionsBase folder against which paths are written relative in the resolved options (may be null)
      */
-    public Trainer(Options options, Path optionsBase, Listener listener) {
+    public Trainer(Options options, Path optionsBase, TrainingSession.Listener listener) {
         this.options = options;
         this.optionsBase = optionsBase;
-        this.listener = listener == null ? new Listener() {} : listener;
+        this.listener = listener == null ? new TrainingSession.Listener() {} : listener;
     }
 
     /** Asks a running {@link #train} to write a checkpoint and return at the next batch boundary. */
@@ -86,259 +66,82 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    // ------------------------------------------------------------------ data
+    /** Reads, splits and normalises the data of the options (the same for every architecture). */
+    TrainingData prepare() {
+        int threads = options.effectiveThreads();
+        Splits splits = Splits.of(options, listener::message);
+        List<Sample> train = splits.train();
+        TreeSet<Integer> zs = new TreeSet<>();
+        for (Sample s : train) for (int i = 0; i < s.structure().size(); i++) zs.add(s.structure().number(i));
+        int[] species = zs.stream().mapToInt(Integer::intValue).toArray();
+        Map<String, TargetLayout> layouts = TargetLayouts.infer(options, train, listener::message);
 
-    /** The three splits, with origins. */
-    record Splits(List<Sample> train, List<Sample> validation, List<Sample> test) {}
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("training_set", options.trainingSet().file().toString());
+        provenance.put("training_set_sha256", sha256(options.trainingSet().file()));
+        if (!options.validationSet().isFraction()) provenance.put("validation_set_sha256", sha256(options.validationSet().file()));
+        if (!options.testSet().isFraction()) provenance.put("test_set_sha256", sha256(options.testSet().file()));
+        provenance.put("program_version", Version.version());
+        String commit = Version.commit();
+        if (commit != null) provenance.put("git_commit", commit);
+        provenance.put("created", java.time.Instant.now().toString());
+        String yaml = options.toYaml(optionsBase);
+        provenance.put("options_sha256", HexFormat.of().formatHex(digest(yaml)));
 
-    static List<Sample> readSamples(Path file, Consumer<String> warnings) {
-        if (!Files.isRegularFile(file)) throw new BadInputException(file.toString(), -1, -1, null, "no such file");
-        List<Sample> out = new ArrayList<>();
-        try (ExtXyzReader r = new ExtXyzReader(file, warnings)) {
-            int frame = 0;
-            while (r.hasNext()) out.add(new Sample(r.next(), file.toString(), frame++));
-        } catch (IOException e) {
-            throw new BadInputException(file.toString(), -1, -1, null, "cannot read: " + e.getMessage());
-        }
-        return out;
-    }
-
-    Splits split(Consumer<String> warnings) {
-        List<Sample> all = readSamples(options.trainingSet().file(), warnings);
-        if (all.isEmpty()) throw new BadInputException(options.trainingSet().file().toString(), -1, -1, null, "the training file holds no structures");
-        int n = all.size();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        SplittableRandom rng = new SplittableRandom(options.seed());
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        int nTest = options.testSet().isFraction() ? (int) Math.round(options.testSet().fraction() * n) : 0;
-        int nVal = options.validationSet().isFraction() ? (int) Math.round(options.validationSet().fraction() * n) : 0;
-        List<Sample> test = new ArrayList<>();
-        List<Sample> val = new ArrayList<>();
-        List<Sample> train = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            Sample s = all.get(perm[k]);
-            if (k < nTest) test.add(s);
-            else if (k < nTest + nVal) val.add(s);
-            else train.add(s);
-        }
-        // keep file order inside each split (the permutation only chooses membership)
-        java.util.Comparator<Sample> byFrame = java.util.Comparator.comparingInt(Sample::frame);
-        test.sort(byFrame);
-        val.sort(byFrame);
-        train.sort(byFrame);
-        if (!options.validationSet().isFraction()) val = readSamples(options.validationSet().file(), warnings);
-        if (!options.testSet().isFraction()) test = readSamples(options.testSet().file(), warnings);
-        if (train.isEmpty()) throw new BadInputException(options.trainingSet().file().toString(), -1, -1, "training_set", "the training split is empty");
-        if (val.isEmpty()) {
-            throw new BadInputException(options.validationSet().isFraction() ? options.trainingSet().file().toString()
-                : options.validationSet().file().toString(), -1, -1, "validation_set",
-                "the validation split is empty (it selects the best model): give a larger fraction or a file");
-        }
-        if (!options.testSet().isFraction() && test.isEmpty()) {
-            throw new BadInputException(options.testSet().file().toString(), -1, -1, "test_set", "the test file holds no structures");
-        }
-        return new Splits(train, val, test);
-    }
-
-    /** Layouts of every target, from the training data. */
-    Map<String, TargetLayout> layouts(List<Sample> train) {
-        Map<String, TargetLayout> out = new LinkedHashMap<>();
-        for (Options.Target t : options.targets().values()) {
-            int width = TargetValues.width(train, t);
-            TargetLayout layout;
-            if (t.type() == Options.TargetType.SPHERICAL) {
-                if (width != t.width()) {
-                    throw new BadInputException(train.get(0).file(), train.get(0).frame(), -1, t.key(),
-                        "target '" + t.name() + "' has " + width + " numbers, its blocks need " + t.width());
-                }
-                layout = TargetLayout.spherical(t.name(), t.blocks());
-            } else {
-                int rank = t.rank();
-                if (rank < 1) {
-                    rank = switch (width) {
-                        case 3 -> 1;
-                        case 9 -> 2;
-                        case 27 -> 3;
-                        case 81 -> 4;
-                        default -> throw new BadInputException(train.get(0).file(), train.get(0).frame(), -1, t.key(),
-                            "target '" + t.name() + "' has " + width + " numbers, not a Cartesian tensor (3, 9, 27 or 81)");
-                    };
-                } else if (width != (int) Math.round(Math.pow(3, rank))) {
-                    throw new BadInputException(train.get(0).file(), train.get(0).frame(), -1, t.key(),
-                        "target '" + t.name() + "' has " + width + " numbers, rank " + rank + " needs " + (int) Math.round(Math.pow(3, rank)));
-                }
-                boolean symmetric = switch (t.symmetric()) {
-                    case SYMMETRIC -> true;
-                    case GENERAL -> false;
-                    case AUTO -> rank >= 2 && looksSymmetric(train, t, rank, width);
-                };
-                TargetLayout full = TargetLayout.cartesian(t.name(), rank, symmetric, null);
-                Map<String, Boolean> keep = nonZeroBlocks(train, t, full);
-                layout = TargetLayout.cartesian(t.name(), rank, symmetric, keep);
-                StringBuilder msg = new StringBuilder("target " + t.name() + ": Cartesian rank " + rank + (symmetric ? ", symmetric" : ", general") + "; blocks");
-                for (TargetLayout.Block b : layout.blocks()) msg.append(' ').append(b.name().substring(t.name().length() + 1)).append(b.properties() > 1 ? "×" + b.properties() : "");
-                for (Map.Entry<String, Boolean> e : keep.entrySet()) if (!e.getValue()) msg.append(" (").append(e.getKey().substring(t.name().length() + 1)).append(" is zero in the data: predicted as zero)");
-                listener.message(msg.toString());
-            }
-            out.put(t.name(), layout);
-        }
-        return out;
-    }
-
-    /** A tensor is taken as symmetric when its antisymmetric parts are below 1e-3 of its RMS size everywhere. */
-    private static boolean looksSymmetric(List<Sample> train, Options.Target t, int rank, int width) {
-        TargetLayout sym = TargetLayout.cartesian(t.name(), rank, true, null);
-        double sumSq = 0;
-        long rows = 0;
-        double maxDev = 0;
-        for (Sample s : train) {
-            double[] d = TargetValues.read(s, t, width);
-            for (int r = 0; r < d.length / width; r++) {
-                double[] sph = sym.toSpherical(d, r * width);
-                double[] back = sym.toCartesian(sph);
-                double dev = 0;
-                for (int c = 0; c < width; c++) {
-                    double x = d[r * width + c];
-                    sumSq += x * x;
-                    dev += (back[c] - x) * (back[c] - x);
-                }
-                maxDev = Math.max(maxDev, Math.sqrt(dev));
-                rows++;
-            }
-        }
-        double rms = Math.sqrt(sumSq / Math.max(1, rows));
-        return maxDev <= 1e-3 * rms;
-    }
-
-    private static Map<String, Boolean> nonZeroBlocks(List<Sample> train, Options.Target t, TargetLayout full) {
-        double[] norm = new double[full.blocks().size()];
-        double total = 0;
-        for (Sample s : train) {
-            double[] d = TargetValues.read(s, t, full.width());
-            for (int r = 0; r < d.length / full.width(); r++) {
-                double[] sph = full.toSpherical(d, r * full.width());
-                for (int b = 0; b < norm.length; b++) {
-                    for (int k : full.blocks().get(b).index()) norm[b] = Math.max(norm[b], Math.abs(sph[k]));
-                }
-                for (double x : sph) total = Math.max(total, Math.abs(x));
-            }
-        }
-        Map<String, Boolean> keep = new LinkedHashMap<>();
-        for (int b = 0; b < norm.length; b++) keep.put(full.blocks().get(b).name(), norm[b] > 1e-12 * total);
-        return keep;
-    }
-
-    /** Real-unit values of each model block for each sample: [block][sample] rows × (properties × dim). */
-    static double[][][] blockValues(TrainedModel m, List<Sample> samples) {
-        int nb = m.network().blocks().size();
-        double[][][] out = new double[nb][samples.size()][];
-        List<String> names = new ArrayList<>(m.layouts().keySet());
-        for (int b = 0; b < nb; b++) {
-            String tname = names.get(m.blockTarget(b));
-            Options.Target t = m.options().targets().get(tname);
-            TargetLayout l = m.layouts().get(tname);
-            int inT = m.blockInTarget(b);
-            TargetLayout.Block blk = l.blocks().get(inT);
-            int w = blk.properties() * blk.dim();
-            for (int s = 0; s < samples.size(); s++) {
-                double[] d = TargetValues.read(samples.get(s), t, l.width());
-                int rows = d.length / l.width();
-                double[] v = new double[rows * w];
-                for (int r = 0; r < rows; r++) l.gather(l.toSpherical(d, r * l.width()), inT, v, r * w);
-                out[b][s] = v;
-            }
-        }
-        return out;
+        TrainedModel.checkSpecies(species, splits.validation());
+        TrainedModel.checkSpecies(species, splits.test());
+        List<ModelBlock> blocks = ModelBlock.of(options, layouts);
+        if (blocks.isEmpty()) throw new org.tensorbasis.BadInputException("no target block left to learn (every target is zero in the training data)");
+        double[][][] trainValues = ModelBlock.values(blocks, options, layouts, train);
+        Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
+            options.hypers().perSpeciesScale());
+        double[][][] values = ModelBlock.values(blocks, options, layouts, splits.all());
+        StringBuilder sym = new StringBuilder();
+        for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
+        listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",
+            train.size(), splits.validation().size(), splits.test().size(), sym, options.architecture()));
+        return new TrainingData(options, yaml, provenance, splits, species, layouts, blocks, norms, values, threads);
     }
 
     /**
-     * Normalisation of every block from the training values; with {@code perSpeciesScale}, per-atom
-     * blocks get one scale per centre species (the RMS of that species' baseline-corrected values).
+     * Runs the training.
+     *
+     * @param outputs where to write the model, checkpoint, CSV and resolved options
+     * @param restart a checkpoint to resume from, or null
      */
-    static Normalization[] fitNormalization(TensorModel.Block[] blocks, int[] species, List<Sample> train, double[][][] values,
-                                            boolean composition, boolean perSpeciesScale) {
-        Normalization[] out = new Normalization[blocks.length];
-        int ns = species.length;
-        for (int b = 0; b < blocks.length; b++) {
-            TensorModel.Block bl = blocks[b];
-            int w = bl.properties() * bl.dim();
-            double[][] base = null;
-            if (composition && bl.lambda() == 0 && bl.sigma() == 1) {
-                if (bl.perAtom()) {
-                    base = new double[ns][bl.properties()];
-                    long[] count = new long[ns];
-                    for (int s = 0; s < train.size(); s++) {
-                        Structure st = train.get(s).structure();
-                        for (int i = 0; i < st.size(); i++) {
-                            int k = Arrays.binarySearch(species, st.number(i));
-                            count[k]++;
-                            for (int p = 0; p < bl.properties(); p++) base[k][p] += values[b][s][i * w + p];
-                        }
-                    }
-                    for (int k = 0; k < ns; k++) for (int p = 0; p < bl.properties(); p++) base[k][p] /= Math.max(1, count[k]);
-                } else {
-                    double[][] counts = new double[train.size()][ns];
-                    double[][] targets = new double[train.size()][bl.properties()];
-                    for (int s = 0; s < train.size(); s++) {
-                        Structure st = train.get(s).structure();
-                        for (int i = 0; i < st.size(); i++) counts[s][Arrays.binarySearch(species, st.number(i))]++;
-                        for (int p = 0; p < bl.properties(); p++) targets[s][p] = values[b][s][p];
-                    }
-                    base = Normalization.fitBaseline(counts, targets, ns, bl.properties());
-                }
-            }
-            Normalization tmp = new Normalization(1.0, bl.properties(), bl.dim(), base);
-            double sq = 0;
-            long n = 0;
-            double[] sqs = new double[ns];  // per-atom blocks: the same sums per centre species
-            long[] cnt = new long[ns];
-            for (int s = 0; s < train.size(); s++) {
-                Structure st = train.get(s).structure();
-                int[] sidx = speciesIndices(st, species);
-                double[] v = values[b][s];
-                int rows = v.length / w;
-                for (int r = 0; r < rows; r++) {
-                    double[] bs = new double[w];
-                    if (bl.perAtom()) tmp.addBaseline(sidx, r, r + 1, bs, 0);
-                    else tmp.addBaseline(sidx, 0, st.size(), bs, 0);
-                    double norm = bl.perAtom() ? 1.0 : st.size();
-                    for (int k = 0; k < w; k++) {
-                        double x = (v[r * w + k] - bs[k]) / norm;
-                        sq += x * x;
-                        n++;
-                        if (bl.perAtom()) {
-                            sqs[sidx[r]] += x * x;
-                            cnt[sidx[r]]++;
-                        }
-                    }
-                }
-            }
-            double scale = Math.sqrt(sq / Math.max(1, n));
-            if (!(scale > 1e-300) || !Double.isFinite(scale)) scale = 1.0;
-            double[] speciesScale = null;
-            if (bl.perAtom() && ns > 1 && perSpeciesScale) {
-                // the RMS per centre species; a species without (nonzero) values keeps the block's
-                speciesScale = new double[ns];
-                for (int k = 0; k < ns; k++) {
-                    double sc = Math.sqrt(sqs[k] / Math.max(1, cnt[k]));
-                    speciesScale[k] = sc > 1e-300 && Double.isFinite(sc) ? sc : scale;
-                }
-            }
-            out[b] = new Normalization(scale, bl.properties(), bl.dim(), base, speciesScale);
-        }
-        return out;
+    public Result train(TrainingSession.Outputs outputs, Path restart) throws IOException {
+        long t0 = System.nanoTime();
+        Architecture arch = Architectures.get(options.architecture());
+        TrainingData data = prepare();
+        TrainingSession session = new TrainingSession() {
+            @Override
+            public Outputs outputs() { return outputs; }
+
+            @Override
+            public Listener listener() { return listener; }
+
+            @Override
+            public Path restart() { return restart; }
+
+            @Override
+            public boolean stopRequested() { return stopRequested; }
+        };
+        TrainingOutcome out = arch.train(data, session);
+        if (out.interrupted()) return new Result(out.model(), out.bestEpoch(), out.bestValidationLoss(), true, List.of(), List.of());
+        TrainedModel model = out.model();
+        model.save(outputs.model());
+        List<Metrics> valM = metrics(model, data.validation(), data.threads());
+        List<Metrics> testM = data.test().isEmpty() ? List.of() : metrics(model, data.test(), data.threads());
+        listener.message(String.format(Locale.ROOT, "model written to %s in %.1f s", outputs.model(), (System.nanoTime() - t0) * 1e-9));
+        return new Result(model, out.bestEpoch(), out.bestValidationLoss(), false, testM, valM);
     }
 
-    static int[] speciesIndices(Structure st, int[] species) {
-        int[] out = new int[st.size()];
-        for (int i = 0; i < out.length; i++) out[i] = Arrays.binarySearch(species, st.number(i));
-        return out;
+    /** Metrics per target (file layout), per block and per element of a split. */
+    static List<Metrics> metrics(TrainedModel model, List<Sample> samples, int threads) {
+        List<Structure> structures = new ArrayList<>(samples.size());
+        for (Sample s : samples) structures.add(s.structure());
+        Predictions p = model.predict(structures, threads);
+        return Evaluation.metrics(model, p, samples);
     }
 
     static String sha256(Path file) {
@@ -354,744 +157,11 @@ public final class Trainer {
         }
     }
 
-    // ------------------------------------------------------------------ the run
-
-    /** All state of a run that the loop and checkpoints need. */
-    private final class Run {
-        Splits splits;
-        TrainedModel model;
-        List<Structure> structures; // train, then validation, then test
-        FeatureCache cache;
-        int nTrain;
-        int nVal;
-        int nTest;
-        double[][][] values;        // [block][structure] real-unit rows
-        double[][][] targetsNorm;   // [block][structure] normalised targets
-        int[][] speciesIdx;
-        Adam adam;
-        double[] best;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = -1;
-        int epoch;                  // current epoch (0-based)
-        int nextBatch;              // first batch of `epoch` still to run
-        long step;
-        ReduceOnPlateau plateau;
-        WarmupCosineSchedule cosine;
-        StringBuilder csv = new StringBuilder();
-        final TrainedModel.BatchBuffer buffer = new TrainedModel.BatchBuffer(); // reused by every batch
-        // running sums of the current epoch
-        double[] trainSq;
-        long[] trainCount;
-        double trainLoss;
-        long trainLossBatches;
-    }
-
-    /**
-     * Runs the training.
-     *
-     * @param outputs where to write the model, checkpoint, CSV and resolved options
-     * @param restart a checkpoint to resume from, or null
-     */
-    public Result train(Outputs outputs, Path restart) throws IOException {
-        long t0 = System.nanoTime();
-        Run run = new Run();
-        int threads = options.effectiveThreads();
-        run.splits = split(listener::message);
-        List<Sample> train = run.splits.train();
-        TreeSet<Integer> zs = new TreeSet<>();
-        for (Sample s : train) for (int i = 0; i < s.structure().size(); i++) zs.add(s.structure().number(i));
-        int[] species = zs.stream().mapToInt(Integer::intValue).toArray();
-        Map<String, TargetLayout> layouts = layouts(train);
-
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("training_set", options.trainingSet().file().toString());
-        provenance.put("training_set_sha256", sha256(options.trainingSet().file()));
-        if (!options.validationSet().isFraction()) provenance.put("validation_set_sha256", sha256(options.validationSet().file()));
-        if (!options.testSet().isFraction()) provenance.put("test_set_sha256", sha256(options.testSet().file()));
-        provenance.put("program_version", org.tensorbasis.cli.VersionProvider.version());
-        String commit = gitCommit();
-        if (commit != null) provenance.put("git_commit", commit);
-        provenance.put("created", java.time.Instant.now().toString());
-        String yaml = options.toYaml(optionsBase);
-        provenance.put("options_sha256", HexFormat.of().formatHex(digest(yaml)));
-
-        // a provisional model fixes the block list; the normalisation is fitted on its blocks
-        TrainedModel provisional = new TrainedModel(options, yaml, species, layouts, dummyNorms(layouts), provenance, options.seed(), threads);
-        provisional.checkSpecies(run.splits.validation());
-        provisional.checkSpecies(run.splits.test());
-        TensorModel.Block[] blocks = provisional.network().blocks().toArray(new TensorModel.Block[0]);
-        double[][][] trainValues = blockValues(provisional, train);
-        Normalization[] norms = fitNormalization(blocks, species, train, trainValues, options.training().compositionBaseline(),
-            options.training().perSpeciesScale());
-        run.model = new TrainedModel(options, yaml, species, layouts, norms, provenance, options.seed(), threads);
-        TrainedModel model = run.model;
-        listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s",
-            train.size(), run.splits.validation().size(), run.splits.test().size(), model.symbols()));
-        listener.message("model blocks: " + model.describe() + "; " + model.network().parameters().size() + " parameters");
-
-        run.structures = new ArrayList<>();
-        for (Sample s : train) run.structures.add(s.structure());
-        for (Sample s : run.splits.validation()) run.structures.add(s.structure());
-        for (Sample s : run.splits.test()) run.structures.add(s.structure());
-        run.nTrain = train.size();
-        run.nVal = run.splits.validation().size();
-        run.nTest = run.splits.test().size();
-        List<Sample> allSamples = new ArrayList<>(train);
-        allSamples.addAll(run.splits.validation());
-        allSamples.addAll(run.splits.test());
-        run.values = blockValues(model, allSamples);
-        run.speciesIdx = new int[run.structures.size()][];
-        for (int s = 0; s < run.structures.size(); s++) run.speciesIdx[s] = speciesIndices(run.structures.get(s), model.species());
-        run.targetsNorm = normalisedTargets(model, run);
-
-        long tf = System.nanoTime();
-        run.cache = model.features(run.structures, threads);
-        listener.message(String.format(Locale.ROOT, "descriptors: %d atoms in %.2f s, %.0f bytes per atom (%d power-spectrum features)",
-            run.cache.totalAtoms(), (System.nanoTime() - tf) * 1e-9, run.cache.bytesPerAtom(), run.cache.powerSpectrumSize()));
-
-        if (restart == null && options.model().normalizeBasis()) fitBasisScales(run);
-
-        Options.TrainingOptions to = options.training();
-        int batches = (run.nTrain + to.batchSize() - 1) / to.batchSize();
-        long totalSteps = (long) batches * to.epochs();
-        Parameters params = model.network().parameters();
-        run.adam = new Adam(params.size());
-        run.cosine = new WarmupCosineSchedule(to.learningRate(), totalSteps, to.warmupFraction());
-        run.plateau = new ReduceOnPlateau(to.learningRate(), to.plateauFactor(), to.plateauPatience());
-        run.best = params.snapshot();
-        run.csv.append(csvHeader(model)).append('\n');
-        if (restart != null) restore(run, restart, provenance.get("options_sha256"), provenance.get("training_set_sha256"));
-        ModelFile.writeText(outputs.options(), yaml);
-
-        boolean interrupted = false;
-        int nb = blocks.length;
-        while (run.epoch < to.epochs()) {
-            long te = System.nanoTime();
-            int[] order = epochOrder(run.nTrain, options.seed(), run.epoch);
-            if (run.nextBatch == 0) {
-                run.trainSq = new double[nb];
-                run.trainCount = new long[nb];
-                run.trainLoss = 0;
-                run.trainLossBatches = 0;
-            }
-            for (int bi = run.nextBatch; bi < batches; bi++) {
-                if (stopRequested) {
-                    run.nextBatch = bi;
-                    interrupted = true;
-                    break;
-                }
-                int[] which = Arrays.copyOfRange(order, bi * to.batchSize(), Math.min(run.nTrain, (bi + 1) * to.batchSize()));
-                double lr = to.scheduler().equals("cosine") ? run.cosine.lr(run.step)
-                    : to.scheduler().equals("plateau") ? warm(run.plateau.lr(), run.step, run.cosine.warmupSteps())
-                    : warm(to.learningRate(), run.step, run.cosine.warmupSteps());
-                double loss = step(run, which, lr, run.trainSq, run.trainCount);
-                run.trainLoss += loss;
-                run.trainLossBatches++;
-                run.step++;
-                listener.progress(run.epoch, to.epochs(), bi + 1, batches);
-            }
-            if (interrupted) break;
-            run.nextBatch = 0;
-            // validation
-            double[] valSq = new double[nb];
-            long[] valCount = new long[nb];
-            double valLoss = evaluate(run, run.nTrain, run.nTrain + run.nVal, valSq, valCount);
-            boolean isBest = valLoss < run.bestLoss;
-            if (isBest) {
-                run.bestLoss = valLoss;
-                run.bestEpoch = run.epoch;
-                run.best = params.snapshot();
-            }
-            double lrNow = to.scheduler().equals("cosine") ? run.cosine.lr(Math.max(0, run.step - 1)) : run.plateau.lr();
-            if (to.scheduler().equals("plateau")) run.plateau.observe(valLoss);
-            double secs = (System.nanoTime() - te) * 1e-9;
-            Map<String, Double> trainR = rmseMap(model, run.trainSq, run.trainCount);
-            Map<String, Double> valR = rmseMap(model, valSq, valCount);
-            double trainLoss = run.trainLoss / Math.max(1, run.trainLossBatches);
-            run.csv.append(csvRow(run.epoch + 1, trainLoss, valLoss, trainR, valR, lrNow, secs)).append('\n');
-            run.epoch++;
-            listener.epoch(new EpochReport(run.epoch, trainLoss, valLoss, lrNow, secs, trainR, valR, isBest));
-            ModelFile.writeText(outputs.csv(), run.csv.toString());
-            if (to.checkpointInterval() > 0 && run.epoch % to.checkpointInterval() == 0 && run.epoch < to.epochs()) {
-                checkpoint(run, outputs.checkpoint());
-            }
-        }
-        if (interrupted) {
-            checkpoint(run, outputs.checkpoint());
-            listener.message("interrupted: checkpoint written to " + outputs.checkpoint() + " (epoch " + (run.epoch + 1)
-                + ", batch " + run.nextBatch + "); resume with --restart " + outputs.checkpoint());
-            return new Result(model, run.bestEpoch + 1, run.bestLoss, true, List.of(), List.of());
-        }
-        checkpoint(run, outputs.checkpoint());
-        params.restore(run.best);
-        if (to.refineHeads()) refineHeads(run);
-        model.save(outputs.model());
-        List<Metrics> valM = setMetrics(run, run.nTrain, run.nTrain + run.nVal);
-        List<Metrics> testM = run.nTest > 0 ? setMetrics(run, run.nTrain + run.nVal, run.structures.size()) : List.of();
-        listener.message(String.format(Locale.ROOT, "best epoch %d (validation loss %.6g); model written to %s in %.1f s",
-            run.bestEpoch + 1, run.bestLoss, outputs.model(), (System.nanoTime() - t0) * 1e-9));
-        return new Result(model, run.bestEpoch + 1, run.bestLoss, false, testM, valM);
-    }
-
-    private static double warm(double lr, long step, long warmup) {
-        return step < warmup ? lr * (step + 1) / (double) warmup : lr;
-    }
-
     private static byte[] digest(String s) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static Normalization[] dummyNorms(Map<String, TargetLayout> layouts) {
-        List<Normalization> out = new ArrayList<>();
-        for (TargetLayout l : layouts.values()) for (TargetLayout.Block b : l.blocks()) out.add(new Normalization(1, b.properties(), b.dim(), null));
-        return out.toArray(new Normalization[0]);
-    }
-
-    /** The order of training structures in epoch e: a permutation that depends only on (seed, e). */
-    static int[] epochOrder(int n, long seed, int epoch) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + epoch + 17);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static double[][][] normalisedTargets(TrainedModel model, Run run) {
-        int nb = model.network().blocks().size();
-        double[][][] out = new double[nb][run.structures.size()][];
-        for (int b = 0; b < nb; b++) {
-            TensorModel.Block bl = model.network().blocks().get(b);
-            Normalization nz = model.normalization(b);
-            int w = bl.properties() * bl.dim();
-            for (int s = 0; s < run.structures.size(); s++) {
-                double[] v = run.values[b][s];
-                int na = run.structures.get(s).size();
-                double[] t = new double[v.length];
-                int rows = v.length / w;
-                for (int r = 0; r < rows; r++) {
-                    double[] bs = new double[w];
-                    if (bl.perAtom()) nz.addBaseline(run.speciesIdx[s], r, r + 1, bs, 0);
-                    else nz.addBaseline(run.speciesIdx[s], 0, na, bs, 0);
-                    double norm = bl.perAtom() ? nz.scale(run.speciesIdx[s][r]) : na * nz.scale();
-                    for (int k = 0; k < w; k++) t[r * w + k] = (v[r * w + k] - bs[k]) / norm;
-                }
-                out[b][s] = t;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Loss and its gradient with respect to the per-atom outputs for a batch after a forward pass;
-     * accumulates real-unit squared errors per block. Returns the loss.
-     */
-    private double lossAndGradient(Run run, int[] which, AtomBatch batch, double[][] grad, double[] sq, long[] count) {
-        TrainedModel model = run.model;
-        TensorModel net = model.network();
-        double loss = 0;
-        List<String> names = new ArrayList<>(model.layouts().keySet());
-        for (int b = 0; b < net.blocks().size(); b++) {
-            TensorModel.Block bl = net.blocks().get(b);
-            double weight = options.lossWeight(names.get(model.blockTarget(b)));
-            int w = bl.properties() * bl.dim();
-            double scale = model.normalization(b).scale();
-            double sum = 0;
-            if (bl.perAtom()) {
-                double[] y = net.atomOutput(b);
-                int nAtoms = batch.atoms();
-                double inv = 1.0 / ((double) nAtoms * w);
-                if (grad != null) grad[b] = new double[nAtoms * w];
-                for (int k = 0; k < which.length; k++) {
-                    double[] t = run.targetsNorm[b][which[k]];
-                    int a0 = batch.structureStart(k);
-                    for (int j = 0; j < t.length; j++) {
-                        double d = y[a0 * w + j] - t[j];
-                        sum += d * d;
-                        double sc = model.normalization(b).scale(run.speciesIdx[which[k]][j / w]);
-                        sq[b] += d * d * sc * sc;
-                        if (grad != null) grad[b][a0 * w + j] = 2 * weight * d * inv;
-                    }
-                    count[b] += t.length;
-                }
-                loss += weight * sum * inv;
-            } else {
-                double[] y = net.structureOutput(b);
-                double inv = 1.0 / ((double) which.length * w);
-                if (grad != null) grad[b] = new double[batch.atoms() * w];
-                for (int k = 0; k < which.length; k++) {
-                    double[] t = run.targetsNorm[b][which[k]];
-                    int a0 = batch.structureStart(k);
-                    int a1 = batch.structureStart(k + 1);
-                    int na = a1 - a0;
-                    for (int j = 0; j < w; j++) {
-                        double d = y[k * w + j] / na - t[j];
-                        sum += d * d;
-                        double real = d * na * scale;
-                        sq[b] += real * real;
-                        if (grad != null) {
-                            double g = 2 * weight * d * inv / na;
-                            for (int i = a0; i < a1; i++) grad[b][i * w + j] = g;
-                        }
-                    }
-                    count[b] += w;
-                }
-                loss += weight * sum * inv;
-            }
-        }
-        return loss;
-    }
-
-    private double step(Run run, int[] which, double lr, double[] sq, long[] count) {
-        TrainedModel model = run.model;
-        AtomBatch batch = model.batch(run.cache, which, run.structures, run.buffer);
-        TensorModel net = model.network();
-        net.forward(batch);
-        double[][] grad = new double[net.blocks().size()][];
-        double loss = lossAndGradient(run, which, batch, grad, sq, count);
-        Parameters p = net.parameters();
-        p.zeroGrads();
-        net.backward(grad);
-        run.adam.step(p, lr);
-        return loss;
-    }
-
-    /** Loss over structures [from, to) with the current weights; accumulates squared errors. */
-    private double evaluate(Run run, int from, int to, double[] sq, long[] count) {
-        double loss = 0;
-        long n = 0;
-        int bs = 64;
-        for (int s = from; s < to; s += bs) {
-            int[] which = new int[Math.min(bs, to - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            run.model.network().forward(batch);
-            loss += lossAndGradient(run, which, batch, null, sq, count) * which.length;
-            n += which.length;
-        }
-        return loss / Math.max(1, n);
-    }
-
-    /**
-     * Per block, the largest cancellation factor over structures [from, to): Σ_i Σ_{p,q} |c_ipq| ‖T_iq‖
-     * (per structure, or per atom for per-atom blocks) divided by the RMS of ‖y‖ over those rows.
-     * Round-off in the invariant coefficients and the equivariant basis reaches the prediction
-     * multiplied by this factor, so it bounds how far a model can drift from exact equivariance.
-     */
-    private double[] amplification(Run run, int from, int to) {
-        TensorModel net = run.model.network();
-        int nb = net.blocks().size();
-        double[] worst = new double[nb];
-        int bs = 64;
-        double[][] nums = new double[nb][];
-        double[][] dens = new double[nb][];
-        int[] fill = new int[nb];
-        for (int b = 0; b < nb; b++) {
-            long rows = 0;
-            for (int s = from; s < to; s++) rows += net.blocks().get(b).perAtom() ? run.structures.get(s).size() : 1;
-            nums[b] = new double[(int) rows];
-            dens[b] = new double[(int) rows];
-        }
-        for (int s = from; s < to; s += bs) {
-            int[] which = new int[Math.min(bs, to - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
-            for (int b = 0; b < nb; b++) {
-                TensorModel.Block bl = net.blocks().get(b);
-                int nbas = net.basis(b).size();
-                int dim = bl.dim();
-                int np = bl.properties();
-                double[] c = net.scalarNetworks().output(b);
-                double[] t = net.basisValues(b);
-                double[] y = bl.perAtom() ? net.atomOutput(b) : net.structureOutput(b);
-                for (int k = 0; k < which.length; k++) {
-                    int a0 = batch.structureStart(k);
-                    int a1 = batch.structureStart(k + 1);
-                    double structSum = 0;
-                    for (int i = a0; i < a1; i++) {
-                        double atomSum = 0;
-                        for (int q = 0; q < nbas; q++) {
-                            double tn = 0;
-                            for (int mu = 0; mu < dim; mu++) tn += t[(i * nbas + q) * dim + mu] * t[(i * nbas + q) * dim + mu];
-                            tn = Math.sqrt(tn);
-                            for (int p = 0; p < np; p++) atomSum += Math.abs(c[i * np * nbas + p * nbas + q]) * tn;
-                        }
-                        if (bl.perAtom()) {
-                            double yn = 0;
-                            for (int j = 0; j < np * dim; j++) yn += y[i * np * dim + j] * y[i * np * dim + j];
-                            nums[b][fill[b]] = atomSum;
-                            dens[b][fill[b]++] = Math.sqrt(yn);
-                        }
-                        structSum += atomSum;
-                    }
-                    if (!bl.perAtom()) {
-                        double yn = 0;
-                        for (int j = 0; j < np * dim; j++) yn += y[k * np * dim + j] * y[k * np * dim + j];
-                        nums[b][fill[b]] = structSum;
-                        dens[b][fill[b]++] = Math.sqrt(yn);
-                    }
-                }
-            }
-        }
-        for (int b = 0; b < nb; b++) {
-            double ms = 0;
-            for (double d : dens[b]) ms += d * d;
-            // relative to the typical size of the block's predictions: rows whose prediction is
-            // legitimately near zero (e.g. small antisymmetric parts on most atoms) must not count as
-            // huge cancellations
-            double rms = Math.max(Math.sqrt(ms / Math.max(1, dens[b].length)), 1e-300);
-            for (int r = 0; r < nums[b].length; r++) worst[b] = Math.max(worst[b], nums[b][r] / rms);
-        }
-        return worst;
-    }
-
-    /** RMSE per block and per target (Cartesian components; the decompositions are orthogonal). */
-    private static Map<String, Double> rmseMap(TrainedModel model, double[] sq, long[] count) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        TensorModel net = model.network();
-        List<String> names = new ArrayList<>(model.layouts().keySet());
-        double[] tsq = new double[names.size()];
-        long[] rows = new long[names.size()];
-        for (int b = 0; b < net.blocks().size(); b++) {
-            out.put(net.blocks().get(b).name(), Math.sqrt(sq[b] / Math.max(1, count[b])));
-            int t = model.blockTarget(b);
-            tsq[t] += sq[b];
-            TensorModel.Block bl = net.blocks().get(b);
-            if (model.blockInTarget(b) == 0) rows[t] = count[b] / (bl.properties() * bl.dim());
-        }
-        for (int t = 0; t < names.size(); t++) {
-            int width = model.layouts().get(names.get(t)).width();
-            out.put(names.get(t), Math.sqrt(tsq[t] / Math.max(1, rows[t] * width)));
-        }
-        return out;
-    }
-
-    private static String csvHeader(TrainedModel model) {
-        StringBuilder sb = new StringBuilder("epoch,train_loss,validation_loss");
-        List<String> cols = new ArrayList<>();
-        for (TensorModel.Block b : model.network().blocks()) cols.add(b.name());
-        cols.addAll(model.layouts().keySet());
-        for (String c : cols) sb.append(",train_rmse ").append(c);
-        for (String c : cols) sb.append(",validation_rmse ").append(c);
-        sb.append(",learning_rate,seconds");
-        return sb.toString();
-    }
-
-    private static String csvRow(int epoch, double trainLoss, double valLoss, Map<String, Double> tr, Map<String, Double> va, double lr, double secs) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(epoch).append(',').append(g(trainLoss)).append(',').append(g(valLoss));
-        for (double v : tr.values()) sb.append(',').append(g(v));
-        for (double v : va.values()) sb.append(',').append(g(v));
-        sb.append(',').append(g(lr)).append(',').append(String.format(Locale.ROOT, "%.3f", secs));
-        return sb.toString();
-    }
-
-    private static String g(double v) {
-        return String.format(Locale.ROOT, "%.8g", v);
-    }
-
-    /** Metrics per target (file layout) and per block on structures [from, to) of the run. */
-    private List<Metrics> setMetrics(Run run, int from, int to) {
-        int[] which = new int[to - from];
-        for (int k = 0; k < which.length; k++) which[k] = from + k;
-        Predictions p = run.model.predict(run.cache, run.structures, which);
-        List<Sample> samples = new ArrayList<>(run.splits.train());
-        samples.addAll(run.splits.validation());
-        samples.addAll(run.splits.test());
-        return Evaluation.metrics(run.model, p, samples.subList(from, to));
-    }
-
-    /**
-     * Scales every basis element to unit RMS over the training atoms of each species
-     * ({@link TensorModel#fitBasisScales}); a resumed run restores the scales with the weights.
-     */
-    private void fitBasisScales(Run run) {
-        TensorModel net = run.model.network();
-        TrainedModel.BatchBuffer buf = new TrainedModel.BatchBuffer();
-        // batches built one at a time in one buffer (fitBasisScales consumes each before asking for the next)
-        Iterable<AtomBatch> batches = () -> new java.util.Iterator<>() {
-            int next = 0;
-
-            @Override
-            public boolean hasNext() { return next < run.nTrain; }
-
-            @Override
-            public AtomBatch next() {
-                if (!hasNext()) throw new java.util.NoSuchElementException();
-                int[] which = new int[Math.min(64, run.nTrain - next)];
-                for (int k = 0; k < which.length; k++) which[k] = next + k;
-                next += which.length;
-                return run.model.batch(run.cache, which, run.structures, buf);
-            }
-        };
-        double[][][] rms = net.fitBasisScales(batches);
-        StringBuilder sb = new StringBuilder("basis scaled to unit RMS per element; raw RMS");
-        for (int b = 0; b < rms.length; b++) {
-            double lo = Double.POSITIVE_INFINITY, hi = 0;
-            for (double[] perSpecies : rms[b]) {
-                for (double r : perSpecies) {
-                    if (r == 0) continue;
-                    lo = Math.min(lo, r);
-                    hi = Math.max(hi, r);
-                }
-            }
-            if (hi > 0) sb.append(String.format(Locale.ROOT, " %s %.1e..%.1e", net.blocks().get(b).name(), lo, hi));
-        }
-        listener.message(sb.toString());
-    }
-
-    private static double sum(double[] a) {
-        double t = 0;
-        for (double v : a) t += v;
-        return t;
-    }
-
-    /**
-     * Squared validation errors (real units) per block and centre species: for per-atom blocks each
-     * atom's error goes to its species, for per-structure blocks everything goes to species 0.
-     */
-    private double[][] validationSquares(Run run) {
-        TensorModel net = run.model.network();
-        int nb = net.blocks().size();
-        int ns = run.model.species().length;
-        double[][] sq = new double[nb][ns];
-        int bs = 64;
-        for (int s = run.nTrain; s < run.nTrain + run.nVal; s += bs) {
-            int[] which = new int[Math.min(bs, run.nTrain + run.nVal - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
-            for (int b = 0; b < nb; b++) {
-                TensorModel.Block bl = net.blocks().get(b);
-                int w = bl.properties() * bl.dim();
-                Normalization nz = run.model.normalization(b);
-                double scale = nz.scale();
-                for (int k = 0; k < which.length; k++) {
-                    double[] t = run.targetsNorm[b][which[k]];
-                    int a0 = batch.structureStart(k);
-                    int na = batch.structureStart(k + 1) - a0;
-                    if (bl.perAtom()) {
-                        double[] y = net.atomOutput(b);
-                        for (int j = 0; j < t.length; j++) {
-                            int sp = run.model.speciesIndex(batch.numbers()[a0 + j / w]);
-                            double d = (y[a0 * w + j] - t[j]) * nz.scale(sp);
-                            sq[b][sp] += d * d;
-                        }
-                    } else {
-                        double[] y = net.structureOutput(b);
-                        for (int j = 0; j < w; j++) {
-                            double d = (y[k * w + j] / na - t[j]) * na * scale;
-                            sq[b][0] += d * d;
-                        }
-                    }
-                }
-            }
-        }
-        return sq;
-    }
-
-    /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */
-    private void refineHeads(Run run) {
-        long t0 = System.nanoTime();
-        TensorModel net = run.model.network();
-        Parameters p = net.parameters();
-        int nb = net.blocks().size();
-        HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
-        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b);
-        int width = net.scalarNetworks().width();
-        int bs = 64;
-        for (int s = 0; s < run.nTrain; s += bs) {
-            int[] which = new int[Math.min(bs, run.nTrain - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
-            int[] sidx = new int[batch.atoms()];
-            for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
-            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
-        }
-        for (HeadRefinement.Normal nm : normals) nm.flushAll();
-        double[] original = p.snapshot();
-        double[] chosen = original.clone();
-        int ns = run.model.species().length;
-        // validation squared error per block and centre species: a per-atom block's heads are
-        // independent per species, so each species keeps its own ridge (or its SGD heads); a
-        // per-structure block couples the species through the sums and is chosen as a whole
-        double[][] bestSq = validationSquares(run);
-        double[][] before = new double[nb][];
-        for (int b = 0; b < nb; b++) before[b] = bestSq[b].clone();
-        double[][] ridgeOf = new double[nb][ns];
-        for (double[] r : ridgeOf) Arrays.fill(r, Double.NaN);
-        for (double ridge : HeadRefinement.RIDGES) {
-            double[] vals = original.clone();
-            for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
-            p.restore(vals);
-            double[][] sq = validationSquares(run);
-            double[] amp = amplification(run, 0, run.nTrain + run.nVal);
-            for (int b = 0; b < nb; b++) {
-                if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
-                if (net.blocks().get(b).perAtom()) {
-                    for (int s = 0; s < ns; s++) {
-                        if (sq[b][s] < bestSq[b][s]) {
-                            bestSq[b][s] = sq[b][s];
-                            ridgeOf[b][s] = ridge;
-                            Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
-                            System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
-                        }
-                    }
-                } else if (sum(sq[b]) < sum(bestSq[b])) {
-                    bestSq[b] = sq[b];
-                    Arrays.fill(ridgeOf[b], ridge);
-                    for (int s = 0; s < ns; s++) {
-                        Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
-                        System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
-                    }
-                }
-            }
-        }
-        p.restore(chosen);
-        double[] ampChosen = amplification(run, 0, run.nTrain + run.nVal);
-        for (int b = 0; b < nb; b++) {
-            // species chosen separately could in principle combine into a larger factor: then keep SGD heads
-            if (ampChosen[b] > HeadRefinement.MAX_AMPLIFICATION) {
-                for (int s = 0; s < ns; s++) {
-                    Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
-                    System.arraycopy(original, w.offset(), chosen, w.offset(), w.size());
-                }
-                Arrays.fill(ridgeOf[b], Double.NaN);
-                bestSq[b] = before[b];
-            }
-        }
-        p.restore(chosen);
-        ampChosen = amplification(run, 0, run.nTrain + run.nVal);
-        long[] count = new long[nb];
-        evaluate(run, run.nTrain, run.nTrain + run.nVal, new double[nb], count);
-        StringBuilder sb = new StringBuilder("head refinement (validation RMSE before -> after):");
-        for (int b = 0; b < nb; b++) {
-            TensorModel.Block bl = net.blocks().get(b);
-            sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g", bl.name(), Math.sqrt(sum(before[b]) / Math.max(1, count[b])),
-                Math.sqrt(sum(bestSq[b]) / Math.max(1, count[b]))));
-            if (bl.perAtom() && ns > 1) {
-                StringBuilder per = new StringBuilder();
-                for (int s = 0; s < ns; s++) {
-                    per.append(s == 0 ? "" : ", ").append(Elements.symbol(run.model.species()[s])).append(' ')
-                        .append(Double.isNaN(ridgeOf[b][s]) ? "kept" : String.format(Locale.ROOT, "%.0e", ridgeOf[b][s]));
-                }
-                sb.append(" (ridge ").append(per).append(')');
-            } else {
-                sb.append(Double.isNaN(ridgeOf[b][0]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b][0]));
-            }
-        }
-        sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s",
-            Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9));
-        listener.message(sb.toString());
-    }
-
-    // ------------------------------------------------------------------ checkpoints
-
-    private void checkpoint(Run run, Path path) throws IOException {
-        TrainedModel m = run.model;
-        Map<String, String> meta = m.metadata();
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("epoch", run.epoch);
-        state.put("next_batch", run.nextBatch);
-        state.put("step", run.step);
-        state.put("adam_t", run.adam.stepCount());
-        state.put("best_loss", Double.isFinite(run.bestLoss) ? run.bestLoss : null);
-        state.put("best_epoch", run.bestEpoch);
-        state.put("plateau_lr", run.plateau.lr());
-        state.put("plateau_best", Double.isFinite(run.plateau.best()) ? run.plateau.best() : null);
-        state.put("plateau_bad_epochs", run.plateau.badEpochs());
-        state.put("train_loss_sum", run.trainLoss);
-        state.put("train_loss_batches", run.trainLossBatches);
-        state.put("train_sq", run.trainSq == null ? new double[0] : run.trainSq);
-        List<Object> counts = new ArrayList<>();
-        if (run.trainCount != null) for (long c : run.trainCount) counts.add(c);
-        state.put("train_count", counts);
-        state.put("csv", run.csv.toString());
-        state.put("threads", options.effectiveThreads());
-        meta.put("checkpoint", Json.write(state));
-        Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(m.tensors(m.network().parameters().values()));
-        for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.best).entrySet()) tensors.put("best/" + e.getKey(), e.getValue());
-        for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.adam.firstMoment()).entrySet()) tensors.put("adam_m/" + e.getKey(), e.getValue());
-        for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.adam.secondMoment()).entrySet()) tensors.put("adam_v/" + e.getKey(), e.getValue());
-        ModelFile.write(path, meta, tensors);
-    }
-
-    private void restore(Run run, Path path, String optionsHash, String dataHash) {
-        ModelFile.Contents c = ModelFile.read(path);
-        String name = path.toString();
-        String st = c.metadata().get("checkpoint");
-        if (st == null) throw new BadInputException(name, -1, -1, null, "not a checkpoint (a model file?)");
-        Map<?, ?> prov;
-        try {
-            prov = (Map<?, ?>) Json.parse(c.metadata().get("provenance"));
-        } catch (RuntimeException e) {
-            throw new BadInputException(name, -1, -1, "provenance", "unreadable");
-        }
-        if (!optionsHash.equals(prov.get("options_sha256"))) {
-            throw new BadInputException(name, -1, -1, "options", "the checkpoint was written with different options; resume with the same options file");
-        }
-        if (!dataHash.equals(prov.get("training_set_sha256"))) {
-            throw new BadInputException(name, -1, -1, "training_set", "the checkpoint was written for a different training file");
-        }
-        Map<?, ?> s = (Map<?, ?>) Json.parse(st);
-        TrainedModel m = run.model;
-        Parameters p = m.network().parameters();
-        m.loadValues(c.tensors(), name, p.values());
-        double[] best = new double[p.size()];
-        m.loadValues(c.tensors(), name, best, "best/");
-        double[] am = new double[p.size()];
-        double[] av = new double[p.size()];
-        m.loadValues(c.tensors(), name, am, "adam_m/");
-        m.loadValues(c.tensors(), name, av, "adam_v/");
-        run.adam.restore(am, av, ((Number) s.get("adam_t")).longValue());
-        run.best = best;
-        run.epoch = ((Number) s.get("epoch")).intValue();
-        run.nextBatch = ((Number) s.get("next_batch")).intValue();
-        run.step = ((Number) s.get("step")).longValue();
-        run.bestLoss = s.get("best_loss") == null ? Double.POSITIVE_INFINITY : ((Number) s.get("best_loss")).doubleValue();
-        run.bestEpoch = ((Number) s.get("best_epoch")).intValue();
-        run.plateau.restore(((Number) s.get("plateau_lr")).doubleValue(),
-            s.get("plateau_best") == null ? Double.POSITIVE_INFINITY : ((Number) s.get("plateau_best")).doubleValue(),
-            ((Number) s.get("plateau_bad_epochs")).intValue());
-        run.trainLoss = ((Number) s.get("train_loss_sum")).doubleValue();
-        run.trainLossBatches = ((Number) s.get("train_loss_batches")).longValue();
-        List<?> sq = (List<?>) s.get("train_sq");
-        List<?> cnt = (List<?>) s.get("train_count");
-        int nb = m.network().blocks().size();
-        run.trainSq = new double[nb];
-        run.trainCount = new long[nb];
-        if (sq.size() == nb) for (int b = 0; b < nb; b++) run.trainSq[b] = ((Number) sq.get(b)).doubleValue();
-        if (cnt.size() == nb) for (int b = 0; b < nb; b++) run.trainCount[b] = ((Number) cnt.get(b)).longValue();
-        run.csv = new StringBuilder((String) s.get("csv"));
-        // the chunked reductions depend on the thread count: with "threads: 0" a resume on another
-        // machine passes the options check but cannot end bit-identical to the uninterrupted run
-        Object written = s.get("threads");
-        if (written instanceof Number w && w.intValue() != options.effectiveThreads()) {
-            listener.message("warning: the checkpoint was written with " + w.intValue() + " threads, this run uses "
-                + options.effectiveThreads() + ": the result will differ from an uninterrupted run at the rounding level"
-                + " (set 'threads' in the options for bit-identical resumes)");
-        }
-        listener.message("resuming from " + name + " at epoch " + (run.epoch + 1) + ", batch " + run.nextBatch);
     }
 }

@@ -1,5 +1,8 @@
 package org.tensorbasis.api;
 
+import org.tensorbasis.lambdamcov.LambdaMcovOptions;
+
+import org.tensorbasis.evaluation.Predictions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -22,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.structure.Structure;
-import org.tensorbasis.training.Metrics;
-import org.tensorbasis.training.ModelFile;
-import org.tensorbasis.training.TargetLayout;
+import org.tensorbasis.evaluation.Metrics;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.targets.TargetLayout;
 
 /**
  * The Java API on a model with a per-structure Cartesian target (mu), a per-atom general rank-2
@@ -111,7 +114,7 @@ class ModelApiTest {
         structures = ExtXyzReader.readAll(dir.resolve("water40.xyz"));
         result = Trainer.fromOptions(options).listener(new Trainer.Listener() {
             @Override
-            public void epoch(org.tensorbasis.training.Trainer.EpochReport report) {
+            public void epoch(org.tensorbasis.architecture.TrainingSession.EpochReport report) {
                 epochsSeen++;
             }
         }).train(dir.resolve("m.tbm"));
@@ -141,7 +144,7 @@ class ModelApiTest {
         assertThat(m.width("sig")).isEqualTo(9);
         assertThat(m.width("mu_sph")).isEqualTo(3);
         assertThat(m.blocks("sig")).containsExactly("sig:L0+", "sig:L1-", "sig:L2+");
-        assertThat(m.options().training().epochs()).isEqualTo(3);
+        assertThat(LambdaMcovOptions.of(m.options()).training().epochs()).isEqualTo(3);
         assertThat(m.optionsYaml()).contains("per_atom: true");
         assertThat(m.provenance()).containsKey("training_set_sha256");
         assertThatThrownBy(() -> m.width("nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mu, sig, mu_sph");

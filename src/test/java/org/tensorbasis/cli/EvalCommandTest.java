@@ -28,9 +28,9 @@ import org.tensorbasis.io.ExtXyzWriter;
 import org.tensorbasis.structure.Cell;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
-import org.tensorbasis.training.Json;
-import org.tensorbasis.training.ModelFile;
-import org.tensorbasis.training.TrainedModel;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
 
 /**
  * End-to-end tests of {@code tensorbasis eval} on a tiny model trained once on 40 frames of the
@@ -113,7 +113,7 @@ class EvalCommandTest {
         assertThat(r.out()).contains("predictions written to").contains("alpha_pred, mu_pred, r0_pred");
         List<Structure> back = ExtXyzReader.readAll(out, w -> { });
         assertThat(back).hasSize(frames.size());
-        TrainedModel m = TrainedModel.load(model);
+        LambdaMcovModel m = LambdaMcovModel.load(model);
         var p = m.predict(frames, 1);
         for (int k = 0; k < back.size(); k++) {
             Structure s = back.get(k);

@@ -1,5 +1,9 @@
 package org.tensorbasis.training;
 
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +39,7 @@ class BadInputTrainingTest {
         Files.writeString(opts, options, StandardCharsets.UTF_8);
         Path model = dir.resolve("m.tbm");
         Files.write(model, OLD_MODEL);
-        Trainer.Outputs out = Trainer.Outputs.forModel(model);
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(model);
         BadInputException e = null;
         try {
             new Trainer(Options.load(opts), dir, null).train(out, restart);
@@ -163,7 +167,7 @@ class BadInputTrainingTest {
         Fixtures.write(dir, "water40.xyz", Fixtures.frames(40));
         Path opts = dir.resolve("options.yaml");
         Files.writeString(opts, opts(2), StandardCharsets.UTF_8);
-        Trainer.Outputs first = Trainer.Outputs.forModel(dir.resolve("first.tbm"));
+        TrainingSession.Outputs first = TrainingSession.Outputs.forModel(dir.resolve("first.tbm"));
         new Trainer(Options.load(opts), dir, null).train(first, null);
         Path ckpt = dir.resolve("first-copy.ckpt");
         Files.copy(first.checkpoint(), ckpt);
@@ -192,16 +196,16 @@ class BadInputTrainingTest {
         Fixtures.write(dir, "water40.xyz", Fixtures.frames(40));
         Path opts = dir.resolve("options.yaml");
         Files.writeString(opts, opts(1), StandardCharsets.UTF_8);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("good.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("good.tbm"));
         new Trainer(Options.load(opts), dir, null).train(out, null);
         byte[] good = Files.readAllBytes(out.model());
-        TrainedModel.load(out.model()); // sanity: the good file loads
+        LambdaMcovModel.load(out.model()); // sanity: the good file loads
 
         // truncated anywhere: in the data, in the header, in the length
         for (int cut : new int[] {good.length - 1, good.length - 4096, good.length / 2, 200, 12, 7, 0}) {
             Path p = dir.resolve("cut" + cut + ".tbm");
             Files.write(p, Arrays.copyOf(good, cut));
-            assertThatThrownBy(() -> TrainedModel.load(p)).as("cut at " + cut).isInstanceOf(BadInputException.class)
+            assertThatThrownBy(() -> LambdaMcovModel.load(p)).as("cut at " + cut).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(p.toString());
         }
         Path cut = dir.resolve("cut" + (good.length - 1) + ".tbm");
@@ -213,40 +217,40 @@ class BadInputTrainingTest {
         // not a model file at all
         Path text = dir.resolve("text.tbm");
         Files.writeString(text, "this is not a model, just some text that is long enough");
-        assertThatThrownBy(() -> TrainedModel.load(text)).isInstanceOf(BadInputException.class).hasMessageContaining("not a model file");
+        assertThatThrownBy(() -> LambdaMcovModel.load(text)).isInstanceOf(BadInputException.class).hasMessageContaining("not a model file");
         // a valid container that is not a tensorbasis model, and a newer format version
         ModelFile.Contents c = ModelFile.read(out.model());
         Map<String, String> meta = new LinkedHashMap<>(c.metadata());
         meta.put("format", "something-else");
         Path foreign = dir.resolve("foreign.tbm");
         ModelFile.write(foreign, meta, c.tensors());
-        assertThatThrownBy(() -> TrainedModel.load(foreign)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> LambdaMcovModel.load(foreign)).isInstanceOf(BadInputException.class)
             .hasMessageContaining("not a tensorbasis model file").hasMessageContaining("field 'format'");
         meta = new LinkedHashMap<>(c.metadata());
-        meta.put("format_version", "2");
+        meta.put("format_version", "3");
         Path newer = dir.resolve("newer.tbm");
         ModelFile.write(newer, meta, c.tensors());
-        assertThatThrownBy(() -> TrainedModel.load(newer)).isInstanceOf(BadInputException.class)
-            .hasMessageContaining("newer.tbm").hasMessageContaining("format version 2 is not supported");
+        assertThatThrownBy(() -> LambdaMcovModel.load(newer)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("newer.tbm").hasMessageContaining("format version 3 is not supported");
         // a missing weight tensor, a tensor of the wrong size
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>(c.tensors());
         String first = t.keySet().iterator().next();
         t.remove(first);
         Path missing = dir.resolve("missing.tbm");
         ModelFile.write(missing, c.metadata(), t);
-        assertThatThrownBy(() -> TrainedModel.load(missing)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> LambdaMcovModel.load(missing)).isInstanceOf(BadInputException.class)
             .hasMessageContaining("field '" + first + "'").hasMessageContaining("missing weights");
         t = new LinkedHashMap<>(c.tensors());
         t.put(first, ModelFile.Tensor.vector(new double[3]));
         Path wrong = dir.resolve("wrong.tbm");
         ModelFile.write(wrong, c.metadata(), t);
-        assertThatThrownBy(() -> TrainedModel.load(wrong)).isInstanceOf(BadInputException.class).hasMessageContaining("expected");
+        assertThatThrownBy(() -> LambdaMcovModel.load(wrong)).isInstanceOf(BadInputException.class).hasMessageContaining("expected");
         // a corrupt model description
         meta = new LinkedHashMap<>(c.metadata());
         meta.put("model", "{\"species\": [1, 8]}");
         Path corrupt = dir.resolve("corrupt.tbm");
         ModelFile.write(corrupt, meta, c.tensors());
-        assertThatThrownBy(() -> TrainedModel.load(corrupt)).isInstanceOf(BadInputException.class).hasMessageContaining("corrupt.tbm");
+        assertThatThrownBy(() -> LambdaMcovModel.load(corrupt)).isInstanceOf(BadInputException.class).hasMessageContaining("corrupt.tbm");
         // a header length beyond the file
         byte[] bad = good.clone();
         ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putLong(0, good.length);

@@ -1,5 +1,9 @@
 package org.tensorbasis.training;
 
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.TargetLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -39,13 +43,13 @@ class LambdaAboveMaxAngularTest {
         + "model:\n"
         + "  bpnn: {num_hidden_layers: 1, num_neurons_per_layer: 8}\n";
 
-    static TrainedModel model() {
+    static LambdaMcovModel model() {
         Options options = Options.parse(YAML, "opts.yaml", null);
         Map<String, TargetLayout> layouts = new LinkedHashMap<>();
         layouts.put("s", TargetLayout.spherical("s", BLOCKS));
         List<Normalization> norms = new ArrayList<>();
         for (TargetLayout.Block b : layouts.get("s").blocks()) norms.add(new Normalization(1, b.properties(), b.dim(), null));
-        return new TrainedModel(options, YAML, SPECIES, layouts, norms.toArray(new Normalization[0]), new LinkedHashMap<>(), 11L, 1);
+        return new LambdaMcovModel(options, YAML, SPECIES, layouts, norms.toArray(new Normalization[0]), new LinkedHashMap<>(), 11L, 1);
     }
 
     /** A QM7-X molecule (skips without the shared data) or a random H/C/N/S molecule. */
@@ -76,7 +80,7 @@ class LambdaAboveMaxAngularTest {
 
     @Test
     void expansionCoversTheLargestCorrectedLambda() {
-        TrainedModel m = model();
+        LambdaMcovModel m = model();
         assertThat(m.expansion().maxAngular()).isEqualTo(6);
         assertThat(m.expansion().maxExpansionL()).isEqualTo(8);
         assertThat(m.expansion().powerSpectrumSize()).isEqualTo(2360);  // unchanged: l ≤ 6 only
@@ -101,7 +105,7 @@ class LambdaAboveMaxAngularTest {
     @ParameterizedTest
     @MethodSource("cases")
     void equivariantWithLambdaCorrectionAboveMaxAngular(boolean real, boolean improper, long seed) throws Exception {
-        TrainedModel m = model();
+        LambdaMcovModel m = model();
         Structure s = molecule(real);
         SplittableRandom rng = new SplittableRandom(seed);
         double[] rot = Rotations.random(rng);
@@ -150,10 +154,10 @@ class LambdaAboveMaxAngularTest {
 
     @Test
     void saveAndLoadKeepsTheHighOrderCorrection(@TempDir Path dir) throws Exception {
-        TrainedModel m = model();
+        LambdaMcovModel m = model();
         Path file = dir.resolve("m.tbm");
         m.save(file);
-        TrainedModel back = TrainedModel.load(file);
+        LambdaMcovModel back = LambdaMcovModel.load(file);
         assertThat(back.expansion().maxExpansionL()).isEqualTo(8);
         assertThat(back.network().parameters().values()).isEqualTo(m.network().parameters().values());
         List<Structure> one = List.of(molecule(false));

@@ -1,5 +1,13 @@
 package org.tensorbasis.training;
 
+import org.tensorbasis.modelfile.ModelFile;
+
+import org.tensorbasis.lambdamcov.LambdaMcovOptions;
+
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
+import org.tensorbasis.options.Options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -26,22 +34,22 @@ import org.tensorbasis.structure.Structure;
 class ModelFileTest {
     @TempDir
     static Path dir;
-    static TrainedModel trained;
+    static LambdaMcovModel trained;
     static Path file;
     static List<Structure> structures;
 
     @BeforeAll
     static void train() throws IOException {
         Path opts = Fixtures.setUp(dir, 2, null);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
-        trained = new Trainer(Options.load(opts), dir, null).train(out, null).model();
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
+        trained = (LambdaMcovModel) new Trainer(Options.load(opts), dir, null).train(out, null).model();
         file = out.model();
         structures = ExtXyzReader.readAll(dir.resolve("water40.xyz"));
     }
 
     @Test
     void loadedModelPredictsBitIdentically() {
-        TrainedModel loaded = TrainedModel.load(file);
+        LambdaMcovModel loaded = LambdaMcovModel.load(file);
         Predictions a = trained.predict(structures, 2);
         Predictions b = loaded.predict(structures, 1);
         assertThat(b.targets()).isEqualTo(a.targets());
@@ -58,9 +66,9 @@ class ModelFileTest {
     @Test
     void dataParallelPredictionMatchesOneThread() throws IOException {
         List<Structure> many = ExtXyzReader.readAll(Fixtures.WATER);
-        assertThat(many.size()).isGreaterThan(3 * TrainedModel.PREDICT_BATCH);
-        Predictions one = TrainedModel.load(file, 1).predict(many, 1);
-        Predictions two = TrainedModel.load(file, 2).predict(many, 2);
+        assertThat(many.size()).isGreaterThan(3 * LambdaMcovModel.PREDICT_BATCH);
+        Predictions one = LambdaMcovModel.load(file, 1).predict(many, 1);
+        Predictions two = LambdaMcovModel.load(file, 2).predict(many, 2);
         for (String t : one.targets()) {
             for (int k = 0; k < many.size(); k++) {
                 assertThat(two.values(t, k)).as(t + " of structure " + k).isEqualTo(one.values(t, k));
@@ -70,13 +78,13 @@ class ModelFileTest {
 
     @Test
     void metadataRoundTrips() throws IOException {
-        TrainedModel loaded = TrainedModel.load(file);
+        LambdaMcovModel loaded = LambdaMcovModel.load(file);
         assertThat(loaded.metadata()).isEqualTo(trained.metadata());
         assertThat(loaded.optionsYaml()).isEqualTo(trained.optionsYaml());
         // the embedded options are the resolved options, relative to the options file
         assertThat(loaded.options().toYaml(null)).isEqualTo(trained.optionsYaml());
-        assertThat(loaded.options().training()).isEqualTo(trained.options().training());
-        assertThat(loaded.options().model()).isEqualTo(trained.options().model());
+        assertThat(LambdaMcovOptions.of(loaded.options()).training()).isEqualTo(LambdaMcovOptions.of(trained.options()).training());
+        assertThat(LambdaMcovOptions.of(loaded.options()).model()).isEqualTo(LambdaMcovOptions.of(trained.options()).model());
         assertThat(loaded.species()).containsExactly(1, 8);
         assertThat(loaded.provenance()).isEqualTo(trained.provenance());
         assertThat(loaded.provenance()).containsKeys("training_set_sha256", "options_sha256", "program_version", "created");
@@ -120,7 +128,7 @@ class ModelFileTest {
         assertThat(meta).isNotNull();
         for (Map.Entry<?, ?> e : meta.entrySet()) assertThat(e.getValue()).as("metadata values are strings").isInstanceOf(String.class);
         assertThat(meta.get("format")).isEqualTo("tensorbasis-model");
-        assertThat(meta.get("format_version")).isEqualTo("1");
+        assertThat(meta.get("format_version")).isEqualTo("2");
         assertThat(new ArrayList<Object>(meta.keySet())).contains((Object) "options", "model", "provenance", "program_version");
         assertThat(new StrictJson((String) meta.get("model")).parseDocument()).isInstanceOf(Map.class);
         assertThat(new StrictJson((String) meta.get("provenance")).parseDocument()).isInstanceOf(Map.class);
@@ -154,7 +162,7 @@ class ModelFileTest {
         }
         assertThat(pos).isEqualTo(dataLen);
         // the weights are the model's parameters, by name
-        TrainedModel m = TrainedModel.load(file);
+        LambdaMcovModel m = LambdaMcovModel.load(file);
         for (Parameters.Block b : m.network().parameters().blocks()) {
             double[] expected = java.util.Arrays.copyOfRange(m.network().parameters().values(), b.offset(), b.end());
             if (name.endsWith(".tbm")) assertThat(tensors.get(b.name())).as(b.name()).isEqualTo(expected);

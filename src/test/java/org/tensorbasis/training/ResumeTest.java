@@ -1,5 +1,9 @@
 package org.tensorbasis.training;
 
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -29,14 +33,14 @@ class ResumeTest {
     @BeforeAll
     static void uninterrupted() throws IOException {
         Path opts = Fixtures.setUp(shared, EPOCHS, EXTRA);
-        Trainer.Outputs out = Trainer.Outputs.forModel(shared.resolve("ref.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(shared.resolve("ref.tbm"));
         Trainer.Result r = new Trainer(Options.load(opts), shared, null).train(out, null);
         assertThat(r.interrupted()).isFalse();
         reference = out.model();
         referenceCsv = out.csv();
     }
 
-    private static Trainer trainer(Path opts, Trainer.Listener l) {
+    private static Trainer trainer(Path opts, TrainingSession.Listener l) {
         return new Trainer(Options.load(opts), opts.getParent(), l);
     }
 
@@ -45,9 +49,9 @@ class ResumeTest {
     @CsvSource({"0, 1", "1, 2", "2, 4", "3, 3"})
     void stopAndResumeIsBitIdentical(int stopEpoch, int stopBatch, @TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, EPOCHS, EXTRA);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         Trainer[] holder = new Trainer[1];
-        holder[0] = trainer(opts, new Trainer.Listener() {
+        holder[0] = trainer(opts, new TrainingSession.Listener() {
             @Override
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == stopEpoch && batch == stopBatch) holder[0].requestStop();
@@ -68,9 +72,9 @@ class ResumeTest {
     @Test
     void resumeFromPeriodicCheckpoint(@TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, EPOCHS, EXTRA);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         Path periodic = dir.resolve("after-epoch-2.ckpt");
-        trainer(opts, new Trainer.Listener() {
+        trainer(opts, new TrainingSession.Listener() {
             @Override
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == 2 && batch == 1) {
@@ -87,7 +91,7 @@ class ResumeTest {
         assertThat(((Number) state.get("epoch")).intValue()).isEqualTo(2);
         assertThat(((Number) state.get("next_batch")).intValue()).isZero();
 
-        Trainer.Outputs out2 = Trainer.Outputs.forModel(dir.resolve("resumed.tbm"));
+        TrainingSession.Outputs out2 = TrainingSession.Outputs.forModel(dir.resolve("resumed.tbm"));
         trainer(opts, null).train(out2, periodic);
         assertSameWeights(out2.model(), reference);
         assertSameWeights(out.model(), reference);
@@ -104,7 +108,7 @@ class ResumeTest {
         Path opts = Fixtures.setUp(dir, 8, extra);
         // a large rate makes the validation loss stall early, so that the plateau rule fires
         Files.writeString(opts, Files.readString(opts).replace("learning_rate: 0.005", "learning_rate: 0.1"));
-        Trainer.Outputs ref = Trainer.Outputs.forModel(dir.resolve("ref.tbm"));
+        TrainingSession.Outputs ref = TrainingSession.Outputs.forModel(dir.resolve("ref.tbm"));
         trainer(opts, null).train(ref, null);
         if (options.contains("plateau")) {
             // the plateau must actually have cut the rate, or its state is not exercised
@@ -115,9 +119,9 @@ class ResumeTest {
             }
             assertThat(rates).as("learning rates of epochs 1-8 in\n" + Files.readString(ref.csv())).hasSizeGreaterThan(1);
         }
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         Trainer[] holder = new Trainer[1];
-        holder[0] = trainer(opts, new Trainer.Listener() {
+        holder[0] = trainer(opts, new TrainingSession.Listener() {
             @Override
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == 5 && batch == 2) holder[0].requestStop(); // inside the plateau's bad epochs
@@ -133,9 +137,9 @@ class ResumeTest {
     @Test
     void otherThreadCountWarns(@TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, 2, null);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         Trainer[] holder = new Trainer[1];
-        holder[0] = trainer(opts, new Trainer.Listener() {
+        holder[0] = trainer(opts, new TrainingSession.Listener() {
             @Override
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == 1 && batch == 1) holder[0].requestStop();
@@ -146,7 +150,7 @@ class ResumeTest {
         Map<?, ?> state = (Map<?, ?>) Json.parse(c.metadata().get("checkpoint"));
         assertThat(((Number) state.get("threads")).intValue()).isEqualTo(2);
         java.util.List<String> messages = new java.util.ArrayList<>();
-        Trainer.Listener log = new Trainer.Listener() {
+        TrainingSession.Listener log = new TrainingSession.Listener() {
             @Override
             public void message(String line) {
                 messages.add(line);
@@ -167,7 +171,7 @@ class ResumeTest {
     @Test
     void repeatedRunIsBitIdentical(@TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, EPOCHS, EXTRA);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         trainer(opts, null).train(out, null);
         assertSameWeights(out.model(), reference);
     }
@@ -176,9 +180,9 @@ class ResumeTest {
     @Test
     void comparisonDetectsDifferentWeights(@TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, EPOCHS, EXTRA);
-        Trainer.Outputs out = Trainer.Outputs.forModel(dir.resolve("m.tbm"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(dir.resolve("m.tbm"));
         Trainer[] holder = new Trainer[1];
-        holder[0] = trainer(opts, new Trainer.Listener() {
+        holder[0] = trainer(opts, new TrainingSession.Listener() {
             @Override
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == 1 && batch == 2) holder[0].requestStop();

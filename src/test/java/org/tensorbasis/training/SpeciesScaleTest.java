@@ -1,5 +1,10 @@
 package org.tensorbasis.training;
 
+import org.tensorbasis.targets.ModelBlock;
+import org.tensorbasis.targets.TargetLayout;
+
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.Sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -25,8 +30,8 @@ class SpeciesScaleTest {
 
     @Test
     void perAtomBlocksGetTheRmsOfEachSpecies() {
-        TensorModel.Block[] blocks = {new TensorModel.Block("v", 1, 1, 1, true, false, PseudoMode.PSEUDOSCALAR),
-            new TensorModel.Block("s", 1, 1, 1, false, false, PseudoMode.PSEUDOSCALAR)};
+        List<ModelBlock> blocks = List.of(new ModelBlock(0, "v", 0, new TargetLayout.Block("v:L1+", 1, 1, 1, new int[] {0, 1, 2}), true),
+            new ModelBlock(1, "s", 0, new TargetLayout.Block("s:L1+", 1, 1, 1, new int[] {0, 1, 2}), false));
         int[] species = {1, 16};
         SplittableRandom rng = new SplittableRandom(3);
         double[][][] values = new double[2][2][];
@@ -45,7 +50,7 @@ class SpeciesScaleTest {
             values[0][s] = v;
             values[1][s] = new double[] {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
         }
-        Normalization[] n = Trainer.fitNormalization(blocks, species, samples(), values, true, true);
+        Normalization[] n = Normalization.fit(blocks, species, samples(), values, true, true);
         assertThat(n[0].scale()).isCloseTo(Math.sqrt(sqAll / 18), within(1e-12));
         assertThat(n[0].scale(0)).isCloseTo(Math.sqrt(sqH / 12), within(1e-12));
         assertThat(n[0].scale(1)).isCloseTo(Math.sqrt(sqS / 6), within(1e-12));
@@ -53,7 +58,7 @@ class SpeciesScaleTest {
         assertThat(n[1].speciesScales()).as("per-structure block: one scale").isNull();
         assertThat(n[1].scale(1)).isEqualTo(n[1].scale());
 
-        Normalization[] off = Trainer.fitNormalization(blocks, species, samples(), values, true, false);
+        Normalization[] off = Normalization.fit(blocks, species, samples(), values, true, false);
         assertThat(off[0].speciesScales()).isNull();
         assertThat(off[0].scale(0)).isEqualTo(off[0].scale()).isEqualTo(n[0].scale());
     }

@@ -1,0 +1,73 @@
+package org.tensorbasis.architecture;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.structure.Elements;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.TargetLayout;
+
+/**
+ * A trained model of any architecture: it predicts every target it was trained on, in the
+ * targets' own layout, for a list of structures, says which targets and blocks it has, and saves
+ * itself. Evaluation, the symmetry check, prediction writing, the Java API and the command line
+ * use models only through this interface; {@link Architectures#load} reads any model file.
+ */
+public interface TrainedModel extends org.tensorbasis.evaluation.Predictor {
+    /** The architecture's name ({@code model.architecture}), also recorded in the model file. */
+    String architecture();
+
+    /** The fully resolved options the model was trained with. */
+    Options options();
+
+    /** The resolved options as YAML text, as stored in the model file. */
+    String optionsYaml();
+
+    /** Provenance recorded at training time (data hashes, program version, commit, date). */
+    Map<String, String> provenance();
+
+    /** Every target's layout (Cartesian ↔ spherical blocks), in the options' order. */
+    Map<String, TargetLayout> layouts();
+
+    /** Known species (sorted atomic numbers). */
+    int[] species();
+
+    /** Predictions of every target for the structures (descriptors and model run on {@code threads} threads). */
+    Predictions predict(List<Structure> structures, int threads);
+
+    /** Writes the model file atomically. */
+    void save(Path path) throws IOException;
+
+    /** A one-line summary of the blocks, for logs. */
+    String describe();
+
+    /** A target's options (key, per-atom, unit). */
+    default Options.Target target(String name) {
+        return options().targets().get(name);
+    }
+
+    /** Checks that every atom's species is known; names file, frame and element otherwise. */
+    default void checkSpecies(List<Sample> samples) {
+        checkSpecies(species(), samples);
+    }
+
+    /** Checks that every atom of the samples is one of {@code species} (sorted atomic numbers). */
+    static void checkSpecies(int[] species, List<Sample> samples) {
+        for (Sample smp : samples) {
+            Structure s = smp.structure();
+            for (int i = 0; i < s.size(); i++) {
+                if (java.util.Arrays.binarySearch(species, s.number(i)) < 0) {
+                    StringBuilder known = new StringBuilder();
+                    for (int z : species) known.append(known.length() > 0 ? " " : "").append(Elements.symbol(z));
+                    throw BadInputException.atFrame(smp.file(), smp.frame(), "species",
+                        "atom " + i + " is " + Elements.symbol(s.number(i)) + ", which the model never saw (known: " + known + ")");
+                }
+            }
+        }
+    }
+}

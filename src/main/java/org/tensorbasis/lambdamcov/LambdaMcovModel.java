@@ -1,0 +1,341 @@
+package org.tensorbasis.lambdamcov;
+
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.modelfile.ModelMetadata;
+import org.tensorbasis.targets.ModelBlock;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.TargetLayout;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.model.CacheBatches;
+import org.tensorbasis.model.Parameters;
+import org.tensorbasis.model.SpeciesMlp;
+import org.tensorbasis.model.TensorModel;
+import org.tensorbasis.structure.Elements;
+import org.tensorbasis.structure.Structure;
+
+/**
+ * A complete model: descriptor settings, the network ({@link TensorModel}), how every target maps
+ * onto its spherical blocks ({@link TargetLayout}), the normalisation of each block, the resolved
+ * options and provenance. It predicts targets in the user's layout and saves to / loads from the
+ * model file ({@link ModelFile}; format described in {@code docs/model-file.md}).
+ */
+public final class LambdaMcovModel implements TrainedModel {
+    private final Options options;
+    private final String optionsYaml;
+    private final DescriptorSettings descriptor;
+    private final SphericalExpansion expansion;
+    private final int[] species;
+    private final Map<String, TargetLayout> layouts;
+    private final TensorModel network;
+    private final Normalization[] norms;
+    private final List<ModelBlock> modelBlocks; // block b of the network ↔ its target and position in the layout
+    private final Map<String, String> provenance;
+
+    /** Builds the network (seeded initial weights) for the blocks of {@code layouts}. */
+    public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
+                 Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
+        this.options = options;
+        this.optionsYaml = optionsYaml;
+        this.species = species.clone();
+        Arrays.sort(this.species);
+        this.layouts = new LinkedHashMap<>(layouts);
+        LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
+        this.descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), this.species,
+            mo.powerSpectrum());
+        this.modelBlocks = ModelBlock.of(options, this.layouts);
+        List<TensorModel.Block> blocks = new ArrayList<>();
+        for (ModelBlock mb : modelBlocks) {
+            blocks.add(new TensorModel.Block(mb.name(), mb.lambda(), mb.sigma(), mb.properties(), mb.perAtom(), mo.addLambdaBasis(),
+                mo.pseudotensorBasis()));
+        }
+        if (blocks.isEmpty()) throw new BadInputException("no target block left to learn (every target is zero in the training data)");
+        if (norms.length != blocks.size()) throw new IllegalArgumentException("one normalisation per block");
+        this.norms = norms.clone();
+        // the λ correction needs the l = λ density expansion, also for λ > max_angular (expansion-only orders;
+        // the power spectrum keeps l ≤ max_angular)
+        int maxL = mo.maxAngular();
+        for (TensorModel.Block b : blocks) {
+            if (b.lambdaCorrection() && b.lambda() >= 2) maxL = Math.max(maxL, b.lambda());
+        }
+        this.expansion = new SphericalExpansion(descriptor, maxL);
+        int[] kPerL = new int[expansion.maxExpansionL() + 1];
+        for (int l = 0; l < kPerL.length; l++) kPerL[l] = expansion.blockSize(l) / (2 * l + 1);
+        for (TensorModel.Block b : blocks) {
+            if (b.lambda() >= 1 && expansion.maxAngular() < 1) {
+                throw BadInputException.option(null, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");
+            }
+        }
+        TensorModel.Hypers hy = new TensorModel.Hypers(mo.width(), mo.depth(), Math.max(1, threads));
+        this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), kPerL, hy, blocks, seed);
+        // features() hands over LayerNorm-normalised rows
+        this.network.scalarNetworks().setInputNormalized(true);
+        this.provenance = new LinkedHashMap<>(provenance);
+    }
+
+    @Override
+    public String architecture() { return LambdaMcovOptions.NAME; }
+
+    @Override
+    public Options options() { return options; }
+
+    @Override
+    public String optionsYaml() { return optionsYaml; }
+
+    public DescriptorSettings descriptorSettings() { return descriptor; }
+
+    public SphericalExpansion expansion() { return expansion; }
+
+    @Override
+    public int[] species() { return species.clone(); }
+
+    @Override
+    public Map<String, TargetLayout> layouts() { return layouts; }
+
+    /** The network's blocks with their targets (block b of {@link #network()} is element b). */
+    public List<ModelBlock> modelBlocks() { return modelBlocks; }
+
+    public TensorModel network() { return network; }
+
+    public Normalization normalization(int block) { return norms[block]; }
+
+    @Override
+    public Map<String, String> provenance() { return provenance; }
+
+    public int speciesIndex(int z) {
+        int k = Arrays.binarySearch(species, z);
+        return k >= 0 ? k : -1;
+    }
+
+    public String symbols() {
+        StringBuilder sb = new StringBuilder();
+        for (int z : species) sb.append(sb.length() > 0 ? " " : "").append(Elements.symbol(z));
+        return sb.toString();
+    }
+
+    /** Descriptors of the structures, with the expansion orders the network needs. */
+    public FeatureCache features(List<Structure> structures, int threads) {
+        FeatureCache cache = FeatureCache.compute(structures, expansion, network.expansionOrders(), FeatureCache.Storage.FLOAT64,
+            Math.max(1, threads));
+        normalizeInPlace(cache);
+        return cache;
+    }
+
+    /**
+     * Replaces every power-spectrum row of a float64 cache by its LayerNorm-normalised form x̂ (zero
+     * mean, unit variance). The statistics do not depend on the weights, so this is done once instead
+     * of in every forward pass; the network is built to expect normalised rows
+     * ({@link org.tensorbasis.model.ScalarNetworks#setInputNormalized}).
+     */
+    public static void normalizeInPlace(FeatureCache cache) {
+        int f = cache.powerSpectrumSize();
+        for (int s = 0; s < cache.size(); s++) {
+            double[] ps = cache.powerSpectrum(s);
+            SpeciesMlp.normalizeRows(ps, cache.atoms(s), f, ps);
+        }
+    }
+
+    /** Reusable arrays for {@link #batch}: a batch built in them is valid until the next one is built. */
+    public static final class BatchBuffer {
+        final CacheBatches.Buffer arrays = new CacheBatches.Buffer();
+    }
+
+    /**
+     * Assembles the network input of the structures {@code which} of a cache (in that order);
+     * {@code structures} are the cache's structures (for their atomic numbers).
+     */
+    public AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures) {
+        return batch(cache, which, structures, new BatchBuffer());
+    }
+
+    /** As {@link #batch(FeatureCache, int[], List)}, reusing (and growing) the arrays of {@code buf}. */
+    public AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures, BatchBuffer buf) {
+        return CacheBatches.assemble(cache, which, structures, network.expansionOrders(), network.kPerL(), buf.arrays);
+    }
+
+    /**
+     * Real-unit values of model block b for the last forward of {@code net} (the network or a replica):
+     * per-structure rows (structures × properties × dim) or per-atom rows (atoms × ...), baseline added.
+     */
+    public double[] denormalize(TensorModel net, int b, AtomBatch batch) {
+        TensorModel.Block bl = net.blocks().get(b);
+        int w = bl.properties() * bl.dim();
+        Normalization nz = norms[b];
+        int[] sidx = new int[batch.atoms()];
+        for (int i = 0; i < sidx.length; i++) sidx[i] = speciesIndex(batch.numbers()[i]);
+        double[] out;
+        if (bl.perAtom()) {
+            double[] y = net.atomOutput(b);
+            out = new double[batch.atoms() * w];
+            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale(sidx[k / w]);
+            for (int i = 0; i < batch.atoms(); i++) nz.addBaseline(sidx, i, i + 1, out, i * w);
+        } else {
+            double[] y = net.structureOutput(b);
+            out = new double[batch.structures() * w];
+            for (int k = 0; k < out.length; k++) out[k] = y[k] * nz.scale();
+            for (int s = 0; s < batch.structures(); s++) nz.addBaseline(sidx, batch.structureStart(s), batch.structureStart(s + 1), out, s * w);
+        }
+        return out;
+    }
+
+    @Override
+    public Predictions predict(List<Structure> structures, int threads) {
+        FeatureCache cache = features(structures, threads);
+        return predict(cache, structures, null);
+    }
+
+    /**
+     * Predictions for the structures of a cache ({@code which}: their indices, null = all), in batches.
+     */
+    public Predictions predict(FeatureCache cache, List<Structure> structures, int[] which) {
+        if (which == null) {
+            which = new int[cache.size()];
+            for (int i = 0; i < which.length; i++) which[i] = i;
+        }
+        final int[] all = which;
+        Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, all);
+        int batches = (all.length + PREDICT_BATCH - 1) / PREDICT_BATCH;
+        int workers = Math.min(network.hypers().threads(), batches);
+        if (workers <= 1) {
+            predictBatches(network, cache, structures, all, 0, 1, p);
+        } else {
+            // data parallel: one single-threaded replica per worker, batches dealt round-robin (measured
+            // 1.6× one thread on 2 cores, against 1.35× for one model running species in parallel)
+            TensorModel[] replicas = new TensorModel[workers];
+            for (int k = 0; k < workers; k++) replicas[k] = network.replica(1);
+            java.util.stream.IntStream.range(0, workers).parallel()
+                .forEach(k -> predictBatches(replicas[k], cache, structures, all, k, workers, p));
+        }
+        return p;
+    }
+
+    /** Structures per prediction batch. */
+    public static final int PREDICT_BATCH = 64;
+
+    /** Batches first, first + step, … of {@code which}, forwarded through {@code net} into {@code p}. */
+    private void predictBatches(TensorModel net, FeatureCache cache, List<Structure> structures, int[] which, int first,
+                                int step, Predictions p) {
+        CacheBatches.Buffer buf = new CacheBatches.Buffer();
+        for (int start = first * PREDICT_BATCH; start < which.length; start += step * PREDICT_BATCH) {
+            int[] part = Arrays.copyOfRange(which, start, Math.min(which.length, start + PREDICT_BATCH));
+            AtomBatch batch = CacheBatches.assemble(cache, part, structures, net.expansionOrders(), net.kPerL(), buf);
+            net.forward(batch);
+            int[] atomStart = new int[batch.structures() + 1];
+            for (int s = 0; s <= batch.structures(); s++) atomStart[s] = batch.structureStart(s);
+            for (int b = 0; b < net.blocks().size(); b++) p.put(modelBlocks.get(b), start, batch.structures(), atomStart, denormalize(net, b, batch));
+        }
+    }
+
+    // ---------------------------------------------------------------- saving and loading
+
+    /** The model file's metadata: the common entries and, as {@code model}, this architecture's description. */
+    public Map<String, String> metadata() {
+        Map<String, String> meta = ModelMetadata.common(architecture(), optionsYaml, provenance);
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("species", species);
+        arch.put("n_features", network.nFeatures());
+        arch.put("k_per_l", network.kPerL());
+        arch.put("targets", ModelMetadata.layoutsJson(layouts));
+        arch.put("normalization", ModelMetadata.normalizationJson(norms, species.length));
+        meta.put("model", Json.write(arch));
+        return meta;
+    }
+
+    /** The network parameter blocks as named tensors, values taken from {@code values} (weights, best weights, Adam moments). */
+    public Map<String, ModelFile.Tensor> tensors(double[] values) {
+        Map<String, ModelFile.Tensor> out = new LinkedHashMap<>();
+        for (Parameters.Block b : network.parameters().blocks()) {
+            long[] shape = new long[b.shape().length];
+            for (int i = 0; i < shape.length; i++) shape[i] = b.shape()[i];
+            out.put(b.name(), new ModelFile.Tensor(shape, Arrays.copyOfRange(values, b.offset(), b.end())));
+        }
+        return out;
+    }
+
+    @Override
+    public void save(Path path) throws IOException {
+        ModelFile.write(path, metadata(), tensors(network.parameters().values()));
+    }
+
+    /** Loads a λ-MCoV model file (any other architecture is a {@link BadInputException} naming the file). */
+    public static LambdaMcovModel load(Path path) {
+        return load(path, 1);
+    }
+
+    /** As {@link #load(Path)}, with the network evaluated on {@code threads} threads. */
+    public static LambdaMcovModel load(Path path, int threads) {
+        TrainedModel m = org.tensorbasis.architecture.Architectures.load(path, threads);
+        if (m instanceof LambdaMcovModel l) return l;
+        throw BadInputException.atField(path.toString(), "architecture", "a " + m.architecture() + " model, not " + LambdaMcovOptions.NAME);
+    }
+
+    /** Rebuilds a model from a model file's contents (architecture lambda_mcov, checked by the caller). */
+    static LambdaMcovModel fromContents(ModelFile.Contents c, String name, int threads) {
+        Map<String, String> meta = c.metadata();
+        try {
+            String yaml = meta.get("options");
+            Options options = Options.parse(yaml, name + " (embedded options)", null);
+            Map<?, ?> arch = (Map<?, ?>) Json.parse(meta.get("model"));
+            int[] species = ModelMetadata.ints(arch.get("species"));
+            Map<String, TargetLayout> layouts = ModelMetadata.layouts(arch.get("targets"));
+            Normalization[] norms = ModelMetadata.normalization(arch.get("normalization"), layouts, species.length);
+            Map<String, String> prov = ModelMetadata.provenance(meta);
+            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads);
+            model.loadValues(c.tensors(), name, model.network.parameters().values());
+            return model;
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw BadInputException.inFile(name, "corrupt model description: " + e);
+        }
+    }
+
+    /**
+     * Copies the named tensors into a flat parameter array, checking names and shapes. A missing
+     * buffer (a block that is not trained, e.g. the basis scales, absent from files written before it
+     * existed) leaves {@code dst} as it is: unit scales, which is what those files' models computed.
+     */
+    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst) {
+        loadValues(tensors, name, dst, "");
+    }
+
+    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst, String prefix) {
+        for (Parameters.Block b : network.parameters().blocks()) {
+            ModelFile.Tensor t = tensors.get(prefix + b.name());
+            if (t == null && !b.trainable()) continue;
+            if (t == null) throw BadInputException.atField(name, prefix + b.name(), "missing weights");
+            if (t.data().length != b.size()) {
+                throw BadInputException.atField(name, prefix + b.name(), "has " + t.data().length + " numbers, expected " + b.size());
+            }
+            System.arraycopy(t.data(), 0, dst, b.offset(), b.size());
+        }
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < network.blocks().size(); b++) {
+            TensorModel.Block bl = network.blocks().get(b);
+            sb.append(b > 0 ? ", " : "").append(bl.name()).append(" (").append(bl.properties()).append("×")
+                .append(network.basis(b).size()).append(" basis").append(bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.PSEUDO_MAXIMAL ? ", pseudo-maximal" : "")
+                .append(")");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,146 @@
+package org.tensorbasis.lambdamcov;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorbasis.basis.TensorBasis.PseudoMode;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.options.ArchitectureOptions;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.options.OptionsNode;
+import org.tensorbasis.options.Section;
+import org.tensorbasis.options.SoapOptions;
+
+/**
+ * Hyper-parameters of the λ-MCoV architecture ({@code model.architecture: lambda_mcov}, the
+ * default): descriptor, scalar network and tensor basis in {@code model}, the Adam loop, schedule,
+ * normalisation and head refit in {@code training}. Every option is declared once, in {@link Parser}
+ * (documented in {@code docs/options.md}, checked against these declarations by {@code OptionsTest}).
+ */
+public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) implements ArchitectureOptions {
+    public static final String NAME = "lambda_mcov";
+
+    /** Model hyper-parameters. */
+    public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular,
+                               org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
+                               int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis) {
+        SoapOptions soap() { return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum); }
+    }
+
+    /** Training hyper-parameters. */
+    public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
+                                  double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
+                                  int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
+                                  boolean perSpeciesScale) {}
+
+    /** Every default (the options of a file that gives no model or training section). */
+    public static LambdaMcovOptions defaults() {
+        return (LambdaMcovOptions) new Parser().parse(Section.of("defaults", "model", null), Section.of("defaults", "training", null), Set.of());
+    }
+
+    /** The λ-MCoV options of a run (a clear error if the options are for another architecture). */
+    public static LambdaMcovOptions of(Options options) {
+        return options.hypers(LambdaMcovOptions.class);
+    }
+
+    @Override
+    public String architecture() { return NAME; }
+
+    @Override
+    public boolean compositionBaseline() { return training.compositionBaseline(); }
+
+    @Override
+    public boolean perSpeciesScale() { return training.perSpeciesScale(); }
+
+    @Override
+    public int epochs() { return training.epochs(); }
+
+    @Override
+    public int logInterval() { return training.logInterval(); }
+
+    /** Loss weight of a target (default 1). */
+    public double lossWeight(String target) {
+        return training.lossWeights().getOrDefault(target, 1.0);
+    }
+
+    static final SoapOptions DEFAULT_SOAP = new SoapOptions(DescriptorSettings.DEFAULT_CUTOFF, DescriptorSettings.DEFAULT_WIDTH,
+        DescriptorSettings.DEFAULT_MAX_RADIAL, DescriptorSettings.DEFAULT_MAX_ANGULAR, DescriptorSettings.DEFAULT_FORM);
+
+    /** Declares and reads every λ-MCoV option. */
+    public static final class Parser implements ArchitectureOptions.Parser {
+        @Override
+        public String architecture() { return NAME; }
+
+        @Override
+        public ArchitectureOptions parse(Section m, Section t, Set<String> targets) {
+            SoapOptions soap = SoapOptions.parse(m, DEFAULT_SOAP);
+            Section b = m.section("bpnn", "Scalar network");
+            int depth = b.integer("num_hidden_layers", 2, 1, 8, "Depth of the per-species scalar network (LayerNorm → Linear → SiLU per layer).");
+            int width = b.integer("num_neurons_per_layer", 128, 1, 4096, "Width of each hidden layer.");
+            b.finish();
+            boolean lb = m.bool("add_lambda_basis", true, "Adds the λ correction (a learned map of the order-λ expansion) for λ ≥ 2.");
+            PseudoMode pm = m.choice("pseudotensor_basis", "pseudoscalar", List.of("pseudoscalar", "pseudo_maximal"),
+                "Basis of σ = −1 blocks.").equals("pseudoscalar") ? PseudoMode.PSEUDOSCALAR : PseudoMode.PSEUDO_MAXIMAL;
+            boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
+            m.finish();
+            ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
+                width, depth, lb, pm, nbas);
+
+            int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
+            int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
+            double lr = t.number("learning_rate", 1e-3, 1e-12, 10, "Peak Adam learning rate.");
+            double wf = t.number("warmup_fraction", 0.01, 0, 0.9, "Fraction of all steps spent on the linear warm-up.");
+            String sched = t.choice("scheduler", "cosine", List.of("cosine", "plateau", "constant"), "Learning-rate schedule.");
+            double pf = t.number("plateau_factor", 0.5, 1e-6, 0.999999, "Factor of the plateau scheduler.");
+            int pp = t.integer("plateau_patience", 10, 1, 1_000_000, "Epochs without improvement before the plateau scheduler reduces the rate.");
+            Map<String, Double> weights = new LinkedHashMap<>();
+            OptionsNode lw = t.raw("loss_weights", "mapping target name → number 0–1e6", "{}", "Weight of each target's term in the loss.");
+            if (lw != null) {
+                for (Map.Entry<String, OptionsNode> e : lw.mapping(targets).entrySet()) weights.put(e.getKey(), e.getValue().number(0, 1e6));
+            }
+            int ci = t.integer("checkpoint_interval", 10, 0, 1_000_000, "Write the checkpoint every this many epochs (0: only at the end and when stopped).");
+            int li = t.integer("log_interval", 1, 1, 1_000_000, "Print a line every this many epochs.");
+            boolean cb = t.bool("composition_baseline", true, "Subtract a per-species baseline from invariant blocks before learning.");
+            boolean rh = t.bool("refine_heads", true, "After the last epoch, refit the heads of every block exactly by ridge least squares.");
+            boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species.");
+            t.finish();
+            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss));
+        }
+    }
+
+    @Override
+    public String toYaml() {
+        StringBuilder sb = new StringBuilder();
+        ModelOptions mo = model;
+        sb.append("model:\n  architecture: ").append(NAME).append('\n');
+        sb.append(mo.soap().toYaml());
+        sb.append("  bpnn:\n");
+        sb.append("    num_hidden_layers: ").append(mo.depth()).append('\n');
+        sb.append("    num_neurons_per_layer: ").append(mo.width()).append('\n');
+        sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
+        sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis() == PseudoMode.PSEUDOSCALAR ? "pseudoscalar" : "pseudo_maximal").append('\n');
+        sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');
+        TrainingOptions tr = training;
+        sb.append("training:\n");
+        sb.append("  epochs: ").append(tr.epochs()).append('\n');
+        sb.append("  batch_size: ").append(tr.batchSize()).append('\n');
+        sb.append("  learning_rate: ").append(Options.fmt(tr.learningRate())).append('\n');
+        sb.append("  warmup_fraction: ").append(Options.fmt(tr.warmupFraction())).append('\n');
+        sb.append("  scheduler: ").append(tr.scheduler()).append('\n');
+        sb.append("  plateau_factor: ").append(Options.fmt(tr.plateauFactor())).append('\n');
+        sb.append("  plateau_patience: ").append(tr.plateauPatience()).append('\n');
+        sb.append("  loss_weights:");
+        if (tr.lossWeights().isEmpty()) sb.append(" {}");
+        sb.append('\n');
+        for (Map.Entry<String, Double> e : tr.lossWeights().entrySet()) {
+            sb.append("    ").append(Options.quote(e.getKey())).append(": ").append(Options.fmt(e.getValue())).append('\n');
+        }
+        sb.append("  checkpoint_interval: ").append(tr.checkpointInterval()).append('\n');
+        sb.append("  log_interval: ").append(tr.logInterval()).append('\n');
+        sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
+        sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
+        sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
+        return sb.toString();
+    }
+}

@@ -1,0 +1,45 @@
+package org.tensorbasis.options;
+
+import java.util.Set;
+
+/**
+ * The hyper-parameters of one architecture: what it reads from the {@code model} and {@code
+ * training} sections of options.yaml (besides {@code model.architecture}, which chooses it). Each
+ * architecture declares its options once, in its {@link Parser}, through {@link Section}.
+ */
+public interface ArchitectureOptions {
+    /** The architecture's name as written in {@code model.architecture}. */
+    String architecture();
+
+    /** Whether invariant blocks get a per-species composition baseline ({@code training.composition_baseline}). */
+    boolean compositionBaseline();
+
+    /** Whether per-atom blocks get one scale per centre species ({@code training.per_species_scale}). */
+    boolean perSpeciesScale();
+
+    /** Epochs of the run, for progress lines (1 for architectures that fit in one pass). */
+    default int epochs() { return 1; }
+
+    /** Print an epoch line every this many epochs. */
+    default int logInterval() { return 1; }
+
+    /** The {@code model:} and {@code training:} sections as resolved YAML (every default written out). */
+    String toYaml();
+
+    /**
+     * Reads an architecture's sections. Implementations are found with {@link java.util.ServiceLoader}
+     * (listed in {@code META-INF/services/org.tensorbasis.options.ArchitectureOptions$Parser}).
+     */
+    interface Parser {
+        /** The name in {@code model.architecture}. */
+        String architecture();
+
+        /**
+         * Reads {@code model} (whose {@code architecture} key is already declared) and {@code training};
+         * must call {@link Section#finish()} on every section it reads so that unknown keys are errors.
+         *
+         * @param targets the target names (for options keyed by target, e.g. loss weights)
+         */
+        ArchitectureOptions parse(Section model, Section training, Set<String> targets);
+    }
+}
