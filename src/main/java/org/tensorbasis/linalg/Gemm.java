@@ -18,9 +18,9 @@ public final class Gemm {
 
     /**
      * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
-     * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS).
+     * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS). Public so that tests in other packages can force either path.
      */
-    static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
+    public static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
 
     /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
     public static BLAS blas() { return BLAS_INSTANCE; }
