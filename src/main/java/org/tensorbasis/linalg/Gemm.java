@@ -18,7 +18,7 @@ public final class Gemm {
 
     /**
      * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
-     * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS).
+     * property {@code tensorbasis.gemm.smallLimit} (default 8192; 0 sends everything to BLAS). Public so that tests in other packages can force either path.
      */
     public static volatile long smallLimit = Long.getLong("tensorbasis.gemm.smallLimit", 8192L);
 

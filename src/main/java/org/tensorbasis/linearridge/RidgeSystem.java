@@ -1,0 +1,404 @@
+package org.tensorbasis.linearridge;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.tensorbasis.linalg.Cholesky;
+import org.tensorbasis.linalg.Gemm;
+
+/**
+ * Ridge regression of one target block (λ, σ) with P properties for the equivariant linear model of
+ * {@link RidgeWeights}: normal equations per group (one group per centre species for per-atom targets, block
+ * diagonal; a single group for per-structure targets, see {@link StructureDesign}), a ridge chosen on validation
+ * rows, and the final weights.
+ *
+ * <p><b>Normal equations.</b> Per group g, over the training samples s (with optional weights ω_s):
+ * G = Σ_s ω_s Σ_μ X_{s,·μ} X_{s,·μ}ᵀ (F × F), b = Σ_s ω_s Σ_μ X_{s,·μ} y_{s,·μ} (F × P). Samples are buffered
+ * feature-major (F × chunk, one column per (sample, μ)) and added with BLAS products ({@link Gemm}), the upper
+ * triangle of G only, in parallel over row panels. The feature rows are never stored: memory is the Gram matrices
+ * and the buffers ({@link #estimateBytes}).
+ *
+ * <p><b>Ridge.</b> Per-feature scaling to a unit diagonal, s_f = 1/√G_ff, then
+ * (S G S + α I) w̃ = S b, w = S w̃ — equivalently a ridge penalty α Σ_f G_ff w_f² (each feature standardised by its
+ * uncentred root sum of squares over the training components), so α is absolute and dimensionless. Solved with
+ * {@link Cholesky}, one factorisation per (group, α). A feature whose diagonal is zero (never non-zero in the
+ * training rows of the group) gets weight 0 and never produces NaN. A factorisation that fails (only possible
+ * through round-off at a tiny α) gives NaN weights and an infinite validation error for that α.
+ *
+ * <p><b>Choice of α.</b> For every α of the grid ({@link #defaultGrid()}: 1e-10 … 1e2, one per decade) the weights
+ * are fitted on the training rows; the validation rows, added after {@link #solve}, give the squared error of every
+ * α at once. {@link #select(boolean)} keeps the α of least validation error — per group ({@code perGroup = true},
+ * per-atom targets: each centre species its own α) or the pooled error of all groups. A group without validation
+ * rows takes the pooled choice (the α minimising the error summed over the groups that have validation rows); if no
+ * group has validation rows, the middle of the grid (index n/2, 1e-4 for the default grid). The final weights are
+ * those fitted on the training rows with the chosen α (no refit on training + validation). Ties keep the smaller α.
+ *
+ * <p>Lifecycle: {@link #addTraining} … → {@link #solve} → {@link #addValidation} … → {@link #select}. Not
+ * thread-safe (compute features in parallel, feed them from one thread); the heavy steps use {@code threads}
+ * threads internally.
+ */
+public final class RidgeSystem implements AutoCloseable {
+    private enum Phase { TRAINING, VALIDATION, DONE }
+
+    private final int groups, features, properties, components, chunk, threads;
+    private final double[][] gram, rhs;           // [g] F×F (upper triangle valid), F×P
+    private final double[][] buf, ybuf;           // [g] F×chunk feature-major, chunk×P
+    private final int[] fill;                     // columns in the buffer of g
+    private final long[] trainRows, valRows;
+    private final double[][] valSse;              // [g][α]
+    private final double[] valCount;              // [g] weighted number of validation components
+    private double[] alphas;
+    private double[][] wAll;                      // [g] [α][p][f]
+    private int[] dropped;
+    private Phase phase = Phase.TRAINING;
+    private ForkJoinPool pool;
+
+    /**
+     * @param groups     number of groups (centre species; 1 for per-structure targets)
+     * @param features   F per sample
+     * @param properties P
+     * @param components 2λ+1
+     * @param threads    threads for the Gram updates and the factorisations (≥ 1)
+     */
+    public RidgeSystem(int groups, int features, int properties, int components, int threads) {
+        if (groups < 1 || features < 0 || properties < 1 || components < 1 || components % 2 == 0 || threads < 1) {
+            throw new IllegalArgumentException("bad shape: groups " + groups + ", features " + features + ", properties " + properties
+                + ", components " + components + ", threads " + threads);
+        }
+        if ((long) features * features > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("F = " + features + ": the F × F Gram matrix exceeds a Java array");
+        }
+        this.groups = groups;
+        this.features = features;
+        this.properties = properties;
+        this.components = components;
+        this.threads = threads;
+        this.chunk = chunkColumns(features, components);
+        gram = new double[groups][];
+        rhs = new double[groups][];
+        buf = new double[groups][];
+        ybuf = new double[groups][];
+        fill = new int[groups];
+        trainRows = new long[groups];
+        valRows = new long[groups];
+        valSse = new double[groups][];
+        valCount = new double[groups];
+    }
+
+    /** Buffer columns (sample × μ) per group: about 2^22 doubles per buffer, between 64 and 1024, a multiple of 2λ+1. */
+    private static int chunkColumns(int features, int components) {
+        long c = Math.max(64, Math.min(1024, (1L << 22) / Math.max(1, features)));
+        return (int) Math.max(components, c / components * components);
+    }
+
+    /** The default ridge grid: 1e-10, 1e-9, …, 1e2. */
+    public static double[] defaultGrid() {
+        double[] g = new double[13];
+        for (int k = 0; k < g.length; k++) g[k] = Math.pow(10, k - 10);
+        return g;
+    }
+
+    /**
+     * Bytes this system needs at most: the Gram matrices and right-hand sides of {@code groupsWithRows} groups
+     * (8·(F² + F·P) each), their sample buffers (8·(F + P)·chunk each), one F × F factorisation copy per thread,
+     * and the weights of every α (8·grid·P·F per group). The feature rows themselves are not stored (add them as they
+     * are computed; storing them would be rows · F · (2λ+1) · 8 bytes more, see {@link #featureBytes}).
+     */
+    public static long estimateBytes(int groupsWithRows, int features, int properties, int components, int gridSize, int threads) {
+        long f = features;
+        long c = chunkColumns(features, components);
+        long perGroup = 8 * (f * f + f * properties + (f + properties) * c + (long) gridSize * properties * f);
+        return groupsWithRows * perGroup + threads * 8 * f * f;
+    }
+
+    /** Bytes to store the features of {@code rows} samples: rows · F · (2λ+1) · 8. */
+    public static long featureBytes(long rows, int features, int components) {
+        return rows * features * components * 8L;
+    }
+
+    public int groups() { return groups; }
+
+    public int features() { return features; }
+
+    public int properties() { return properties; }
+
+    public int components() { return components; }
+
+    /**
+     * Adds training samples of one group.
+     *
+     * @param x       {@code samples} feature blocks, sample s at xOff + s·F·(2λ+1), F × (2λ+1) row-major
+     * @param y       targets, sample s at yOff + s·P·(2λ+1), P × (2λ+1) row-major
+     */
+    public void addTraining(int group, double[] x, int xOff, double[] y, int yOff, int samples) {
+        addTraining(group, x, xOff, y, yOff, samples, 1.0);
+    }
+
+    /** As {@link #addTraining(int, double[], int, double[], int, int)} with a weight ω &gt; 0 on each sample's squared error. */
+    public void addTraining(int group, double[] x, int xOff, double[] y, int yOff, int samples, double weight) {
+        if (phase != Phase.TRAINING) throw new IllegalStateException("training rows after solve()");
+        add(group, x, xOff, y, yOff, samples, weight);
+        trainRows[group] += samples;
+    }
+
+    /** Adds validation samples of one group (after {@link #solve}); layouts as in {@link #addTraining}. */
+    public void addValidation(int group, double[] x, int xOff, double[] y, int yOff, int samples) {
+        addValidation(group, x, xOff, y, yOff, samples, 1.0);
+    }
+
+    /** As {@link #addValidation(int, double[], int, double[], int, int)} with a weight ω &gt; 0 on each sample's squared error. */
+    public void addValidation(int group, double[] x, int xOff, double[] y, int yOff, int samples, double weight) {
+        if (phase != Phase.VALIDATION) throw new IllegalStateException(phase == Phase.TRAINING ? "validation rows before solve()" : "validation rows after select()");
+        add(group, x, xOff, y, yOff, samples, weight);
+        valRows[group] += samples;
+        valCount[group] += weight * samples * properties * components;
+    }
+
+    private void add(int group, double[] x, int xOff, double[] y, int yOff, int samples, double weight) {
+        if (group < 0 || group >= groups) throw new IndexOutOfBoundsException("group " + group + " of " + groups);
+        if (!(weight > 0) || !Double.isFinite(weight)) throw new IllegalArgumentException("sample weight must be > 0, got " + weight);
+        if (buf[group] == null) {
+            buf[group] = new double[features * chunk];
+            ybuf[group] = new double[chunk * properties];
+        }
+        final int F = features, P = properties, dm = components;
+        // ω enters as √ω on x and y: training normal equations of Σ ω (y − Xw)², validation errors ω (y − Xw)²
+        final double sw = Math.sqrt(weight);
+        for (int s = 0; s < samples; s++) {
+            if (fill[group] + dm > chunk) flush(group);
+            final double[] b = buf[group], yb = ybuf[group];
+            int c0 = fill[group], xo = xOff + s * F * dm, yo = yOff + s * P * dm;
+            for (int f = 0; f < F; f++) {
+                int bo = f * chunk + c0, xf = xo + f * dm;
+                for (int mu = 0; mu < dm; mu++) b[bo + mu] = sw * x[xf + mu];
+            }
+            for (int mu = 0; mu < dm; mu++) {
+                for (int p = 0; p < P; p++) yb[(c0 + mu) * P + p] = sw * y[yo + p * dm + mu];
+            }
+            fill[group] = c0 + dm;
+        }
+    }
+
+    private ForkJoinPool pool() {
+        if (pool == null) pool = new ForkJoinPool(threads);
+        return pool;
+    }
+
+    /** Runs r on the internal pool (its parallel streams then use at most {@code threads} workers), or inline for 1 thread. */
+    private void run(Runnable r) {
+        if (threads == 1) {
+            r.run();
+        } else {
+            pool().submit(r).join();
+        }
+    }
+
+    private IntStream range(int n) {
+        IntStream s = IntStream.range(0, n);
+        return threads > 1 ? s.parallel() : s;
+    }
+
+    private void flush(int g) {
+        int cols = fill[g];
+        if (cols == 0) return;
+        if (phase == Phase.TRAINING) flushTraining(g, cols);
+        else flushValidation(g, cols);
+        fill[g] = 0;
+    }
+
+    /** G += B Bᵀ (upper triangle, row panels in parallel), b += B Y. */
+    private void flushTraining(int g, int cols) {
+        final int F = features, P = properties;
+        if (gram[g] == null) {
+            gram[g] = new double[F * F];
+            rhs[g] = new double[F * P];
+        }
+        final double[] G = gram[g], B = buf[g];
+        final int panel = 64, panels = (F + panel - 1) / panel;
+        Runnable work = () -> range(panels).forEach(k -> {
+            int i0 = k * panel, rb = Math.min(panel, F - i0);
+            Gemm.gemm(false, true, rb, F - i0, cols, 1.0, B, i0 * chunk, chunk, B, i0 * chunk, chunk, 1.0, G, i0 * F + i0, F);
+        });
+        if (F > 0) run(work);
+        Gemm.gemm(false, false, F, P, cols, 1.0, B, 0, chunk, ybuf[g], 0, P, 1.0, rhs[g], 0, P);
+    }
+
+    /** Predictions of every α for the buffered columns, squared errors per α. */
+    private void flushValidation(int g, int cols) {
+        final int F = features, P = properties, na = alphas.length;
+        final double[] yb = ybuf[g], sse = valSse[g];
+        double[] pred = new double[na * P * cols];
+        if (F > 0) Gemm.gemm(false, false, na * P, cols, F, 1.0, wAll[g], 0, F, buf[g], 0, chunk, 0.0, pred, 0, cols);
+        for (int a = 0; a < na; a++) {
+            double s = 0;
+            for (int p = 0; p < P; p++) {
+                int po = (a * P + p) * cols;
+                for (int c = 0; c < cols; c++) {
+                    double d = yb[c * P + p] - pred[po + c];
+                    s += d * d;
+                }
+            }
+            sse[a] += s;
+        }
+    }
+
+    /**
+     * Fits the weights of every α of the grid on the training rows (one Cholesky factorisation per group and α, in
+     * parallel over them), then accepts validation rows.
+     *
+     * @param grid ridge values, &gt; 0, ascending
+     */
+    public void solve(double[] grid) {
+        if (phase != Phase.TRAINING) throw new IllegalStateException("solve() called twice");
+        if (grid.length == 0) throw new IllegalArgumentException("empty ridge grid");
+        for (int k = 0; k < grid.length; k++) {
+            if (!(grid[k] > 0) || !Double.isFinite(grid[k]) || (k > 0 && !(grid[k] > grid[k - 1]))) {
+                throw new IllegalArgumentException("ridge grid must be positive, finite and ascending: " + Arrays.toString(grid));
+            }
+        }
+        for (int g = 0; g < groups; g++) flush(g);
+        alphas = grid.clone();
+        final int F = features, P = properties, na = alphas.length;
+        wAll = new double[groups][na * P * F];
+        dropped = new int[groups];
+        double[][] scale = new double[groups][];
+        List<int[]> tasks = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            valSse[g] = new double[na];
+            if (gram[g] == null) {
+                dropped[g] = F;  // no training rows: weights stay 0
+                continue;
+            }
+            double[] s = new double[F];
+            for (int f = 0; f < F; f++) {
+                double d = gram[g][f * F + f];
+                if (d > 0) s[f] = 1.0 / Math.sqrt(d);
+                else dropped[g]++;
+            }
+            scale[g] = s;
+            for (int a = 0; a < na; a++) tasks.add(new int[] {g, a});
+        }
+        // one F × F factorisation buffer per concurrent task
+        java.util.concurrent.LinkedBlockingQueue<double[]> work = new java.util.concurrent.LinkedBlockingQueue<>();
+        for (int k = Math.min(threads, tasks.size()); k > 0; k--) work.add(new double[F * F]);
+        Runnable r = () -> range(tasks.size()).forEach(k -> {
+            int[] t = tasks.get(k);
+            double[] A;
+            try {
+                A = work.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                solveOne(t[0], t[1], scale[t[0]], A);
+            } finally {
+                work.add(A);
+            }
+        });
+        if (F > 0) run(r);
+        // the Gram matrices are no longer needed: free them before the validation pass
+        for (int g = 0; g < groups; g++) {
+            gram[g] = null;
+            rhs[g] = null;
+        }
+        phase = Phase.VALIDATION;
+    }
+
+    private void solveOne(int g, int a, double[] s, double[] A) {
+        final int F = features, P = properties;
+        final double alpha = alphas[a];
+        final double[] G = gram[g];
+        // lower triangle of S G S + α I (Cholesky reads the lower triangle); G holds the upper one
+        for (int i = 0; i < F; i++) {
+            int ri = i * F;
+            double si = s[i];
+            for (int j = 0; j < i; j++) A[ri + j] = G[j * F + i] * si * s[j];
+            A[ri + i] = (si > 0 ? G[ri + i] * si * si : 1.0) + alpha;
+        }
+        double[] w = wAll[g];
+        if (!Cholesky.factor(A, F)) {
+            for (int p = 0; p < P; p++) Arrays.fill(w, (a * P + p) * F, (a * P + p + 1) * F, Double.NaN);
+            return;
+        }
+        double[] x = new double[F];
+        for (int p = 0; p < P; p++) {
+            for (int f = 0; f < F; f++) x[f] = s[f] * rhs[g][f * P + p];
+            Cholesky.solve(A, F, x);
+            int o = (a * P + p) * F;
+            for (int f = 0; f < F; f++) w[o + f] = s[f] * x[f];
+        }
+    }
+
+    /**
+     * Chooses α (see the class comment) and returns the validation errors and the final weights.
+     *
+     * @param perGroup true: one α per group (per-atom targets); false: one α for all groups (their pooled error)
+     */
+    public RidgeResult select(boolean perGroup) {
+        if (phase != Phase.VALIDATION) throw new IllegalStateException(phase == Phase.TRAINING ? "select() before solve()" : "select() called twice");
+        for (int g = 0; g < groups; g++) flush(g);
+        phase = Phase.DONE;
+        close();
+        final int na = alphas.length, F = features, P = properties;
+        double[][] rmse = new double[groups][na];
+        double[] pooledSse = new double[na], pooled = new double[na];
+        double pooledCount = 0;
+        for (int g = 0; g < groups; g++) {
+            if (valRows[g] > 0) pooledCount += valCount[g];
+            for (int a = 0; a < na; a++) {
+                double e = valSse[g][a];
+                if (Double.isNaN(e)) e = Double.POSITIVE_INFINITY;  // failed factorisation
+                rmse[g][a] = valRows[g] > 0 ? Math.sqrt(e / valCount[g]) : Double.NaN;
+                if (valRows[g] > 0) pooledSse[a] += e;
+            }
+        }
+        for (int a = 0; a < na; a++) pooled[a] = pooledCount > 0 ? Math.sqrt(pooledSse[a] / pooledCount) : Double.NaN;
+        int pooledBest = pooledCount > 0 ? argmin(pooled) : na / 2;
+        int[] chosen = new int[groups];
+        boolean[] fallback = new boolean[groups];
+        double[] w = new double[groups * P * F];
+        for (int g = 0; g < groups; g++) {
+            if (!perGroup) {
+                chosen[g] = pooledBest;
+                fallback[g] = valRows[g] == 0;
+            } else if (valRows[g] > 0) {
+                chosen[g] = argmin(rmse[g]);
+            } else {
+                chosen[g] = pooledBest;
+                fallback[g] = true;
+            }
+            System.arraycopy(wAll[g], chosen[g] * P * F, w, g * P * F, P * F);
+        }
+        for (int k = 0; k < w.length; k++) if (Double.isNaN(w[k])) w[k] = 0.0;  // every α failed: no model rather than NaN
+        return new RidgeResult(alphas.clone(), rmse, pooled, chosen, fallback, trainRows.clone(), valRows.clone(), dropped.clone(),
+            new RidgeWeights(groups, P, F, components, w));
+    }
+
+    /** Index of the smallest finite value (the first on ties); the middle of the grid if none is finite. */
+    private static int argmin(double[] v) {
+        int best = -1;
+        for (int k = 0; k < v.length; k++) if (Double.isFinite(v[k]) && (best < 0 || v[k] < v[best])) best = k;
+        return best < 0 ? v.length / 2 : best;
+    }
+
+    /** Weights fitted for grid entry {@code alphaIndex} (after {@link #solve}), [groups][P][F]; for diagnostics. */
+    public RidgeWeights weightsAt(int alphaIndex) {
+        if (phase == Phase.TRAINING) throw new IllegalStateException("weightsAt() before solve()");
+        int PF = properties * features;
+        double[] w = new double[groups * PF];
+        for (int g = 0; g < groups; g++) System.arraycopy(wAll[g], alphaIndex * PF, w, g * PF, PF);
+        return new RidgeWeights(groups, properties, features, components, w);
+    }
+
+    /** Shuts the internal thread pool down (also done by {@link #select}). */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+            pool = null;
+        }
+    }
+}

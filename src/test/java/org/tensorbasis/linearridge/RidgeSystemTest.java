@@ -1,0 +1,207 @@
+package org.tensorbasis.linearridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Ridge numerics on synthetic data that are exactly linear in the features. */
+class RidgeSystemTest {
+
+    static double[] gaussian(SplittableRandom rng, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = rng.nextGaussian();
+        return v;
+    }
+
+    /** y = X w for samples of one group, w [P][F]. */
+    static double[] targets(double[] x, int samples, int F, int P, int dm, double[] w, int wOff) {
+        double[] y = new double[samples * P * dm];
+        for (int s = 0; s < samples; s++) {
+            for (int p = 0; p < P; p++) {
+                for (int mu = 0; mu < dm; mu++) {
+                    double v = 0;
+                    for (int f = 0; f < F; f++) v += w[wOff + p * F + f] * x[(s * F + f) * dm + mu];
+                    y[(s * P + p) * dm + mu] = v;
+                }
+            }
+        }
+        return y;
+    }
+
+    static double relErr(double[] a, double[] ref) {
+        double d = 0, n = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (a[i] - ref[i]) * (a[i] - ref[i]);
+            n += ref[i] * ref[i];
+        }
+        return Math.sqrt(d / n);
+    }
+
+    @Test
+    void perAtomTwoSpeciesRecoversTheWeights() {
+        SplittableRandom rng = new SplittableRandom(1);
+        int S = 2, F = 12, P = 2, dm = 3;
+        double[] wTrue = gaussian(rng, S * P * F);
+        RidgeSystem sys = new RidgeSystem(S, F, P, dm, 2);
+        double[][] xv = new double[S][], yv = new double[S][];
+        for (int g = 0; g < S; g++) {
+            // mixed-size calls, one sample at a time and in batches: buffering must not matter
+            for (int batch : new int[] {1, 7, 40, 1, 150}) {
+                double[] x = gaussian(rng, batch * F * dm);
+                sys.addTraining(g, x, 0, targets(x, batch, F, P, dm, wTrue, g * P * F), 0, batch);
+            }
+            xv[g] = gaussian(rng, 30 * F * dm);
+            yv[g] = targets(xv[g], 30, F, P, dm, wTrue, g * P * F);
+        }
+        sys.solve(RidgeSystem.defaultGrid());
+        for (int g = 0; g < S; g++) sys.addValidation(g, xv[g], 0, yv[g], 0, 30);
+        RidgeResult r = sys.select(true);
+        assertThat(relErr(r.weights().weights(), wTrue)).isLessThan(1e-8);
+        for (int g = 0; g < S; g++) {
+            assertThat(r.chosen()[g]).as("smallest ridge on noise-free data").isZero();
+            assertThat(r.alpha(g)).isEqualTo(1e-10);
+            assertThat(r.fallback()[g]).isFalse();
+            assertThat(r.trainingRows()[g]).isEqualTo(199);
+            assertThat(r.validationRows()[g]).isEqualTo(30);
+            // validation error grows with α
+            for (int a = 1; a < r.alphas().length; a++) assertThat(r.validationRmse()[g][a]).isGreaterThanOrEqualTo(r.validationRmse()[g][a - 1]);
+        }
+        double[] pred = new double[30 * P * dm];
+        r.weights().predict(1, xv[1], 0, 30, pred, 0);
+        assertThat(relErr(pred, yv[1])).isLessThan(1e-8);
+    }
+
+    @Test
+    void perStructureRecoversThePerSpeciesWeights() {
+        SplittableRandom rng = new SplittableRandom(2);
+        int S = 2, F = 8, P = 1, dm = 5, nTrain = 60, nVal = 15;
+        double[] wTrue = gaussian(rng, S * P * F);   // [S][P][F]
+        RidgeWeights truth = new RidgeWeights(S, P, F, dm, wTrue);
+        int SF = StructureDesign.features(S, F);
+        RidgeSystem sys = new RidgeSystem(1, SF, P, dm, 1);
+        double[][] vx = new double[nVal][], vy = new double[nVal][];
+        double[] design = new double[SF * dm];
+        for (int k = 0; k < nTrain + nVal; k++) {
+            int atoms = 2 + rng.nextInt(5);
+            int[] grp = new int[atoms];
+            for (int i = 0; i < atoms; i++) grp[i] = rng.nextInt(S);
+            double[] x = gaussian(rng, atoms * F * dm), y = new double[P * dm];
+            truth.predictSum(grp, x, 0, atoms, y, 0);
+            StructureDesign.sum(x, 0, atoms, grp, S, F, dm, design, 0);
+            if (k < nTrain) {
+                sys.addTraining(0, design, 0, y, 0, 1);
+            } else {
+                vx[k - nTrain] = design.clone();
+                vy[k - nTrain] = y;
+            }
+        }
+        sys.solve(RidgeSystem.defaultGrid());
+        for (int k = 0; k < nVal; k++) sys.addValidation(0, vx[k], 0, vy[k], 0, 1);
+        RidgeResult r = sys.select(false);
+        assertThat(r.chosen()[0]).isZero();
+        RidgeWeights perAtom = StructureDesign.asPerAtom(r.weights(), S);
+        assertThat(perAtom.groups()).isEqualTo(S);
+        assertThat(relErr(perAtom.weights(), wTrue)).isLessThan(1e-8);
+    }
+
+    @Test
+    void speciesWithoutValidationRowsTakesThePooledChoice() {
+        SplittableRandom rng = new SplittableRandom(3);
+        int S = 3, F = 6, P = 1, dm = 1;
+        RidgeSystem sys = new RidgeSystem(S, F, P, dm, 1);
+        double[] w = gaussian(rng, S * F);
+        double[][] xv = new double[S][], yv = new double[S][];
+        for (int g = 0; g < S; g++) {
+            double[] x = gaussian(rng, 20 * F), y = targets(x, 20, F, P, dm, w, g * F);
+            for (int i = 0; i < y.length; i++) y[i] += 0.5 * rng.nextGaussian();  // noisy: the best α is not at the edge
+            sys.addTraining(g, x, 0, y, 0, 20);
+            xv[g] = gaussian(rng, 10 * F);
+            yv[g] = targets(xv[g], 10, F, P, dm, w, g * F);
+        }
+        sys.solve(RidgeSystem.defaultGrid());
+        sys.addValidation(0, xv[0], 0, yv[0], 0, 10);
+        sys.addValidation(2, xv[2], 0, yv[2], 0, 10);
+        RidgeResult r = sys.select(true);
+        assertThat(r.fallback()).containsExactly(false, true, false);
+        assertThat(r.validationRmse()[1][0]).isNaN();
+        int pooledBest = 0;
+        for (int a = 1; a < r.alphas().length; a++) if (r.pooledRmse()[a] < r.pooledRmse()[pooledBest]) pooledBest = a;
+        assertThat(r.chosen()[1]).isEqualTo(pooledBest);
+        // the pooled error is the count-weighted mean of the two groups' errors
+        double e0 = r.validationRmse()[0][4], e2 = r.validationRmse()[2][4];
+        assertThat(r.pooledRmse()[4]).isCloseTo(Math.sqrt((e0 * e0 + e2 * e2) / 2), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void noValidationAtAllTakesTheMiddleOfTheGrid() {
+        SplittableRandom rng = new SplittableRandom(4);
+        RidgeSystem sys = new RidgeSystem(1, 4, 1, 1, 1);
+        double[] x = gaussian(rng, 40);
+        sys.addTraining(0, x, 0, gaussian(rng, 10), 0, 10);
+        sys.solve(RidgeSystem.defaultGrid());
+        RidgeResult r = sys.select(true);
+        assertThat(r.fallback()[0]).isTrue();
+        assertThat(r.alpha(0)).isEqualTo(1e-4);
+    }
+
+    @Test
+    void zeroColumnAndSpeciesWithoutTrainingRowsGiveNoNaN() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int S = 2, F = 7, P = 2, dm = 3, n = 80;
+        double[] w = gaussian(rng, S * P * F);
+        for (int p = 0; p < P; p++) w[p * F + 3] = 0;  // the true weight of the zero column is irrelevant
+        RidgeSystem sys = new RidgeSystem(S, F, P, dm, 1);
+        double[] x = gaussian(rng, n * F * dm);
+        for (int s = 0; s < n; s++) for (int mu = 0; mu < dm; mu++) x[(s * F + 3) * dm + mu] = 0.0;
+        double[] y = targets(x, n, F, P, dm, w, 0);
+        sys.addTraining(0, x, 0, y, 0, n);   // group 1 never gets a row
+        sys.solve(RidgeSystem.defaultGrid());
+        sys.addValidation(0, x, 0, y, 0, 20);
+        double[] x1 = gaussian(rng, 5 * F * dm);
+        sys.addValidation(1, x1, 0, targets(x1, 5, F, P, dm, w, P * F), 0, 5);
+        RidgeResult r = sys.select(true);
+        for (double v : r.weights().weights()) assertThat(v).isFinite();
+        assertThat(r.droppedFeatures()).containsExactly(1, F);
+        for (int p = 0; p < P; p++) {
+            assertThat(r.weights().weight(0, p, 3)).isZero();
+            for (int f = 0; f < F; f++) assertThat(r.weights().weight(1, p, f)).isZero();
+        }
+        for (double[] row : r.validationRmse()) for (double v : row) assertThat(v).isFinite();
+        double[] pred = new double[n * P * dm];
+        r.weights().predict(0, x, 0, n, pred, 0);
+        assertThat(relErr(pred, y)).isLessThan(1e-8);
+    }
+
+    @Test
+    void sampleWeightEqualsRepetitionAndThreadsDoNotMatter() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int F = 150, P = 1, dm = 1, n = 400;  // large enough for the BLAS and the parallel panels
+        double[] x = gaussian(rng, n * F), y = gaussian(rng, n);
+        RidgeSystem a = new RidgeSystem(1, F, P, dm, 1), b = new RidgeSystem(1, F, P, dm, 3);
+        a.addTraining(0, x, 0, y, 0, n);
+        a.addTraining(0, x, 0, y, 0, 1);   // sample 0 twice ...
+        b.addTraining(0, x, F, y, 1, n - 1);
+        b.addTraining(0, x, 0, y, 0, 1, 2.0);   // ... = weight 2
+        double[] grid = {1e-3, 1e-1};
+        a.solve(grid);
+        b.solve(grid);
+        a.addValidation(0, x, 0, y, 0, 50);
+        b.addValidation(0, x, 0, y, 0, 50);
+        RidgeResult ra = a.select(true), rb = b.select(true);
+        assertThat(relErr(rb.weights().weights(), ra.weights().weights())).isLessThan(1e-12);
+        assertThat(rb.validationRmse()[0][1]).isCloseTo(ra.validationRmse()[0][1], org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void lifecycleAndEstimates() {
+        RidgeSystem sys = new RidgeSystem(1, 3, 1, 1, 1);
+        assertThatThrownBy(() -> sys.addValidation(0, new double[3], 0, new double[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sys.solve(new double[] {1e-2, 1e-3})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sys.select(true)).isInstanceOf(IllegalStateException.class);
+        long est = RidgeSystem.estimateBytes(5, 3440, 1, 3, 13, 3);
+        assertThat(est).isGreaterThan(8L * 3440 * 3440 * 8).isLessThan(8L * 3440 * 3440 * 11);  // 5 Grams + 3 factor copies + buffers
+        assertThat(RidgeSystem.featureBytes(1000, 100, 5)).isEqualTo(4_000_000L);
+    }
+}
