@@ -1,0 +1,195 @@
+package org.tensorbasis.linearridge;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.architecture.Architecture;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.architecture.TrainingData;
+import org.tensorbasis.architecture.TrainingOutcome;
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.io.AtomicFiles;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.structure.Elements;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.ModelBlock;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.Sample;
+
+/**
+ * The linear ridge architecture: per block (λ, σ), an exactly equivariant linear model on λ-SOAP
+ * features ({@link LinearRidgeModel}), fitted by ridge regression with the ridge chosen on the
+ * validation set, per element for per-atom targets ({@link RidgeSystem}). One pass over the data per
+ * block, no epochs; the formulas are in {@code docs/linear-ridge.md}.
+ */
+public final class LinearRidgeArchitecture implements Architecture {
+    /** Structures whose features are computed in parallel before they are added to the normal equations. */
+    private static final int CHUNK = 32;
+
+    @Override
+    public String name() { return LinearRidgeOptions.NAME; }
+
+    @Override
+    public TrainedModel load(ModelFile.Contents contents, String fileName, int threads) {
+        return LinearRidgeModel.fromContents(contents, fileName);
+    }
+
+    @Override
+    public TrainingOutcome train(TrainingData data, TrainingSession session) throws IOException {
+        long t0 = System.nanoTime();
+        TrainingSession.Listener log = session.listener();
+        LinearRidgeOptions hy = LinearRidgeOptions.of(data.options());
+        LinearRidgeModel model = new LinearRidgeModel(data.options(), data.optionsYaml(), data.provenance(), data.species(), data.layouts(),
+            data.normalization(), null, null);
+        AtomicFiles.writeText(session.outputs().options(), data.optionsYaml());
+        int ns = data.species().length;
+        int threads = data.threads();
+        List<Sample> train = data.train();
+        List<Sample> val = data.validation();
+        int nTrain = train.size();
+        StringBuilder csv = new StringBuilder("block,element,ridge,validation_rmse,chosen\n");
+        double lossSum = 0;
+        for (int b = 0; b < model.blocks().size(); b++) {
+            if (session.stopRequested()) {
+                log.message("stopped before block " + model.blocks().get(b).name() + " (linear_ridge writes no checkpoint: run it again)");
+                return new TrainingOutcome(model, 1, Double.NaN, true);
+            }
+            long tb = System.nanoTime();
+            ModelBlock mb = model.blocks().get(b);
+            BlockFeatures bf = model.features(b);
+            int groups = mb.perAtom() ? ns : 1;
+            int f = mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features());
+            checkMemory(hy, mb, f, groups, bf.components(), threads);
+            RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
+            try {
+                feed(model, b, train, data.values()[b], 0, sys, true, threads);
+                sys.solve(hy.ridges());
+                feed(model, b, val, data.values()[b], nTrain, sys, false, threads);
+                RidgeResult r = sys.select(mb.perAtom());
+                RidgeWeights w = mb.perAtom() ? r.weights() : StructureDesign.asPerAtom(r.weights(), ns);
+                double[] alpha = new double[groups];
+                for (int g = 0; g < groups; g++) alpha[g] = r.alpha(g);
+                model.setFit(b, w, alpha);
+                lossSum += report(log, csv, mb, r, model.normalization(b), data.species(), (System.nanoTime() - tb) * 1e-9, f);
+            } finally {
+                sys.close();
+            }
+        }
+        AtomicFiles.writeText(session.outputs().csv(), csv.toString());
+        double loss = lossSum / Math.max(1, model.blocks().size());
+        log.message(String.format(Locale.ROOT, "linear ridge fitted in %.1f s (mean normalised validation MSE %.6g)", (System.nanoTime() - t0) * 1e-9, loss));
+        return new TrainingOutcome(model, 1, loss, false);
+    }
+
+    /** Stops with the numbers and the options to change when the normal equations would not fit. */
+    private static void checkMemory(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads) {
+        long need = RidgeSystem.estimateBytes(groups, f, mb.properties(), components, hy.ridges().length, threads);
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > hy.maxGramBytes() || need > 0.8 * free) {
+            throw BadInputException.option(null, -1, "model.soap", String.format(Locale.ROOT,
+                "block %s: %d features%s need %.2f GB for the ridge's normal equations (limit training.max_gram_gb = %d GB, free heap %.2f GB); "
+                    + "lower model.soap.max_radial or max_angular, or raise the limit (and the heap with TENSORBASIS_JAVA_OPTS=-Xmx...)",
+                mb.name(), f, groups > 1 ? " per element" : "", need / 1e9, hy.maxGramBytes() >> 30, free / 1e9));
+        }
+    }
+
+    /**
+     * Computes the features of the samples (in parallel, a chunk at a time) and adds them with their
+     * normalised targets to the system: per atom (group = its element) or per structure (features summed per element).
+     *
+     * @param first index of samples.get(0) in the values' sample order (train, validation, test)
+     */
+    private static void feed(LinearRidgeModel model, int b, List<Sample> samples, double[][] values, int first, RidgeSystem sys,
+                             boolean training, int threads) {
+        ModelBlock mb = model.blocks().get(b);
+        BlockFeatures bf = model.features(b);
+        Normalization nz = model.normalization(b);
+        int ns = model.species().length;
+        int row = bf.rowSize();
+        int width = mb.rowWidth();
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
+        try {
+            for (int c0 = 0; c0 < samples.size(); c0 += CHUNK) {
+                int c1 = Math.min(samples.size(), c0 + CHUNK);
+                double[][] xs = new double[c1 - c0][];
+                final int from = c0;
+                pool.submit(() -> java.util.stream.IntStream.range(from, c1).parallel().forEach(k -> {
+                    Structure s = samples.get(k).structure();
+                    LinearRidgeModel.Workspace ws = model.new Workspace();
+                    ws.expand(s);
+                    double[] x = new double[s.size() * row];
+                    bf.fromExpansions(ws.blocks, 0, s.size(), x, 0);
+                    if (!mb.perAtom()) {
+                        double[] sum = new double[ns * row];
+                        StructureDesign.sum(x, 0, s.size(), model.groups(s), ns, bf.features(), bf.components(), sum, 0);
+                        x = sum;
+                    }
+                    xs[k - from] = x;
+                })).get();
+                for (int k = c0; k < c1; k++) {
+                    Structure s = samples.get(k).structure();
+                    int[] g = model.groups(s);
+                    double[] v = values[first + k];
+                    double[] x = xs[k - c0];
+                    if (mb.perAtom()) {
+                        double[] y = new double[width];
+                        double[] base = new double[width];
+                        for (int i = 0; i < s.size(); i++) {
+                            java.util.Arrays.fill(base, 0);
+                            nz.addBaseline(g, i, i + 1, base, 0);
+                            double sc = nz.scale(g[i]);
+                            for (int j = 0; j < width; j++) y[j] = (v[i * width + j] - base[j]) / sc;
+                            if (training) sys.addTraining(g[i], x, i * row, y, 0, 1);
+                            else sys.addValidation(g[i], x, i * row, y, 0, 1);
+                        }
+                    } else {
+                        double[] y = new double[width];
+                        nz.addBaseline(g, 0, s.size(), y, 0);
+                        for (int j = 0; j < width; j++) y[j] = (v[j] - y[j]) / nz.scale();
+                        if (training) sys.addTraining(0, x, 0, y, 0, 1);
+                        else sys.addValidation(0, x, 0, y, 0, 1);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** One log line per block (chosen ridge and validation RMSE in real units, per element); the CSV rows of the scan. */
+    private static double report(TrainingSession.Listener log, StringBuilder csv, ModelBlock mb, RidgeResult r, Normalization nz, int[] species,
+                                 double seconds, int features) {
+        int groups = r.chosen().length;
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "block %s: %d features; ridge", mb.name(), features));
+        double mse = 0;
+        int counted = 0;
+        for (int g = 0; g < groups; g++) {
+            String el = groups > 1 ? Elements.symbol(species[g]) : "all";
+            double scale = groups > 1 ? nz.scale(g) : nz.scale();
+            for (int a = 0; a < r.alphas().length; a++) {
+                csv.append(mb.name()).append(',').append(el).append(',').append(String.format(Locale.ROOT, "%.3g", r.alphas()[a])).append(',')
+                    .append(String.format(Locale.ROOT, "%.8g", r.validationRmse()[g][a] * scale)).append(',').append(a == r.chosen()[g] ? 1 : 0).append('\n');
+            }
+            double rmse = r.chosenRmse(g);
+            sb.append(String.format(Locale.ROOT, " %s%.0e%s (validation RMSE %.4g)", groups > 1 ? el + " " : "", r.alpha(g),
+                r.fallback()[g] ? ", no validation atoms: pooled choice" : "", rmse * scale));
+            if (!Double.isNaN(rmse)) {
+                mse += rmse * rmse;
+                counted++;
+            }
+            if (g + 1 < groups) sb.append(',');
+        }
+        sb.append(String.format(Locale.ROOT, "; %.2f s", seconds));
+        log.message(sb.toString());
+        return counted > 0 ? mse / counted : Double.NaN;
+    }
+}

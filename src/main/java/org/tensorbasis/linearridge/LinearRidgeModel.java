@@ -1,0 +1,275 @@
+package org.tensorbasis.linearridge;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.descriptors.LambdaSoap;
+import org.tensorbasis.descriptors.SphericalExpansion;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.modelfile.ModelMetadata;
+import org.tensorbasis.neighbors.NeighborList;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.options.SoapOptions;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.ModelBlock;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.TargetLayout;
+
+/**
+ * A trained linear ridge model: per block (λ, σ) and centre species g, one weight per λ-SOAP feature,
+ * shared by the 2λ+1 components, so that an atom's contribution y_i = Σ_f w^{g}_f X_f(i) is exactly
+ * equivariant ({@link RidgeWeights}); per-structure targets sum the atoms' contributions. Targets are
+ * learned normalised like λ-MCoV's ({@link Normalization}: composition baseline for invariant blocks,
+ * a scale per block or per species), but per structure rather than per atom.
+ */
+public final class LinearRidgeModel implements TrainedModel {
+    private final Options options;
+    private final String optionsYaml;
+    private final Map<String, String> provenance;
+    private final int[] species;
+    private final Map<String, TargetLayout> layouts;
+    private final List<ModelBlock> blocks;
+    private final Normalization[] norms;
+    private final SphericalExpansion calc;
+    private final BlockFeatures[] features;
+    private final RidgeWeights[] weights;     // per block, [species][P][F] (per-atom form, also for per-structure blocks)
+    private final double[][] alphas;          // per block, per group (species, or one for per-structure blocks)
+
+    LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
+                     Normalization[] norms, RidgeWeights[] weights, double[][] alphas) {
+        this.options = options;
+        this.optionsYaml = optionsYaml;
+        this.provenance = new LinkedHashMap<>(provenance);
+        this.species = species.clone();
+        this.layouts = new LinkedHashMap<>(layouts);
+        this.blocks = ModelBlock.of(options, this.layouts);
+        this.norms = norms.clone();
+        this.calc = expansion(LinearRidgeOptions.of(options).soap(), species, blocks);
+        this.features = new BlockFeatures[blocks.size()];
+        for (int b = 0; b < blocks.size(); b++) features[b] = BlockFeatures.of(calc, blocks.get(b).irrep());
+        this.weights = weights == null ? new RidgeWeights[blocks.size()] : weights.clone();
+        this.alphas = alphas == null ? new double[blocks.size()][] : alphas.clone();
+    }
+
+    /** The density expansion the features are built from: orders up to max_angular (at least 1 for σ = −1 scalars). */
+    static SphericalExpansion expansion(SoapOptions soap, int[] species, List<ModelBlock> blocks) {
+        DescriptorSettings d = new DescriptorSettings(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), species,
+            soap.powerSpectrum());
+        return new SphericalExpansion(d, Math.max(1, soap.maxAngular()));
+    }
+
+    @Override
+    public String architecture() { return LinearRidgeOptions.NAME; }
+
+    @Override
+    public Options options() { return options; }
+
+    @Override
+    public String optionsYaml() { return optionsYaml; }
+
+    @Override
+    public Map<String, String> provenance() { return provenance; }
+
+    @Override
+    public Map<String, TargetLayout> layouts() { return layouts; }
+
+    @Override
+    public int[] species() { return species.clone(); }
+
+    List<ModelBlock> blocks() { return blocks; }
+
+    Normalization normalization(int b) { return norms[b]; }
+
+    SphericalExpansion expansion() { return calc; }
+
+    BlockFeatures features(int b) { return features[b]; }
+
+    /** The fitted weights of block b, [species][properties][features]. */
+    public RidgeWeights weights(int b) { return weights[b]; }
+
+    void setFit(int b, RidgeWeights w, double[] alpha) {
+        weights[b] = w;
+        alphas[b] = alpha.clone();
+    }
+
+    /** Species index of each atom. */
+    int[] groups(Structure s) {
+        return Normalization.speciesIndices(s, species);
+    }
+
+    @Override
+    public Predictions predict(List<Structure> structures, int threads) {
+        Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, null);
+        int n = structures.size();
+        Runnable all = () -> IntStream.range(0, n).parallel().forEach(k -> predictOne(structures.get(k), k, p, new Workspace()));
+        if (threads <= 1 || n <= 1) {
+            Workspace ws = new Workspace();
+            for (int k = 0; k < n; k++) predictOne(structures.get(k), k, p, ws);
+        } else {
+            ForkJoinPool pool = new ForkJoinPool(threads);
+            try {
+                pool.submit(all).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("prediction interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        return p;
+    }
+
+    /** Reusable per-thread arrays. */
+    final class Workspace {
+        final SphericalExpansion.Workspace exp = calc.newWorkspace();
+        double[][] blocks = new double[calc.maxExpansionL() + 1][];
+        double[] x = new double[0];
+        double[] y = new double[0];
+
+        /** The expansion of every order of one structure, into {@link #blocks}. */
+        void expand(Structure s) {
+            int n = s.size();
+            int[] ls = new int[calc.maxExpansionL() + 1];
+            for (int l = 0; l < ls.length; l++) {
+                ls[l] = l;
+                int need = n * calc.blockSize(l);
+                if (blocks[l] == null || blocks[l].length < need) blocks[l] = new double[need];
+            }
+            calc.compute(s, NeighborList.build(s, calc.settings().cutoff()), null, ls, blocks, exp);
+        }
+
+        double[] x(int size) {
+            if (x.length < size) x = new double[size];
+            return x;
+        }
+
+        double[] y(int size) {
+            if (y.length < size) y = new double[size];
+            return y;
+        }
+    }
+
+    /** Real-unit predictions of every block for one structure, stored as structure k of {@code p}. */
+    private void predictOne(Structure s, int k, Predictions p, Workspace ws) {
+        int n = s.size();
+        int[] g = groups(s);
+        ws.expand(s);
+        int[] atomStart = {0, n};
+        for (int b = 0; b < blocks.size(); b++) {
+            ModelBlock mb = blocks.get(b);
+            BlockFeatures bf = features[b];
+            int row = bf.rowSize();
+            double[] x = ws.x(n * row);
+            bf.fromExpansions(ws.blocks, 0, n, x, 0);
+            RidgeWeights w = weights[b];
+            int width = mb.rowWidth();
+            Normalization nz = norms[b];
+            double[] out;
+            if (mb.perAtom()) {
+                out = new double[n * width];
+                for (int i = 0; i < n; i++) w.predict(g[i], x, i * row, 1, out, i * width);
+                for (int i = 0; i < n; i++) {
+                    double sc = nz.scale(g[i]);
+                    for (int j = 0; j < width; j++) out[i * width + j] *= sc;
+                    nz.addBaseline(g, i, i + 1, out, i * width);
+                }
+            } else {
+                out = new double[width];
+                w.predictSum(g, x, 0, n, out, 0);
+                for (int j = 0; j < width; j++) out[j] *= nz.scale();
+                nz.addBaseline(g, 0, n, out, 0);
+            }
+            p.put(mb, k, 1, atomStart, out);
+        }
+    }
+
+    // ---------------------------------------------------------------- model file
+
+    @Override
+    public void save(Path path) throws IOException {
+        Map<String, String> meta = ModelMetadata.common(architecture(), optionsYaml, provenance);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("species", species);
+        m.put("targets", ModelMetadata.layoutsJson(layouts));
+        m.put("normalization", ModelMetadata.normalizationJson(norms, species.length));
+        List<Object> bl = new ArrayList<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", blocks.get(b).name());
+            e.put("features", features[b].features());
+            e.put("ridge", alphas[b]);
+            bl.add(e);
+        }
+        m.put("blocks", bl);
+        meta.put("model", Json.write(m));
+        Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            RidgeWeights w = weights[b];
+            tensors.put(blocks.get(b).name() + ".weight", new ModelFile.Tensor(new long[] {w.groups(), w.properties(), w.features()}, w.weights()));
+        }
+        ModelFile.write(path, meta, tensors);
+    }
+
+    /** Rebuilds a model from a model file's contents (architecture linear_ridge, checked by the caller). */
+    static LinearRidgeModel fromContents(ModelFile.Contents c, String name) {
+        Map<String, String> meta = c.metadata();
+        LinearRidgeModel model;
+        try {
+            String yaml = meta.get("options");
+            Options options = Options.parse(yaml, name + " (embedded options)", null);
+            if (!(options.hypers() instanceof LinearRidgeOptions)) {
+                throw BadInputException.atField(name, "options", "the embedded options are for " + options.architecture() + ", not linear_ridge");
+            }
+            Map<?, ?> m = (Map<?, ?>) Json.parse(meta.get("model"));
+            int[] species = ModelMetadata.ints(m.get("species"));
+            Map<String, TargetLayout> layouts = ModelMetadata.layouts(m.get("targets"));
+            Normalization[] norms = ModelMetadata.normalization(m.get("normalization"), layouts, species.length);
+            model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null);
+            List<?> bl = (List<?>) m.get("blocks");
+            if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
+            for (int b = 0; b < model.blocks.size(); b++) {
+                ModelBlock mb = model.blocks.get(b);
+                String key = mb.name() + ".weight";
+                ModelFile.Tensor t = c.tensors().get(key);
+                if (t == null) throw BadInputException.atField(name, key, "missing weights");
+                long[] want = {species.length, mb.properties(), model.features[b].features()};
+                if (!java.util.Arrays.equals(t.shape(), want)) {
+                    throw BadInputException.atField(name, key, "has shape " + java.util.Arrays.toString(t.shape()) + ", expected "
+                        + java.util.Arrays.toString(want));
+                }
+                for (double v : t.data()) if (!Double.isFinite(v)) throw BadInputException.atField(name, key, "holds a non-finite weight");
+                double[] alpha = ModelMetadata.doubles(((Map<?, ?>) bl.get(b)).get("ridge"));
+                model.setFit(b, new RidgeWeights(species.length, mb.properties(), model.features[b].features(), mb.dim(), t.data()), alpha);
+            }
+        } catch (BadInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw BadInputException.inFile(name, "corrupt model description: " + e);
+        }
+        return model;
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < blocks.size(); b++) {
+            sb.append(b > 0 ? ", " : "").append(blocks.get(b).name()).append(String.format(Locale.ROOT, " (%d features)", features[b].features()));
+        }
+        return sb.toString();
+    }
+}
