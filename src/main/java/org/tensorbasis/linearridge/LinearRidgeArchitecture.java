@@ -49,6 +49,12 @@ public final class LinearRidgeArchitecture implements Architecture {
         List<Sample> train = data.train();
         List<Sample> val = data.validation();
         int nTrain = train.size();
+        // every block's normal equations are sized before the first is allocated
+        for (ModelBlock mb : model.blocks()) {
+            BlockFeatures bf = model.features(model.blocks().indexOf(mb));
+            checkMemory(hy, mb, mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features()), mb.perAtom() ? ns : 1,
+                bf.components(), threads);
+        }
         StringBuilder csv = new StringBuilder("block,element,ridge,validation_rmse,chosen\n");
         double lossSum = 0;
         for (int b = 0; b < model.blocks().size(); b++) {
@@ -61,7 +67,6 @@ public final class LinearRidgeArchitecture implements Architecture {
             BlockFeatures bf = model.features(b);
             int groups = mb.perAtom() ? ns : 1;
             int f = mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features());
-            checkMemory(hy, mb, f, groups, bf.components(), threads);
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
             try {
                 feed(model, b, train, data.values()[b], 0, sys, true, threads);
