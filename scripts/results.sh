@@ -7,8 +7,8 @@
 # steps, refit on/off), ablation (monomer: 5 and 20 epochs along the curve, seeds), beta, qm7x,
 # dimer (curves with a fixed number of optimiser steps), fast (5 and 20 epochs on beta, qm7x,
 # dimer), bulk (epsilon: fixed steps and 5 epochs; the extensive alpha, 5 epochs), nmr (per-atom
-# shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis, and a linear ridge
-# baseline: scripts/NmrLinearBaseline.java); default: all, in this order.
+# shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis), linear (the
+# linear_ridge architecture on the monomer and nmr splits, beside λ-MCoV); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
@@ -30,7 +30,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -74,7 +74,7 @@ YAML
   TB train "$dir/options.yaml" -o "$dir/model.tbm" > "$dir/train.log" 2>&1 || { tail -20 "$dir/train.log"; return 1; }
   t1=$(date +%s.%N)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
-  grep -E "head refinement|best epoch" "$dir/train.log" | sed 's/^/    /' || true
+  grep -E "head refinement|best epoch|features; ridge" "$dir/train.log" | sed 's/^/    /' || true
   log "$study $config N=$n: trained in $secs s; evaluating $(basename "$test")"
   TB eval "$dir/model.tbm" "$test" -o "$dir/pred.xyz" --metrics "$dir/metrics.tmp.json" --plots "$dir/plots" > "$dir/eval.log" 2>&1 \
     || { tail -20 "$dir/eval.log"; return 1; }
@@ -286,31 +286,13 @@ $(model_body 128 5)"
   done
 }
 
-# nmr_linear CONFIG N TRAIN.xyz TEST.xyz: the linear baseline scripts/NmrLinearBaseline.java (no
-# training loop): per element, a ridge of σ_iso on the power spectrum and an equivariant ridge of the
-# antisymmetric (axial, λ = 1, σ = −1) part, each ridge chosen on the validation crystals of the
-# trainer's split (same seed) and fitted on the other 0.9 N crystals. Writes pred.xyz, fit.log and
-# weights.bin (the "model file" of the model_bytes column), then per-element rows. λ = 2 is predicted
-# as zero, so the 'all' and L2 rows of this config mean nothing: docs/results.md quotes L0 and L1 only.
-# Skipped when its marker metrics.done exists.
-nmr_linear() {
-  local config=$1 n=$2 train=$3 test=$4
-  local dir="$OUT/nmr/$config/n$n"
-  mkdir -p "$dir"
-  if [ -f "$dir/metrics.done" ]; then log "nmr $config N=$n: done before, skipped"; return; fi
-  log "nmr $config N=$n: fitting"
-  local t0 t1 secs
-  t0=$(date +%s.%N)
-  # single-threaded by design (deterministic); the source launcher compiles the script against the jar
-  OPENBLAS_NUM_THREADS=1 java ${TENSORBASIS_JAVA_OPTS:--Xmx8g} -cp "$OUT/tensorbasis.jar" "$here/scripts/NmrLinearBaseline.java" \
-    "$train" "$test" "$dir/pred.xyz" --seed "${SEED:-1}" --weights "$dir/weights.bin" > "$dir/fit.log" 2>&1 \
-    || { tail -20 "$dir/fit.log"; return 1; }
-  t1=$(date +%s.%N)
-  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
-  grep -E "chosen ridges" "$dir/fit.log" | sed 's/^/    /' || true
-  log "nmr $config N=$n: fitted and predicted in $secs s"
-  $PY per_element "$dir/pred.xyz" ms "$DOCS/per_element.csv" nmr "$config" "$n" "$secs" "$dir/weights.bin"
-  touch "$dir/metrics.done"
+# the linear_ridge architecture with its defaults (no epochs; the ridge is chosen on the same
+# validation_set 0.1 of the training file that selects λ-MCoV's best epoch)
+linear_body() {
+  cat <<YAML
+model:
+  architecture: linear_ridge
+YAML
 }
 
 study_nmr() {
@@ -346,9 +328,24 @@ $(model_body 128 5 true false)" ms
     run_case nmr "w128-e5-pseudo_maximal" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
 $(model_body 128 5 | sed 's/^model:/model:\n  pseudotensor_basis: pseudo_maximal/')" ms
   done
-  # the linear ridge baseline (λ = 0 and 1 only, see nmr_linear)
-  for n in $(sizes 10 20 100 200 412); do
-    nmr_linear linear-ridge "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz"
+}
+
+# linear_ridge beside λ-MCoV: the monomer curve and the nmr sizes, same splits and subsets
+study_linear() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  local n t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case monomer linear-ridge "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$t
+$(linear_body)"
+  done
+  study_nmr_data
+  t='targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'
+  for n in $(sizes 10 20 10 20 100 200 412); do
+    run_case nmr linear-ridge "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(linear_body)" ms
   done
 }
 
