@@ -49,16 +49,16 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
-        if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-        if (warmup != null && warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
+        if (threads < 1) throw BadInputException.field("--threads", "must be >= 1, got " + threads);
+        if (repetitions < 1) throw BadInputException.field("--repetitions", "must be >= 1, got " + repetitions);
+        if (warmup != null && warmup < 0) throw BadInputException.field("--warmup", "must be >= 0, got " + warmup);
         PowerSpectrumForm f = switch (form.toLowerCase(Locale.ROOT)) {
             case "full" -> PowerSpectrumForm.FULL;
             case "unique", "unique_pairs", "unique-pairs" -> PowerSpectrumForm.UNIQUE_PAIRS;
-            default -> throw new BadInputException(null, -1, -1, "--form", "expected full or unique, got '" + form + "'");
+            default -> throw BadInputException.field("--form", "expected full or unique, got '" + form + "'");
         };
         List<Structure> structures = ExtXyzReader.readAll(file);
-        if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+        if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
         TreeSet<Integer> species = new TreeSet<>();
         long atoms = 0;
         for (Structure s : structures) {

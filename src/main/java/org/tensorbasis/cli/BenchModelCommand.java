@@ -103,13 +103,13 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
 
         static Setup of(Path file, int threads, int warmup, int repetitions, int passes, int batchSize) throws Exception {
-            if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
-            if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-            if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
-            if (passes < 1) throw new BadInputException(null, -1, -1, "--passes", "must be >= 1, got " + passes);
-            if (batchSize < 1) throw new BadInputException(null, -1, -1, "--batch-size", "must be >= 1, got " + batchSize);
+            if (threads < 1) throw BadInputException.field("--threads", "must be >= 1, got " + threads);
+            if (repetitions < 1) throw BadInputException.field("--repetitions", "must be >= 1, got " + repetitions);
+            if (warmup < 0) throw BadInputException.field("--warmup", "must be >= 0, got " + warmup);
+            if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
+            if (batchSize < 1) throw BadInputException.field("--batch-size", "must be >= 1, got " + batchSize);
             List<Structure> structures = ExtXyzReader.readAll(file);
-            if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+            if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
             TreeSet<Integer> sp = new TreeSet<>();
             long atoms = 0;
             for (Structure s : structures) {

@@ -48,15 +48,15 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(cutoff > 0) || !Double.isFinite(cutoff)) {
-            throw new BadInputException(null, -1, -1, "--cutoff", "must be positive and finite, got " + cutoff);
+            throw BadInputException.field("--cutoff", "must be positive and finite, got " + cutoff);
         }
-        if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
-        if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
+        if (warmup < 0) throw BadInputException.field("--warmup", "must be >= 0, got " + warmup);
+        if (repetitions < 1) throw BadInputException.field("--repetitions", "must be >= 1, got " + repetitions);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + nThreads);
+        if (nThreads < 1) throw BadInputException.field("--threads", "must be >= 1, got " + nThreads);
 
         List<Structure> structures = ExtXyzReader.readAll(file);
-        if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+        if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
         final int nStruct = structures.size();
         long atoms = 0;
         int periodic = 0;
@@ -93,7 +93,7 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
             // ForkJoin wraps worker exceptions; surface an invalid cell/cutoff combination as bad input
             Throwable t = e;
             while (t.getCause() != null && !(t instanceof IllegalArgumentException)) t = t.getCause();
-            if (t instanceof IllegalArgumentException) throw new BadInputException(file.toString(), -1, -1, "--cutoff", t.getMessage());
+            if (t instanceof IllegalArgumentException) throw BadInputException.atField(file.toString(), "--cutoff", t.getMessage());
             throw e;
         } finally {
             pool.shutdown();

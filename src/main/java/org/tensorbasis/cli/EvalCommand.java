@@ -94,7 +94,7 @@ public final class EvalCommand implements Callable<Integer> {
             err.println("warning: " + w);
             err.flush();
         });
-        if (samples.isEmpty()) throw new BadInputException(dataFile.toString(), -1, -1, null, "holds no structures");
+        if (samples.isEmpty()) throw BadInputException.inFile(dataFile.toString(), "holds no structures");
         model.checkSpecies(samples);
         List<String> withRef = targetsWithReference(model, samples);
 
@@ -180,10 +180,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     private void checkOptions() {
         if (rotations < 1 || rotations > 1000) {
-            throw new BadInputException(null, -1, -1, "--rotations", "must be in 1..1000, got " + rotations);
+            throw BadInputException.field("--rotations", "must be in 1..1000, got " + rotations);
         }
         if (threads < 0 || threads > 1024) {
-            throw new BadInputException(null, -1, -1, "--threads", "must be in 0..1024 (0 = all cores), got " + threads);
+            throw BadInputException.field("--threads", "must be in 0..1024 (0 = all cores), got " + threads);
         }
     }
 
@@ -203,21 +203,21 @@ public final class EvalCommand implements Callable<Integer> {
         }
         for (int i = 0; i < outs.size(); i++) {
             Path o = outs.get(i);
-            if (Files.isDirectory(o)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is a directory, expected a file name");
-            if (same(o, dataFile)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is the input data file; refusing to overwrite it");
-            if (same(o, modelFile)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is the model file; refusing to overwrite it");
+            if (Files.isDirectory(o)) throw BadInputException.atField(o.toString(), names.get(i), "is a directory, expected a file name");
+            if (same(o, dataFile)) throw BadInputException.atField(o.toString(), names.get(i), "is the input data file; refusing to overwrite it");
+            if (same(o, modelFile)) throw BadInputException.atField(o.toString(), names.get(i), "is the model file; refusing to overwrite it");
             for (int j = 0; j < i; j++) {
-                if (same(o, outs.get(j))) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is also the " + names.get(j) + " output");
+                if (same(o, outs.get(j))) throw BadInputException.atField(o.toString(), names.get(i), "is also the " + names.get(j) + " output");
             }
         }
         if (plotDir != null && Files.exists(plotDir) && !Files.isDirectory(plotDir)) {
-            throw new BadInputException(plotDir.toString(), -1, -1, "--plots", "exists and is not a directory");
+            throw BadInputException.atField(plotDir.toString(), "--plots", "exists and is not a directory");
         }
     }
 
     private static void requireFile(Path p, String what) {
-        if (!Files.exists(p)) throw new BadInputException(p.toString(), -1, -1, null, what + ": no such file");
-        if (!Files.isRegularFile(p)) throw new BadInputException(p.toString(), -1, -1, null, what + ": not a regular file");
+        if (!Files.exists(p)) throw BadInputException.inFile(p.toString(), what + ": no such file");
+        if (!Files.isRegularFile(p)) throw BadInputException.inFile(p.toString(), what + ": not a regular file");
     }
 
     private static boolean same(Path a, Path b) {
@@ -243,7 +243,7 @@ public final class EvalCommand implements Callable<Integer> {
             int frame = 0;
             while (r.hasNext()) out.add(new Sample(r.next(), file.toString(), frame++));
         } catch (IOException e) {
-            throw new BadInputException(file.toString(), -1, -1, null, "cannot read: " + e.getMessage());
+            throw BadInputException.inFile(file.toString(), "cannot read: " + e.getMessage());
         }
         return out;
     }
@@ -272,7 +272,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (with == samples.size()) {
                 out.add(e.getKey());
             } else if (with > 0) {
-                throw new BadInputException(firstWithout.file(), firstWithout.frame(), -1, t.key(),
+                throw BadInputException.atFrame(firstWithout.file(), firstWithout.frame(), t.key(),
                     "target '" + t.name() + "' is missing here but present in " + with + " of " + samples.size() + " frames (first: frame "
                         + firstWith.frame() + "); give it in every frame (metrics) or in none (predictions only)");
             }
