@@ -17,7 +17,6 @@ import org.tensorbasis.structure.Structure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tensorbasis bench neighbors FILE --cutoff R}: times building the full neighbour lists of
@@ -30,33 +29,25 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "extended XYZ file")
-    Path file;
+    @CommandLine.Mixin
+    BenchOptions.Input input;
 
     @Option(names = "--cutoff", required = true, paramLabel = "R", description = "cutoff radius in Å")
     double cutoff;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "untimed runs first (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--repetitions", defaultValue = "10", paramLabel = "N", description = "timed runs (default: ${DEFAULT-VALUE})")
-    int repetitions;
-
-    @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
-    Integer threads;
+    @CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(3, 10);
 
     @Override
     public Integer call() throws Exception {
         if (!(cutoff > 0) || !Double.isFinite(cutoff)) {
             throw BadInputException.field("--cutoff", "must be positive and finite, got " + cutoff);
         }
-        if (warmup < 0) throw BadInputException.field("--warmup", "must be >= 0, got " + warmup);
-        if (repetitions < 1) throw BadInputException.field("--repetitions", "must be >= 1, got " + repetitions);
-        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) throw BadInputException.field("--threads", "must be >= 1, got " + nThreads);
-
-        List<Structure> structures = ExtXyzReader.readAll(file);
-        if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
+        runs.check();
+        input.check();
+        final Path file = input.file;
+        final int nThreads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
+        List<Structure> structures = input.readStructures();
         final int nStruct = structures.size();
         long atoms = 0;
         int periodic = 0;
