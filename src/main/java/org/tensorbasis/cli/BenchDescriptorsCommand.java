@@ -3,7 +3,6 @@ package org.tensorbasis.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.bench.BenchTimer;
@@ -11,7 +10,6 @@ import org.tensorbasis.descriptors.DescriptorSettings;
 import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.descriptors.PowerSpectrumForm;
 import org.tensorbasis.descriptors.SphericalExpansion;
-import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,15 +50,11 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
             case "unique", "unique_pairs", "unique-pairs" -> PowerSpectrumForm.UNIQUE_PAIRS;
             default -> throw BadInputException.field("--form", "expected full or unique, got '" + form + "'");
         };
-        List<Structure> structures = input.readStructures();
-        TreeSet<Integer> species = new TreeSet<>();
-        long atoms = 0;
-        for (Structure s : structures) {
-            for (int z : s.numbers()) species.add(z);
-            atoms += s.size();
-        }
+        BenchOptions.Data data = input.read();
+        List<Structure> structures = data.structures();
+        final long atoms = data.atoms();
         int warm = runs.warmup((int) Math.max(1, (200_000 + atoms - 1) / atoms));
-        DescriptorSettings settings = DescriptorSettings.defaults(species.stream().mapToInt(Integer::intValue).toArray()).withForm(f);
+        DescriptorSettings settings = DescriptorSettings.defaults(data.species()).withForm(f);
         SphericalExpansion calc = new SphericalExpansion(settings);
         FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
         FeatureCache[] last = new FeatureCache[1];
@@ -76,9 +70,8 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         });
         double cpuPerAtom = (cpu[1] - cpu[0]) * 1e-3 / ((double) atoms * repetitions);
         java.io.PrintWriter out = spec.commandLine().getOut();
-        StringBuilder sp = new StringBuilder();
-        for (int z : species) sp.append(sp.length() == 0 ? "" : ",").append(Elements.symbol(z));
-        out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
+        out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms,
+            data.speciesSymbols(), settings);
         out.printf(Locale.ROOT, "power spectrum %d features/atom (%s), cache %.0f bytes/atom (%s)%n",
             calc.powerSpectrumSize(), f, last[0].bytesPerAtom(), storage);
         out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.tensorbasis.BadInputException;
@@ -103,14 +102,10 @@ public final class BenchModelCommand implements Callable<Integer> {
             if (batchSize < 1) throw BadInputException.field("--batch-size", "must be >= 1, got " + batchSize);
             final Path file = input.file;
             final int threads = input.threads;
-            List<Structure> structures = input.readStructures();
-            TreeSet<Integer> sp = new TreeSet<>();
-            long atoms = 0;
-            for (Structure s : structures) {
-                for (int z : s.numbers()) sp.add(z);
-                atoms += s.size();
-            }
-            int[] species = sp.stream().mapToInt(Integer::intValue).toArray();
+            BenchOptions.Data data = input.read();
+            List<Structure> structures = data.structures();
+            long atoms = data.atoms();
+            int[] species = data.species();
             SphericalExpansion calc = new SphericalExpansion(DescriptorSettings.defaults(species));
             int[] kPerL = new int[calc.maxAngular() + 1];
             for (int l = 0; l <= calc.maxAngular(); l++) kPerL[l] = calc.blockSize(l) / (2 * l + 1);

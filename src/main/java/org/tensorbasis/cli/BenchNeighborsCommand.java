@@ -47,12 +47,12 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
         input.check();
         final Path file = input.file;
         final int nThreads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
-        List<Structure> structures = input.readStructures();
+        BenchOptions.Data data = input.read();
+        List<Structure> structures = data.structures();
         final int nStruct = structures.size();
-        long atoms = 0;
+        final long atoms = data.atoms();
         int periodic = 0;
         for (Structure s : structures) {
-            atoms += s.size();
             if (s.isPeriodic()) periodic++;
         }
         // pairs per structure: written by the workers (one slot each), read after the runs

@@ -1,9 +1,12 @@
 package org.tensorbasis.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeSet;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.io.ExtXyzReader;
+import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,11 +73,27 @@ public final class BenchOptions {
             return this;
         }
 
-        /** Every structure of FILE; an empty file is bad input. */
-        List<Structure> readStructures() throws java.io.IOException {
+        /** Every structure of FILE, its elements and atoms; an empty file is bad input. */
+        Data read() throws IOException {
             List<Structure> structures = ExtXyzReader.readAll(file);
             if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
-            return structures;
+            TreeSet<Integer> species = new TreeSet<>();
+            long atoms = 0;
+            for (Structure s : structures) {
+                for (int z : s.numbers()) species.add(z);
+                atoms += s.size();
+            }
+            return new Data(structures, species.stream().mapToInt(Integer::intValue).toArray(), atoms);
+        }
+    }
+
+    /** The structures of a bench input, the atomic numbers present (ascending) and the number of atoms. */
+    record Data(List<Structure> structures, int[] species, long atoms) {
+        /** The elements as symbols, comma-separated. */
+        String speciesSymbols() {
+            StringBuilder sb = new StringBuilder();
+            for (int z : species) sb.append(sb.length() == 0 ? "" : ",").append(Elements.symbol(z));
+            return sb.toString();
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tensorbasis.BadInputException;
-import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.io.ExtXyzWriter;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
@@ -24,6 +23,7 @@ import org.tensorbasis.report.ParityPlot;
 import org.tensorbasis.evaluation.PredictionFields;
 import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.SampleReader;
 import org.tensorbasis.evaluation.SymmetryCheck;
 import org.tensorbasis.targets.TargetLayout;
 import org.tensorbasis.architecture.Architectures;
@@ -90,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
         checkPaths(metricsOut);
 
         TrainedModel model = Architectures.load(modelFile, nThreads);
-        List<Sample> samples = readSamples(dataFile, w -> {
+        List<Sample> samples = SampleReader.read(dataFile, w -> {
             err.println("warning: " + w);
             err.flush();
         });
@@ -235,17 +235,6 @@ public final class EvalCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return file.resolveSibling(stem + suffix);
-    }
-
-    static List<Sample> readSamples(Path file, java.util.function.Consumer<String> warnings) {
-        List<Sample> out = new ArrayList<>();
-        try (ExtXyzReader r = new ExtXyzReader(file, warnings)) {
-            int frame = 0;
-            while (r.hasNext()) out.add(new Sample(r.next(), file.toString(), frame++));
-        } catch (IOException e) {
-            throw BadInputException.inFile(file.toString(), "cannot read: " + e.getMessage());
-        }
-        return out;
     }
 
     /**
