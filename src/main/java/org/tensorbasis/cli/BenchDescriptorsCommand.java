@@ -3,7 +3,6 @@ package org.tensorbasis.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.bench.BenchTimer;
@@ -11,12 +10,9 @@ import org.tensorbasis.descriptors.DescriptorSettings;
 import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.descriptors.PowerSpectrumForm;
 import org.tensorbasis.descriptors.SphericalExpansion;
-import org.tensorbasis.io.ExtXyzReader;
-import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tensorbasis bench descriptors FILE}: featurisation throughput (atoms/s) at the default descriptor
@@ -24,22 +20,18 @@ import picocli.CommandLine.Parameters;
  * training run computes once per structure. The species channels are those present in the file.
  */
 @Command(name = "descriptors", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    resourceBundle = "org.tensorbasis.cli.BenchDescriptorsCommand$Help",
     description = "Benchmark descriptor computation (neighbours included); the last line is one JSON object.")
 public final class BenchDescriptorsCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
-    Path file;
+    @picocli.CommandLine.Mixin
+    BenchOptions.Input input;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--warmup", description = "untimed runs (default: enough runs for 200 000 atoms, at least 1, so that the JIT has compiled the hot loops)")
-    Integer warmup;
-
-    @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
-    int repetitions = 5;
+    /** The warm-up default is computed from the data: see {@link Help}. */
+    @picocli.CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(null, 5);
 
     @Option(names = "--form", description = "power-spectrum form: full or unique (default: unique)")
     String form = "unique";
@@ -49,42 +41,37 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
-        if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-        if (warmup != null && warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
+        input.check();
+        runs.check();
+        final Path file = input.file;
+        final int threads = input.threads, repetitions = runs.repetitions();
         PowerSpectrumForm f = switch (form.toLowerCase(Locale.ROOT)) {
             case "full" -> PowerSpectrumForm.FULL;
             case "unique", "unique_pairs", "unique-pairs" -> PowerSpectrumForm.UNIQUE_PAIRS;
-            default -> throw new BadInputException(null, -1, -1, "--form", "expected full or unique, got '" + form + "'");
+            default -> throw BadInputException.field("--form", "expected full or unique, got '" + form + "'");
         };
-        List<Structure> structures = ExtXyzReader.readAll(file);
-        if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
-        TreeSet<Integer> species = new TreeSet<>();
-        long atoms = 0;
-        for (Structure s : structures) {
-            for (int z : s.numbers()) species.add(z);
-            atoms += s.size();
-        }
-        int warm = warmup != null ? warmup : (int) Math.max(1, (200_000 + atoms - 1) / atoms);
-        DescriptorSettings settings = DescriptorSettings.defaults(species.stream().mapToInt(Integer::intValue).toArray()).withForm(f);
+        BenchOptions.Data data = input.read();
+        List<Structure> structures = data.structures();
+        final long atoms = data.atoms();
+        int warm = runs.warmup((int) Math.max(1, (200_000 + atoms - 1) / atoms));
+        DescriptorSettings settings = DescriptorSettings.defaults(data.species()).withForm(f);
         SphericalExpansion calc = new SphericalExpansion(settings);
         FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
         FeatureCache[] last = new FeatureCache[1];
         // process CPU time next to wall time: on a shared machine wall time includes waiting for a core
         long[] cpu = new long[2];
-        int[] runs = new int[1];
+        int[] calls = new int[1];
         com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         BenchTimer.Result r = BenchTimer.run("descriptors", warm, repetitions, atoms, threads, () -> {
-            if (++runs[0] == warm + 1) cpu[0] = os.getProcessCpuTime();
+            if (++calls[0] == warm + 1) cpu[0] = os.getProcessCpuTime();
             last[0] = FeatureCache.compute(structures, calc, new int[0], storage, threads);
             cpu[1] = os.getProcessCpuTime();
         });
         double cpuPerAtom = (cpu[1] - cpu[0]) * 1e-3 / ((double) atoms * repetitions);
         java.io.PrintWriter out = spec.commandLine().getOut();
-        StringBuilder sp = new StringBuilder();
-        for (int z : species) sp.append(sp.length() == 0 ? "" : ",").append(Elements.symbol(z));
-        out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms, sp, settings);
+        out.printf(Locale.ROOT, "%s: %d structures, %d atoms, species %s, %s%n", file.getFileName(), structures.size(), atoms,
+            data.speciesSymbols(), settings);
         out.printf(Locale.ROOT, "power spectrum %d features/atom (%s), cache %.0f bytes/atom (%s)%n",
             calc.powerSpectrumSize(), f, last[0].bytesPerAtom(), storage);
         out.printf(Locale.ROOT, "median %.1f atoms/s = %.2f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
@@ -94,5 +81,15 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         out.println(r.json("atoms_per_s"));
         out.flush();
         return 0;
+    }
+
+    /** Help texts that replace the shared ones: the warm-up default here depends on the data. */
+    public static final class Help extends java.util.ListResourceBundle {
+        @Override
+        protected Object[][] getContents() {
+            return new Object[][] {
+                {"warmup", "untimed runs first (default: enough runs for 200 000 atoms, at least 1, so that the JIT has compiled the hot loops)"},
+            };
+        }
     }
 }

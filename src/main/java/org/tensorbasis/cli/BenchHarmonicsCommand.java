@@ -27,11 +27,8 @@ public final class BenchHarmonicsCommand implements Runnable {
     @Option(names = "--coupling-l", defaultValue = "3", description = "Degrees l1 = l2 of the coupled vectors (default: ${DEFAULT-VALUE}).")
     int couplingL;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--repetitions", defaultValue = "7", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
-    int reps;
+    @picocli.CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(3, 7);
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -41,10 +38,11 @@ public final class BenchHarmonicsCommand implements Runnable {
 
     @Override
     public void run() {
-        if (vectors < 1) throw new BadInputException(null, -1, -1, "--vectors", "must be >= 1");
-        if (lmax < 0 || lmax > 60) throw new BadInputException(null, -1, -1, "--lmax", "must be in 0..60");
-        if (couplingL < 0 || couplingL > 20) throw new BadInputException(null, -1, -1, "--coupling-l", "must be in 0..20");
-        if (reps < 1 || warmup < 0) throw new BadInputException(null, -1, -1, "--repetitions", "need repetitions >= 1 and warmup >= 0");
+        if (vectors < 1) throw BadInputException.field("--vectors", "must be >= 1");
+        if (lmax < 0 || lmax > 60) throw BadInputException.field("--lmax", "must be in 0..60");
+        if (couplingL < 0 || couplingL > 20) throw BadInputException.field("--coupling-l", "must be in 0..20");
+        runs.check();
+        final int warmup = runs.warmup(), reps = runs.repetitions();
         SplittableRandom rng = new SplittableRandom(seed);
         double[] xyz = new double[3 * vectors];
         for (int i = 0; i < xyz.length; i++) xyz[i] = rng.nextDouble(-3.0, 3.0);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.tensorbasis.BadInputException;
@@ -13,14 +12,12 @@ import org.tensorbasis.bench.BenchTimer;
 import org.tensorbasis.descriptors.DescriptorSettings;
 import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.descriptors.SphericalExpansion;
-import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.CacheBatches;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tensorbasis bench model FILE}: inference throughput (atoms/s) of the model alone — scalar
@@ -32,17 +29,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "model", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark model inference on cached features; the last line is one JSON object.")
 public final class BenchModelCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
-    Path file;
+    @picocli.CommandLine.Mixin
+    BenchOptions.Input input;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--warmup", description = "untimed runs (default: ${DEFAULT-VALUE})")
-    int warmup = 3;
-
-    @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
-    int repetitions = 7;
+    @picocli.CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(3, 7);
 
     @Option(names = "--passes", description = "passes over the whole set per run (default: ${DEFAULT-VALUE})")
     int passes = 20;
@@ -52,7 +43,8 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Setup s = Setup.of(file, threads, warmup, repetitions, passes, batchSize);
+        Setup s = Setup.of(input, runs, passes, batchSize);
+        final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         int[][] batches = s.batches(batchSize);
         TensorModel m = s.model;
         // data-parallel inference: one single-threaded replica per thread, batches dealt round-robin
@@ -102,21 +94,18 @@ public final class BenchModelCommand implements Callable<Integer> {
             this.kPerL = model.kPerL();
         }
 
-        static Setup of(Path file, int threads, int warmup, int repetitions, int passes, int batchSize) throws Exception {
-            if (threads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + threads);
-            if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-            if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
-            if (passes < 1) throw new BadInputException(null, -1, -1, "--passes", "must be >= 1, got " + passes);
-            if (batchSize < 1) throw new BadInputException(null, -1, -1, "--batch-size", "must be >= 1, got " + batchSize);
-            List<Structure> structures = ExtXyzReader.readAll(file);
-            if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
-            TreeSet<Integer> sp = new TreeSet<>();
-            long atoms = 0;
-            for (Structure s : structures) {
-                for (int z : s.numbers()) sp.add(z);
-                atoms += s.size();
-            }
-            int[] species = sp.stream().mapToInt(Integer::intValue).toArray();
+        /** Checks the shared options and the two of the model benchmarks, reads FILE, computes its features. */
+        static Setup of(BenchOptions.Input input, BenchOptions runs, int passes, int batchSize) throws Exception {
+            input.check();
+            runs.check();
+            if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
+            if (batchSize < 1) throw BadInputException.field("--batch-size", "must be >= 1, got " + batchSize);
+            final Path file = input.file;
+            final int threads = input.threads;
+            BenchOptions.Data data = input.read();
+            List<Structure> structures = data.structures();
+            long atoms = data.atoms();
+            int[] species = data.species();
             SphericalExpansion calc = new SphericalExpansion(DescriptorSettings.defaults(species));
             int[] kPerL = new int[calc.maxAngular() + 1];
             for (int l = 0; l <= calc.maxAngular(); l++) kPerL[l] = calc.blockSize(l) / (2 * l + 1);

@@ -17,7 +17,6 @@ import org.tensorbasis.structure.Structure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tensorbasis bench neighbors FILE --cutoff R}: times building the full neighbour lists of
@@ -30,38 +29,30 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "extended XYZ file")
-    Path file;
+    @CommandLine.Mixin
+    BenchOptions.Input input;
 
     @Option(names = "--cutoff", required = true, paramLabel = "R", description = "cutoff radius in Å")
     double cutoff;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "untimed runs first (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--repetitions", defaultValue = "10", paramLabel = "N", description = "timed runs (default: ${DEFAULT-VALUE})")
-    int repetitions;
-
-    @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
-    Integer threads;
+    @CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(3, 10);
 
     @Override
     public Integer call() throws Exception {
         if (!(cutoff > 0) || !Double.isFinite(cutoff)) {
-            throw new BadInputException(null, -1, -1, "--cutoff", "must be positive and finite, got " + cutoff);
+            throw BadInputException.field("--cutoff", "must be positive and finite, got " + cutoff);
         }
-        if (warmup < 0) throw new BadInputException(null, -1, -1, "--warmup", "must be >= 0, got " + warmup);
-        if (repetitions < 1) throw new BadInputException(null, -1, -1, "--repetitions", "must be >= 1, got " + repetitions);
-        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) throw new BadInputException(null, -1, -1, "--threads", "must be >= 1, got " + nThreads);
-
-        List<Structure> structures = ExtXyzReader.readAll(file);
-        if (structures.isEmpty()) throw new BadInputException(file.toString(), -1, -1, null, "no structures");
+        runs.check();
+        input.check();
+        final Path file = input.file;
+        final int nThreads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
+        BenchOptions.Data data = input.read();
+        List<Structure> structures = data.structures();
         final int nStruct = structures.size();
-        long atoms = 0;
+        final long atoms = data.atoms();
         int periodic = 0;
         for (Structure s : structures) {
-            atoms += s.size();
             if (s.isPeriodic()) periodic++;
         }
         // pairs per structure: written by the workers (one slot each), read after the runs
@@ -93,7 +84,7 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
             // ForkJoin wraps worker exceptions; surface an invalid cell/cutoff combination as bad input
             Throwable t = e;
             while (t.getCause() != null && !(t instanceof IllegalArgumentException)) t = t.getCause();
-            if (t instanceof IllegalArgumentException) throw new BadInputException(file.toString(), -1, -1, "--cutoff", t.getMessage());
+            if (t instanceof IllegalArgumentException) throw BadInputException.atField(file.toString(), "--cutoff", t.getMessage());
             throw e;
         } finally {
             pool.shutdown();

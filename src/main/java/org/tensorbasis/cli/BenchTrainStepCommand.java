@@ -1,6 +1,5 @@
 package org.tensorbasis.cli;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tensorbasis.bench.BenchTimer;
@@ -21,17 +20,12 @@ import picocli.CommandLine.Option;
 @Command(name = "train-step", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark training steps (forward, loss gradient, backward, Adam) on cached features; the last line is one JSON object.")
 public final class BenchTrainStepCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")
-    Path file;
+    @picocli.CommandLine.Mixin
+    BenchOptions.Input input;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--warmup", description = "untimed epochs (default: ${DEFAULT-VALUE})")
-    int warmup = 3;
-
-    @Option(names = "--repetitions", description = "timed runs (default: ${DEFAULT-VALUE})")
-    int repetitions = 7;
+    /** Each run is {@code --epochs} epochs. */
+    @picocli.CommandLine.Mixin
+    BenchOptions runs = new BenchOptions(3, 7);
 
     @Option(names = "--epochs", description = "epochs per timed run (default: ${DEFAULT-VALUE})")
     int epochs = 3;
@@ -51,7 +45,8 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(file, threads, warmup, repetitions, epochs, batchSize);
+        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(input, runs, epochs, batchSize);
+        final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         TensorModel m = s.model;
         int[][] batches = s.batches(batchSize);
         int nb = m.blocks().size();

@@ -55,7 +55,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!(tolerance > 0 && tolerance < 1)) {
-            throw new BadInputException(null, -1, -1, "--tolerance", "must be in (0, 1), got " + tolerance);
+            throw BadInputException.field("--tolerance", "must be in (0, 1), got " + tolerance);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -74,14 +74,14 @@ public final class DiagnoseCommand implements Callable<Integer> {
                 samples.add(new Sample(s, dataFile.toString(), f++));
             }
         }
-        if (all.isEmpty()) throw new BadInputException(dataFile.toString(), -1, -1, null, "no structures");
+        if (all.isEmpty()) throw BadInputException.inFile(dataFile.toString(), "no structures");
         List<Integer> which = new ArrayList<>();
         if (frames.isEmpty()) {
             for (int i = 0; i < all.size(); i++) which.add(i);
         } else {
             for (int f : frames) {
                 if (f < 0 || f >= all.size()) {
-                    throw new BadInputException(dataFile.toString(), f, -1, "--frames", "no such frame (the file has " + all.size() + ")");
+                    throw BadInputException.atFrame(dataFile.toString(), f, "--frames", "no such frame (the file has " + all.size() + ")");
                 }
                 which.add(f);
             }

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tensorbasis.BadInputException;
-import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.io.ExtXyzWriter;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
@@ -24,6 +23,7 @@ import org.tensorbasis.report.ParityPlot;
 import org.tensorbasis.evaluation.PredictionFields;
 import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.SampleReader;
 import org.tensorbasis.evaluation.SymmetryCheck;
 import org.tensorbasis.targets.TargetLayout;
 import org.tensorbasis.architecture.Architectures;
@@ -90,11 +90,11 @@ public final class EvalCommand implements Callable<Integer> {
         checkPaths(metricsOut);
 
         TrainedModel model = Architectures.load(modelFile, nThreads);
-        List<Sample> samples = readSamples(dataFile, w -> {
+        List<Sample> samples = SampleReader.read(dataFile, w -> {
             err.println("warning: " + w);
             err.flush();
         });
-        if (samples.isEmpty()) throw new BadInputException(dataFile.toString(), -1, -1, null, "holds no structures");
+        if (samples.isEmpty()) throw BadInputException.inFile(dataFile.toString(), "holds no structures");
         model.checkSpecies(samples);
         List<String> withRef = targetsWithReference(model, samples);
 
@@ -180,10 +180,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     private void checkOptions() {
         if (rotations < 1 || rotations > 1000) {
-            throw new BadInputException(null, -1, -1, "--rotations", "must be in 1..1000, got " + rotations);
+            throw BadInputException.field("--rotations", "must be in 1..1000, got " + rotations);
         }
         if (threads < 0 || threads > 1024) {
-            throw new BadInputException(null, -1, -1, "--threads", "must be in 0..1024 (0 = all cores), got " + threads);
+            throw BadInputException.field("--threads", "must be in 0..1024 (0 = all cores), got " + threads);
         }
     }
 
@@ -203,21 +203,21 @@ public final class EvalCommand implements Callable<Integer> {
         }
         for (int i = 0; i < outs.size(); i++) {
             Path o = outs.get(i);
-            if (Files.isDirectory(o)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is a directory, expected a file name");
-            if (same(o, dataFile)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is the input data file; refusing to overwrite it");
-            if (same(o, modelFile)) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is the model file; refusing to overwrite it");
+            if (Files.isDirectory(o)) throw BadInputException.atField(o.toString(), names.get(i), "is a directory, expected a file name");
+            if (same(o, dataFile)) throw BadInputException.atField(o.toString(), names.get(i), "is the input data file; refusing to overwrite it");
+            if (same(o, modelFile)) throw BadInputException.atField(o.toString(), names.get(i), "is the model file; refusing to overwrite it");
             for (int j = 0; j < i; j++) {
-                if (same(o, outs.get(j))) throw new BadInputException(o.toString(), -1, -1, names.get(i), "is also the " + names.get(j) + " output");
+                if (same(o, outs.get(j))) throw BadInputException.atField(o.toString(), names.get(i), "is also the " + names.get(j) + " output");
             }
         }
         if (plotDir != null && Files.exists(plotDir) && !Files.isDirectory(plotDir)) {
-            throw new BadInputException(plotDir.toString(), -1, -1, "--plots", "exists and is not a directory");
+            throw BadInputException.atField(plotDir.toString(), "--plots", "exists and is not a directory");
         }
     }
 
     private static void requireFile(Path p, String what) {
-        if (!Files.exists(p)) throw new BadInputException(p.toString(), -1, -1, null, what + ": no such file");
-        if (!Files.isRegularFile(p)) throw new BadInputException(p.toString(), -1, -1, null, what + ": not a regular file");
+        if (!Files.exists(p)) throw BadInputException.inFile(p.toString(), what + ": no such file");
+        if (!Files.isRegularFile(p)) throw BadInputException.inFile(p.toString(), what + ": not a regular file");
     }
 
     private static boolean same(Path a, Path b) {
@@ -235,17 +235,6 @@ public final class EvalCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return file.resolveSibling(stem + suffix);
-    }
-
-    static List<Sample> readSamples(Path file, java.util.function.Consumer<String> warnings) {
-        List<Sample> out = new ArrayList<>();
-        try (ExtXyzReader r = new ExtXyzReader(file, warnings)) {
-            int frame = 0;
-            while (r.hasNext()) out.add(new Sample(r.next(), file.toString(), frame++));
-        } catch (IOException e) {
-            throw new BadInputException(file.toString(), -1, -1, null, "cannot read: " + e.getMessage());
-        }
-        return out;
     }
 
     /**
@@ -272,7 +261,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (with == samples.size()) {
                 out.add(e.getKey());
             } else if (with > 0) {
-                throw new BadInputException(firstWithout.file(), firstWithout.frame(), -1, t.key(),
+                throw BadInputException.atFrame(firstWithout.file(), firstWithout.frame(), t.key(),
                     "target '" + t.name() + "' is missing here but present in " + with + " of " + samples.size() + " frames (first: frame "
                         + firstWith.frame() + "); give it in every frame (metrics) or in none (predictions only)");
             }

@@ -52,10 +52,10 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (!(cutoff >= 0) || Double.isInfinite(cutoff)) {
-            throw new org.tensorbasis.BadInputException(null, -1, -1, "--cutoff", "must be a finite number >= 0, got " + cutoff);
+            throw org.tensorbasis.BadInputException.field("--cutoff", "must be a finite number >= 0, got " + cutoff);
         }
         if (bins < 1 || bins > 1000) {
-            throw new org.tensorbasis.BadInputException(null, -1, -1, "--bins", "must be in 1..1000, got " + bins);
+            throw org.tensorbasis.BadInputException.field("--bins", "must be in 1..1000, got " + bins);
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Path file : files) inspect(file, out);

@@ -48,7 +48,7 @@ public final class ReportCommand implements Runnable {
      * Series keep the order of their first appearance; points are sorted by x.
      */
     static List<Series> read(Path csv) throws IOException {
-        if (!Files.isRegularFile(csv)) throw new BadInputException(csv.toString(), -1, -1, null, "file not found");
+        if (!Files.isRegularFile(csv)) throw BadInputException.inFile(csv.toString(), "file not found");
         List<String> lines = Files.readAllLines(csv);
         Map<String, Series> out = new LinkedHashMap<>();
         boolean header = false;
@@ -58,15 +58,15 @@ public final class ReportCommand implements Runnable {
             String[] f = line.split(",", -1);
             if (!header) {
                 if (f.length < 3 || !f[0].strip().equals("series") || !f[1].strip().equals("x") || !f[2].strip().equals("y")) {
-                    throw new BadInputException(csv.toString(), -1, i + 1, null, "the header must be series,x,y[,kind]");
+                    throw BadInputException.atLine(csv.toString(), i + 1, null, "the header must be series,x,y[,kind]");
                 }
                 header = true;
                 continue;
             }
-            if (f.length < 3) throw new BadInputException(csv.toString(), -1, i + 1, null, "expected series,x,y[,kind]");
+            if (f.length < 3) throw BadInputException.atLine(csv.toString(), i + 1, null, "expected series,x,y[,kind]");
             String kind = f.length > 3 ? f[3].strip() : "model";
             if (!kind.equals("model") && !kind.equals("peer") && !kind.isEmpty()) {
-                throw new BadInputException(csv.toString(), -1, i + 1, "kind", "kind must be model or peer, not '" + kind + "'");
+                throw BadInputException.atLine(csv.toString(), i + 1, "kind", "kind must be model or peer, not '" + kind + "'");
             }
             double x;
             double y;
@@ -74,17 +74,17 @@ public final class ReportCommand implements Runnable {
                 x = Double.parseDouble(f[1].strip());
                 y = Double.parseDouble(f[2].strip());
             } catch (NumberFormatException e) {
-                throw new BadInputException(csv.toString(), -1, i + 1, null, "x and y must be numbers: " + line);
+                throw BadInputException.atLine(csv.toString(), i + 1, null, "x and y must be numbers: " + line);
             }
             if (!(x > 0) || !(y > 0) || !Double.isFinite(x) || !Double.isFinite(y)) {
-                throw new BadInputException(csv.toString(), -1, i + 1, null, "x and y must be positive and finite on log axes: " + line);
+                throw BadInputException.atLine(csv.toString(), i + 1, null, "x and y must be positive and finite on log axes: " + line);
             }
             String name = f[0].strip();
             boolean peer = kind.equals("peer");
             Series s = out.computeIfAbsent(name, k -> new Series(k, peer, new ArrayList<>()));
             s.points().add(new double[] {x, y});
         }
-        if (out.isEmpty()) throw new BadInputException(csv.toString(), -1, -1, null, "no data rows");
+        if (out.isEmpty()) throw BadInputException.inFile(csv.toString(), "no data rows");
         for (Series s : out.values()) s.points().sort((a, b) -> Double.compare(a[0], b[0]));
         return new ArrayList<>(out.values());
     }

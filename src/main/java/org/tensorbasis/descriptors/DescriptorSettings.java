@@ -37,20 +37,20 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
 
     /** Validates, sorts and copies the species; throws {@link BadInputException} on absurd values. */
     public DescriptorSettings {
-        if (!(cutoff > 0) || !Double.isFinite(cutoff)) throw new BadInputException(null, -1, -1, "cutoff", "must be a positive number, got " + cutoff);
-        if (!(width > 0) || !(width <= cutoff)) throw new BadInputException(null, -1, -1, "width", "must be in (0, cutoff], got " + width);
-        if (maxRadial < 0 || maxRadial > 60) throw new BadInputException(null, -1, -1, "max_radial", "must be in 0..60, got " + maxRadial);
-        if (maxAngular < 0 || maxAngular > 20) throw new BadInputException(null, -1, -1, "max_angular", "must be in 0..20, got " + maxAngular);
-        if (species == null || species.length == 0) throw new BadInputException(null, -1, -1, "species", "at least one species is needed");
-        if (form == null) throw new BadInputException(null, -1, -1, "form", "power-spectrum form missing");
+        if (!(cutoff > 0) || !Double.isFinite(cutoff)) throw BadInputException.field("cutoff", "must be a positive number, got " + cutoff);
+        if (!(width > 0) || !(width <= cutoff)) throw BadInputException.field("width", "must be in (0, cutoff], got " + width);
+        if (maxRadial < 0 || maxRadial > 60) throw BadInputException.field("max_radial", "must be in 0..60, got " + maxRadial);
+        if (maxAngular < 0 || maxAngular > 20) throw BadInputException.field("max_angular", "must be in 0..20, got " + maxAngular);
+        if (species == null || species.length == 0) throw BadInputException.field("species", "at least one species is needed");
+        if (form == null) throw BadInputException.field("form", "power-spectrum form missing");
         species = species.clone();
         Arrays.sort(species);
         for (int i = 0; i < species.length; i++) {
             if (species[i] < 1 || species[i] > Elements.MAX_Z) {
-                throw new BadInputException(null, -1, -1, "species", "invalid atomic number " + species[i]);
+                throw BadInputException.field("species", "invalid atomic number " + species[i]);
             }
             if (i > 0 && species[i] == species[i - 1]) {
-                throw new BadInputException(null, -1, -1, "species", "duplicate element " + Elements.symbol(species[i]));
+                throw BadInputException.field("species", "duplicate element " + Elements.symbol(species[i]));
             }
         }
     }

@@ -85,7 +85,7 @@ public final class RadialBasis {
             int c = 0;
             while (c < z[l].length && z[l][c] <= zmax) c++;
             if (c == 0 && l <= maxAngular) {
-                throw new BadInputException(null, -1, -1, "max_angular", "no radial function for l = " + l
+                throw BadInputException.field("max_angular", "no radial function for l = " + l
                     + " with max_radial " + maxRadial + " (first zero of j_" + l + " is above (max_radial+1)π); lower max_angular or raise max_radial");
             }
             // an extra (expansion-only) order keeps at least its first function, see the class comment

@@ -180,7 +180,7 @@ public final class SphericalExpansion {
             int z = numbers[i];
             int c = z >= 0 && z < channelOfZ.length ? channelOfZ[z] : -1;
             if (c < 0) {
-                throw new BadInputException(null, -1, -1, "species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
+                throw BadInputException.field("species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
                     + " (Z=" + z + ") of atom " + i + " is not among the descriptor species " + speciesList());
             }
             ch[i] = c;
@@ -199,7 +199,7 @@ public final class SphericalExpansion {
         for (int i = 0; i < numbers.length; i++) {
             int z = numbers[i];
             if (z < 0 || z >= channelOfZ.length || channelOfZ[z] < 0) {
-                throw new BadInputException(file, frame, -1, "species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
+                throw BadInputException.atFrame(file, frame, "species", "element " + (z >= 1 && z <= Elements.MAX_Z ? Elements.symbol(z) : "?")
                     + " (Z=" + z + ") of atom " + i + " is not among the descriptor species " + speciesList());
             }
         }

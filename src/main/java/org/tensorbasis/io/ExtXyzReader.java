@@ -163,13 +163,13 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
             if (line == null) {
                 done = true;
                 if (frame == 0) {
-                    throw new BadInputException(file, 0, firstBlank < 0 ? 1 : firstBlank, "atom count", "empty file: no frame");
+                    throw BadInputException.at(file, 0, firstBlank < 0 ? 1 : firstBlank, "atom count", "empty file: no frame");
                 }
                 return false;
             }
             if (firstBlank >= 0) {
                 done = true;
-                throw new BadInputException(file, frame, firstBlank, "atom count",
+                throw BadInputException.at(file, frame, firstBlank, "atom count",
                     "blank line where the atom-count line of a frame was expected");
             }
             countLine = line;
@@ -231,7 +231,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
     private static final int ROLE_ARRAY = 0, ROLE_SPECIES = 1, ROLE_Z = 2, ROLE_POS = 3;
 
     private BadInputException bad(long line, String field, String message) {
-        return new BadInputException(file, frame, line, field, message);
+        return BadInputException.at(file, frame, line, field, message);
     }
 
     private Structure readFrame(String header) throws IOException {

@@ -79,7 +79,7 @@ public record Options(
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BadInputException(file.toString(), -1, -1, null, "cannot read options file: " + e.getMessage());
+            throw BadInputException.inFile(file.toString(), "cannot read options file: " + e.getMessage());
         }
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base);
@@ -93,11 +93,11 @@ public record Options(
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             long line = e.getProblemMark().map(m -> (long) m.getLine() + 1).orElse(-1L);
-            throw new BadInputException(fileName, -1, line, null, "invalid YAML: " + e.getProblem());
+            throw BadInputException.option(fileName, line, null, "invalid YAML: " + e.getProblem());
         } catch (YamlEngineException e) {
-            throw new BadInputException(fileName, -1, -1, null, "invalid YAML: " + e.getMessage());
+            throw BadInputException.inFile(fileName, "invalid YAML: " + e.getMessage());
         }
-        if (root.isEmpty()) throw new BadInputException(fileName, -1, -1, null, "the options file is empty");
+        if (root.isEmpty()) throw BadInputException.inFile(fileName, "the options file is empty");
         OptionsNode top = new OptionsNode(fileName, "", root.get());
         Map<String, OptionsNode> m = top.mapping(TOP);
 

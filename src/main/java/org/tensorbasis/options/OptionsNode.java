@@ -35,7 +35,7 @@ public final class OptionsNode {
     }
 
     public BadInputException error(String message) {
-        return new BadInputException(file, -1, line(), path.isEmpty() ? null : path, message);
+        return BadInputException.option(file, line(), path.isEmpty() ? null : path, message);
     }
 
     public boolean isMapping() { return node instanceof MappingNode; }

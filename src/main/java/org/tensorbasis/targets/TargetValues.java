@@ -31,7 +31,7 @@ public final class TargetValues {
             if (w < 0) {
                 w = v.width();
             } else if (v.width() != w) {
-                throw new BadInputException(smp.file(), smp.frame(), -1, t.key(),
+                throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
                     "target '" + t.name() + "' has " + v.width() + " numbers here but " + w + " in earlier frames");
             }
         }
@@ -41,12 +41,12 @@ public final class TargetValues {
     private static Value check(Sample smp, Options.Target t) {
         Value v = field(smp.structure(), t);
         if (v == null) {
-            throw new BadInputException(smp.file(), smp.frame(), -1, t.key(),
+            throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
                 "target '" + t.name() + "' is missing" + (t.perAtom() ? " (expected a per-atom column in Properties)"
                     : " (expected a key=value in the comment line)"));
         }
         if (!v.isNumeric()) {
-            throw new BadInputException(smp.file(), smp.frame(), -1, t.key(), "target '" + t.name() + "' is not numeric");
+            throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(), "target '" + t.name() + "' is not numeric");
         }
         return v;
     }
@@ -58,14 +58,14 @@ public final class TargetValues {
     public static double[] read(Sample smp, Options.Target t, int width) {
         Value v = check(smp, t);
         if (v.width() != width) {
-            throw new BadInputException(smp.file(), smp.frame(), -1, t.key(),
+            throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
                 "target '" + t.name() + "' has " + v.width() + " numbers, expected " + width);
         }
         double[] d = v.toDoubles();
         for (int i = 0; i < d.length; i++) {
             if (!Double.isFinite(d[i])) {
                 String where = t.perAtom() ? " (atom " + i / width + ", component " + i % width + ")" : " (component " + i + ")";
-                throw new BadInputException(smp.file(), smp.frame(), -1, t.key(),
+                throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
                     "target '" + t.name() + "' holds a non-finite value" + where);
             }
         }
