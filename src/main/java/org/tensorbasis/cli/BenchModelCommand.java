@@ -43,7 +43,7 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Setup s = Setup.of(input, runs, passes, batchSize);
+        Setup s = Setup.of(input, runs, "--passes", passes, batchSize);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         int[][] batches = s.batches(batchSize);
         TensorModel m = s.model;
@@ -95,10 +95,10 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
 
         /** Checks the shared options and the two of the model benchmarks, reads FILE, computes its features. */
-        static Setup of(BenchOptions.Input input, BenchOptions runs, int passes, int batchSize) throws Exception {
+        static Setup of(BenchOptions.Input input, BenchOptions runs, String passesOption, int passes, int batchSize) throws Exception {
             input.check();
             runs.check();
-            if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
+            if (passes < 1) throw BadInputException.field(passesOption, "must be >= 1, got " + passes);
             if (batchSize < 1) throw BadInputException.field("--batch-size", "must be >= 1, got " + batchSize);
             final Path file = input.file;
             final int threads = input.threads;

@@ -45,7 +45,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(input, runs, epochs, batchSize);
+        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(input, runs, "--epochs", epochs, batchSize);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         TensorModel m = s.model;
         int[][] batches = s.batches(batchSize);

@@ -300,9 +300,9 @@ public final class EvalCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", m.name());
             // names: "t", "t:L0+", and per element of per-atom targets "t[H]", "t:L0+[H]"
-            String base = m.name().endsWith("]") ? m.name().substring(0, m.name().lastIndexOf('[')) : m.name();
-            o.put("target", base.contains(":") ? base.substring(0, base.indexOf(':')) : base);
-            if (!base.equals(m.name())) o.put("element", m.name().substring(base.length() + 1, m.name().length() - 1));
+            org.tensorbasis.evaluation.MetricName mn = org.tensorbasis.evaluation.MetricName.parse(m.name());
+            o.put("target", mn.target());
+            if (mn.element() != null) o.put("element", mn.element());
             o.put("unit", m.unit());
             o.put("rows", m.rows());
             o.put("width", m.width());

@@ -85,12 +85,13 @@ public final class Evaluation {
             }
             if (byZ.size() > 1) {
                 for (Map.Entry<Integer, DoubleList[][]> e : byZ.entrySet()) {
-                    String el = "[" + org.tensorbasis.structure.Elements.symbol(e.getKey()) + "]";
+                    String el = org.tensorbasis.structure.Elements.symbol(e.getKey());
                     DoubleList[][] d = e.getValue();
-                    elements.add(new Pairs(name + el, t.unit(), width, d[0][0].toArray(), d[0][1].toArray()));
+                    elements.add(new Pairs(new MetricName(name, null, el).name(), t.unit(), width, d[0][0].toArray(), d[0][1].toArray()));
                     for (int b = 0; b < l.blocks().size(); b++) {
                         TargetLayout.Block blk = l.blocks().get(b);
-                        elements.add(new Pairs(blk.name() + el, t.unit(), blk.properties() * blk.dim(), d[1 + b][0].toArray(), d[1 + b][1].toArray()));
+                        elements.add(new Pairs(new MetricName(name, blk.irrep(), el).name(), t.unit(), blk.properties() * blk.dim(),
+                            d[1 + b][0].toArray(), d[1 + b][1].toArray()));
                     }
                 }
             }

@@ -125,8 +125,10 @@ public final class Section {
         }
     }
 
+    /** Shortest form of a range end: 30, 0.9, 1e-12, 1e+06. */
     private static String fmt(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e7) return Long.toString((long) d);
-        return String.format(Locale.ROOT, "%g", d).replaceAll("\\.?0+e", "e");
+        if (d == Math.rint(d) && Math.abs(d) < 1e6) return Long.toString((long) d);
+        String plain = java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        return plain.length() <= 8 ? plain : String.format(Locale.ROOT, "%.0e", d);
     }
 }

@@ -19,15 +19,17 @@ public record Irrep(int lambda, int sigma) implements Comparable<Irrep> {
 
     /** Parses {@code L<λ><+|->} (the inverse of {@link #name()}). */
     public static Irrep parse(String name) {
-        if (name.length() < 3 || name.charAt(0) != 'L') throw new IllegalArgumentException("not an irrep name: " + name);
-        char s = name.charAt(name.length() - 1);
-        if (s != '+' && s != '-') throw new IllegalArgumentException("not an irrep name: " + name);
+        java.util.regex.Matcher m = NAME.matcher(name);
+        if (!m.matches()) throw new IllegalArgumentException("not an irrep name: " + name);
         try {
-            return new Irrep(Integer.parseInt(name.substring(1, name.length() - 1)), s == '+' ? 1 : -1);
+            return new Irrep(Integer.parseInt(m.group(1)), m.group(2).equals("+") ? 1 : -1);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not an irrep name: " + name, e);
         }
     }
+
+    /** Canonical names only: {@code L2+}, not {@code L02+} or {@code L+2+}. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("L(0|[1-9][0-9]{0,5})([+-])");
 
     @Override
     public int compareTo(Irrep o) {

@@ -42,4 +42,23 @@ class IrrepTest {
         l.sort(null);
         assertThat(l).extracting(Irrep::name).containsExactly("L0+", "L0-", "L2+", "L2-");
     }
+
+    @Test
+    void onlyCanonicalNamesParse() {
+        for (String bad : List.of("L02+", "L+2+", "L2", "2+", "L-1+", "l2+", "L2+ ")) {
+            assertThatThrownBy(() -> Irrep.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void metricNamesRoundTrip() {
+        for (String n : List.of("ms", "ms:L0+", "ms[H]", "ms:L1-[Se]", "alpha:L2+")) {
+            assertThat(org.tensorbasis.evaluation.MetricName.parse(n).name()).isEqualTo(n);
+        }
+        var m = org.tensorbasis.evaluation.MetricName.parse("ms:L1-[Se]");
+        assertThat(m.target()).isEqualTo("ms");
+        assertThat(m.irrep()).isEqualTo(new Irrep(1, -1));
+        assertThat(m.element()).isEqualTo("Se");
+        assertThat(org.tensorbasis.evaluation.MetricName.parse("a:b").target()).isEqualTo("a:b");
+    }
 }
