@@ -1,7 +1,6 @@
 package org.tensorbasis.bench;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Times a workload over several repetitions after warm-up and reports the median, min and max of a
@@ -24,9 +23,19 @@ public final class BenchTimer {
 
         /** The JSON line; {@code unit} names the throughput key, e.g. "atoms_per_s". */
         public String json(String unit) {
-            return String.format(Locale.ROOT,
-                "{\"stage\":\"%s\",\"%s_median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"threads\":%d,\"repetitions\":%d,\"items\":%d}",
-                stage, unit, median(), min(), max(), threads, throughputs.length, items);
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("stage", stage);
+            m.put(unit + "_median", tenth(median()));
+            m.put("min", tenth(min()));
+            m.put("max", tenth(max()));
+            m.put("threads", threads);
+            m.put("repetitions", throughputs.length);
+            m.put("items", items);
+            return org.tensorbasis.io.Json.write(m);
+        }
+
+        private static double tenth(double x) {
+            return Math.round(x * 10) / 10.0;
         }
     }
 
