@@ -19,14 +19,14 @@ curve() { # study title series...
   cp "$OUT/$study/curves.csv" "$DOCS/curves_$study.csv"
   TB report curves "$OUT/$study/curves.csv" -o "$DOCS/curves_$study.png" --title "$title"
 }
-curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128-e5:alpha:all w128-e5:mu:all w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all
+curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128-e5:alpha:all w128-e5:mu:all w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all linear-ridge:alpha:all linear-ridge:mu:all
 curve monomer_alpha_epochs "water monomer alpha: epochs before the head refit" w128-e5:alpha:all w128-e20:alpha:all w128:alpha:all
 curve beta "water monomer beta (rank 3): test %RMSE vs N" w128-e5:beta:all w128-e5:beta:L1+ w128-e5:beta:L3+ w128-e20:beta:all w128:beta:all
 curve dimer "water dimer: test %RMSE vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
 curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
 curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+ w128-e5:epsilon:all w128-e5-alpha:alpha:all
 if [ -f "$DOCS/per_element.csv" ]; then
-  $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128-e5:"ms[H]":all w128-e5:"ms[C]":all w128-e5:"ms[N]":all w128-e5:"ms[O]":all w128-e5:"ms[S]":all w128:"ms[H]":all w128:"ms[C]":all
+  $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128-e5:"ms[H]":all w128-e5:"ms[C]":all w128-e5:"ms[N]":all w128-e5:"ms[O]":all w128-e5:"ms[S]":all w128:"ms[H]":all w128:"ms[C]":all linear-ridge:"ms[H]":all linear-ridge:"ms[C]":all
   cp "$OUT/nmr/curves.csv" "$DOCS/curves_nmr.csv"
   TB report curves "$OUT/nmr/curves.csv" -o "$DOCS/curves_nmr.png" --title "CSD-S546 shielding per element: test %RMSE vs N (crystals)"
 fi
