@@ -30,22 +30,7 @@ class LambdaSoapTest {
 
     /** A random molecule of n atoms with both species, atoms at least 0.8 Å apart. */
     static Structure molecule(SplittableRandom rng, int n, double edge) {
-        int[] z = new int[n];
-        double[] x = new double[3 * n];
-        for (int i = 0; i < n; i++) {
-            z[i] = i < 2 ? HO[i] : HO[rng.nextInt(2)];
-            outer:
-            while (true) {
-                for (int k = 0; k < 3; k++) x[3 * i + k] = edge * (rng.nextDouble() - 0.5);
-                for (int j = 0; j < i; j++) {
-                    double d2 = 0;
-                    for (int k = 0; k < 3; k++) d2 += Math.pow(x[3 * i + k] - x[3 * j + k], 2);
-                    if (d2 < 0.64) continue outer;
-                }
-                break;
-            }
-        }
-        return new Structure(z, x);
+        return org.tensorbasis.RandomMolecules.of(rng, n, edge, 0.8, HO);
     }
 
     static Structure crystal(SplittableRandom rng, int n, double edge) {

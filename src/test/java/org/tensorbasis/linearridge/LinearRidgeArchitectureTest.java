@@ -53,22 +53,7 @@ class LinearRidgeArchitectureTest {
         List<Structure> out = new ArrayList<>();
         for (int m = 0; m < count; m++) {
             int n = 5 + rng.nextInt(3);
-            int[] z = new int[n];
-            double[] x = new double[3 * n];
-            for (int i = 0; i < n; i++) {
-                z[i] = Z[i == 0 ? 1 : rng.nextInt(2)];
-                outer:
-                while (true) {
-                    for (int k = 0; k < 3; k++) x[3 * i + k] = 3.0 * (rng.nextDouble() - 0.5);
-                    for (int j = 0; j < i; j++) {
-                        double d2 = 0;
-                        for (int k = 0; k < 3; k++) d2 += Math.pow(x[3 * i + k] - x[3 * j + k], 2);
-                        if (d2 < 0.81) continue outer;
-                    }
-                    break;
-                }
-            }
-            out.add(new Structure(z, x));
+            out.add(org.tensorbasis.RandomMolecules.of(rng, n, 3.0, 0.9, 6, 1));
         }
         return out;
     }

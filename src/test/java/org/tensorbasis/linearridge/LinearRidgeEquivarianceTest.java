@@ -28,22 +28,7 @@ class LinearRidgeEquivarianceTest {
     }
 
     static Structure molecule(SplittableRandom rng, int n) {
-        int[] z = new int[n];
-        double[] x = new double[3 * n];
-        for (int i = 0; i < n; i++) {
-            z[i] = i < 2 ? HO[i] : HO[rng.nextInt(2)];
-            outer:
-            while (true) {
-                for (int k = 0; k < 3; k++) x[3 * i + k] = 3.2 * (rng.nextDouble() - 0.5);
-                for (int j = 0; j < i; j++) {
-                    double d2 = 0;
-                    for (int k = 0; k < 3; k++) d2 += Math.pow(x[3 * i + k] - x[3 * j + k], 2);
-                    if (d2 < 0.64) continue outer;
-                }
-                break;
-            }
-        }
-        return new Structure(z, x);
+        return org.tensorbasis.RandomMolecules.of(rng, n, 3.2, 0.8, HO);
     }
 
     static Structure transform(Structure s, double[] q) {
