@@ -36,11 +36,12 @@ public final class Architectures {
     public static TrainedModel load(Path path, int threads) {
         ModelFile.Contents c = ModelFile.read(path);
         String name = path.toString();
-        if (c.metadata().containsKey("checkpoint")) {
-            throw BadInputException.inFile(name, "this is a training checkpoint, not a model: resume it with 'tensorbasis train OPTIONS -o MODEL --restart "
-                + name + "' (the run ends by writing the model)");
+        if (c.metadata().containsKey("checkpoint") && !"checkpoint".equals(c.metadata().get("kind"))) {
+            // format 1 checkpoints have no kind
+            throw BadInputException.atField(name, "kind", "this is a training checkpoint, not a model: resume it with 'tensorbasis train OPTIONS -o MODEL --restart "
+                + name + "' (the run ends by writing the model, with the best weights and the refit heads)");
         }
-        String arch = ModelMetadata.architecture(c.metadata(), name);
+        String arch = ModelMetadata.architecture(c, name);
         Architecture a = ALL.get(arch);
         if (a == null) {
             throw BadInputException.atField(name, "architecture", "'" + arch + "' is not an architecture of this program (known: "

@@ -297,7 +297,8 @@ public final class LambdaMcovModel implements TrainedModel {
             Normalization[] norms = ModelMetadata.normalization(arch.get("normalization"), layouts, species.length);
             Map<String, String> prov = ModelMetadata.provenance(meta);
             LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads);
-            model.loadValues(c.tensors(), name, model.network.parameters().values());
+            model.checkDescription(arch, name);
+            model.loadValues(c.tensors(), name, model.network.parameters().values(), "", ModelMetadata.version(meta) >= 2);
             return model;
         } catch (BadInputException e) {
             throw e;
@@ -306,22 +307,49 @@ public final class LambdaMcovModel implements TrainedModel {
         }
     }
 
-    /**
-     * Copies the named tensors into a flat parameter array, checking names and shapes. A missing
-     * buffer (a block that is not trained, e.g. the basis scales, absent from files written before it
-     * existed) leaves {@code dst} as it is: unit scales, which is what those files' models computed.
-     */
-    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst) {
-        loadValues(tensors, name, dst, "");
+    /** The sizes recorded in {@code model} must be those of the network rebuilt from the options. */
+    private void checkDescription(Map<?, ?> arch, String name) {
+        Object nf = arch.get("n_features");
+        if (!(nf instanceof Number n) || n.intValue() != network.nFeatures()) {
+            throw BadInputException.atField(name, "model.n_features", "is " + nf + ", the options give " + network.nFeatures());
+        }
+        int[] k = ModelMetadata.ints(arch.get("k_per_l"));
+        if (!Arrays.equals(k, network.kPerL())) {
+            throw BadInputException.atField(name, "model.k_per_l", "is " + Arrays.toString(k) + ", the options give " + Arrays.toString(network.kPerL()));
+        }
     }
 
-    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst, String prefix) {
+    /**
+     * Copies the named tensors into a flat parameter array, checking that each has the block's shape and
+     * only finite numbers. Every tensor is required, with one documented exception (the format-1
+     * upgrade): a missing buffer (a block that is not trained, e.g. the basis scales, absent from files
+     * written before it existed) leaves {@code dst} as it is — unit scales, which is what those files'
+     * models computed.
+     */
+    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst) {
+        loadValues(tensors, name, dst, "", true);
+    }
+
+    /**
+     * @param prefix        tensor-name prefix (checkpoints: "best/", "adam_m/", "adam_v/")
+     * @param buffersNeeded false only for format-1 files (see above)
+     */
+    public void loadValues(Map<String, ModelFile.Tensor> tensors, String name, double[] dst, String prefix, boolean buffersNeeded) {
         for (Parameters.Block b : network.parameters().blocks()) {
-            ModelFile.Tensor t = tensors.get(prefix + b.name());
-            if (t == null && !b.trainable()) continue;
-            if (t == null) throw BadInputException.atField(name, prefix + b.name(), "missing weights");
+            String key = prefix + b.name();
+            ModelFile.Tensor t = tensors.get(key);
+            if (t == null && !b.trainable() && !buffersNeeded) continue;
+            if (t == null) throw BadInputException.atField(name, key, b.trainable() ? "missing weights" : "missing buffer");
             if (t.data().length != b.size()) {
-                throw BadInputException.atField(name, prefix + b.name(), "has " + t.data().length + " numbers, expected " + b.size());
+                throw BadInputException.atField(name, key, "has " + t.data().length + " numbers, expected " + b.size());
+            }
+            long[] want = new long[b.shape().length];
+            for (int i = 0; i < want.length; i++) want[i] = b.shape()[i];
+            if (!Arrays.equals(t.shape(), want)) {
+                throw BadInputException.atField(name, key, "has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
+            }
+            for (double v : t.data()) {
+                if (!Double.isFinite(v)) throw BadInputException.atField(name, key, "holds a non-finite number (" + v + ")");
             }
             System.arraycopy(t.data(), 0, dst, b.offset(), b.size());
         }

@@ -648,6 +648,7 @@ final class LambdaMcovTrainer {
         state.put("train_count", counts);
         state.put("csv", run.csv.toString());
         state.put("threads", options.effectiveThreads());
+        meta.put("kind", "checkpoint");
         meta.put("checkpoint", Json.write(state));
         Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(m.tensors(m.network().parameters().values()));
         for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.best).entrySet()) tensors.put("best/" + e.getKey(), e.getValue());
@@ -678,11 +679,11 @@ final class LambdaMcovTrainer {
         Parameters p = m.network().parameters();
         m.loadValues(c.tensors(), name, p.values());
         double[] best = new double[p.size()];
-        m.loadValues(c.tensors(), name, best, "best/");
+        m.loadValues(c.tensors(), name, best, "best/", true);
         double[] am = new double[p.size()];
         double[] av = new double[p.size()];
-        m.loadValues(c.tensors(), name, am, "adam_m/");
-        m.loadValues(c.tensors(), name, av, "adam_v/");
+        m.loadValues(c.tensors(), name, am, "adam_m/", true);
+        m.loadValues(c.tensors(), name, av, "adam_v/", true);
         run.adam.restore(am, av, ((Number) s.get("adam_t")).longValue());
         run.best = best;
         run.epoch = ((Number) s.get("epoch")).intValue();

@@ -42,15 +42,65 @@ public final class ModelFile {
         }
     }
 
-    /** What a file holds. */
-    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {}
+    /**
+     * What a file holds. {@code checksummed}: the file carried a {@link #CHECKSUM} entry and it matched
+     * (files written before checksums existed have none).
+     */
+    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors, boolean checksummed) {
+        public Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {
+            this(metadata, tensors, false);
+        }
+    }
+
+    /**
+     * Metadata key of the file's SHA-256 over every other metadata entry (key and value), every tensor's
+     * name and shape, and the data section: any flipped byte of a model is found on load.
+     */
+    public static final String CHECKSUM = "sha256";
+
+    /** The checksum of {@link #CHECKSUM} (hex) for these contents; the entry itself is not part of it. */
+    public static String checksum(Map<String, String> metadata, Map<String, Tensor> tensors) {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            if (e.getKey().equals(CHECKSUM)) continue;
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            for (long d : e.getValue().shape()) md.update(Long.toString(d).getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            for (double d : e.getValue().data()) {
+                if (buf.remaining() < 8) {
+                    md.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                buf.putDouble(d);
+            }
+            md.update(buf.array(), 0, buf.position());
+            buf.clear();
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
 
     private static final long MAX_HEADER = 100L << 20;
 
     private ModelFile() {}
 
-    /** Writes atomically: a temporary file in the destination folder, then a rename. */
-    public static void write(Path path, Map<String, String> metadata, Map<String, Tensor> tensors) throws IOException {
+    /** Writes atomically: a temporary file in the destination folder, then a rename; adds the {@link #CHECKSUM}. */
+    public static void write(Path path, Map<String, String> metadata0, Map<String, Tensor> tensors) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(metadata0);
+        metadata.remove(CHECKSUM);
+        metadata.put(CHECKSUM, checksum(metadata, tensors));
         StringBuilder h = new StringBuilder("{\"__metadata__\":{");
         boolean first = true;
         for (Map.Entry<String, String> e : metadata.entrySet()) {
@@ -164,6 +214,20 @@ public final class ModelFile {
         if (expectedEnd != dataLen) {
             throw BadInputException.inFile(name, "model file has " + (dataLen - expectedEnd) + " unexpected trailing bytes");
         }
-        return new Contents(meta, tensors);
+        boolean checked = false;
+        String expected = meta.get(CHECKSUM);
+        if (expected != null) {
+            String actual = checksum(meta, tensors);
+            if (!actual.equals(expected)) {
+                throw BadInputException.atField(name, CHECKSUM, "checksum mismatch: the file is damaged (it records " + abbrev(expected)
+                    + "…, its contents give " + abbrev(actual) + "…); use an intact copy or retrain");
+            }
+            checked = true;
+        }
+        return new Contents(meta, tensors, checked);
+    }
+
+    private static String abbrev(String hex) {
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
     }
 }

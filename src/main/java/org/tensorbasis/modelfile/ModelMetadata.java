@@ -15,8 +15,10 @@ import org.tensorbasis.targets.TargetLayout;
  * docs/model-file.md}): format name and version, the architecture, program version and commit, the
  * resolved options, provenance, and, as JSON, every target's layout and each block's normalisation.
  *
- * <p>Format versions: 1 (before architectures existed) has no {@code architecture} entry and is read
- * as {@code lambda_mcov}, which is what it holds; 2 records the architecture. Other versions are refused.
+ * <p>Format versions: 1 (before architectures existed) has no {@code architecture}, {@code kind} or
+ * checksum entries and is read as {@code lambda_mcov}, which is what it holds; 2 records the
+ * architecture, the kind ({@code model} or {@code checkpoint}) and a SHA-256 of the whole contents
+ * ({@link ModelFile#CHECKSUM}). Other versions are refused.
  */
 public final class ModelMetadata {
     /** Identifies the file format. */
@@ -33,11 +35,39 @@ public final class ModelMetadata {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("kind", "model");
         meta.put("architecture", architecture);
         meta.put("program_version", Version.version());
         meta.put("options", optionsYaml);
         meta.put("provenance", Json.write(provenance));
         return meta;
+    }
+
+    /** The format version of a file (after {@link #architecture} accepted it): 1 or 2. */
+    public static int version(Map<String, String> meta) {
+        return "1".equals(meta.get("format_version")) ? 1 : FORMAT_VERSION;
+    }
+
+    /**
+     * Checks format, version and (version 2) the file kind and checksum; returns the architecture
+     * (upgrading format 1, which has neither kind nor checksum).
+     *
+     * @param c the file as read ({@link ModelFile#read} verified its checksum if it has one)
+     */
+    public static String architecture(ModelFile.Contents c, String fileName) {
+        Map<String, String> meta = c.metadata();
+        String a = architecture(meta, fileName);
+        if (version(meta) >= 2) {
+            if (!c.checksummed()) throw BadInputException.atField(fileName, ModelFile.CHECKSUM, "missing: a format-2 model file always records its checksum (damaged file?)");
+            String kind = meta.get("kind");
+            if (!"model".equals(kind)) {
+                throw BadInputException.atField(fileName, "kind", "checkpoint".equals(kind)
+                    ? "this is a training checkpoint, not a model: resume it with 'tensorbasis train OPTIONS -o MODEL --restart " + fileName
+                        + "' (the run ends by writing the model, with the best weights and the refit heads)"
+                    : "'" + kind + "' is not a model file");
+            }
+        }
+        return a;
     }
 
     /** Checks format and version; returns the architecture (upgrading format 1). */

@@ -192,7 +192,8 @@ class ModelFileTest {
         Path p = dir.resolve("c" + seed + ".safetensors");
         ModelFile.write(p, meta, t);
         ModelFile.Contents c = ModelFile.read(p);
-        assertThat(c.metadata()).isEqualTo(meta);
+        assertThat(c.metadata()).containsAllEntriesOf(meta).containsKey(ModelFile.CHECKSUM).hasSize(meta.size() + 1);
+        assertThat(c.checksummed()).isTrue();
         assertThat(c.tensors().keySet()).containsExactlyElementsOf(t.keySet());
         for (String k : t.keySet()) {
             assertThat(c.tensors().get(k).shape()).isEqualTo(t.get(k).shape());
