@@ -1,6 +1,5 @@
 package org.tensorbasis.io;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -58,10 +57,18 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
 
     private static final int BUFFER = 1 << 16;
 
+    /**
+     * Longest line accepted (characters): far above any real frame (a comment line with a few thousand
+     * numbers is ~100 kB), far below what could exhaust the heap.
+     */
+    public static final int MAX_LINE = 16 << 20;
+
     /** Kinds of tolerated quirks; each one is warned about once per reader. */
     private enum Quirk { ZERO_LATTICE, PBC_WITHOUT_LATTICE }
 
-    private final BufferedReader in;
+    private final LineReader in;
+    /** Upper bound on atoms per frame from the file size (a frame needs at least one short line per atom); Long.MAX_VALUE for streams. */
+    private final long maxAtoms;
     private final String file;
     private final Consumer<String> warnings;
     private final EnumSet<Quirk> warned = EnumSet.noneOf(Quirk.class);
@@ -83,7 +90,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
 
     /** Reads {@code path}, sending quirk warnings (one per kind) to {@code warnings}. */
     public ExtXyzReader(Path path, Consumer<String> warnings) throws IOException {
-        this(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8), path.toString(), warnings);
+        this(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8), path.toString(), warnings, Files.size(path) / 6 + 1);
     }
 
     /** Reads from {@code reader}; {@code displayName} names it in messages. The reader is closed by {@link #close()}. */
@@ -93,10 +100,25 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
 
     /** Reads from {@code reader} with a warning sink. */
     public ExtXyzReader(Reader reader, String displayName, Consumer<String> warnings) {
+        this(reader, displayName, warnings, Long.MAX_VALUE);
+    }
+
+    private ExtXyzReader(Reader reader, String displayName, Consumer<String> warnings, long maxAtoms) {
         Objects.requireNonNull(reader, "reader");
-        this.in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, BUFFER);
+        this.in = new LineReader(reader, BUFFER, MAX_LINE);
         this.file = displayName;
         this.warnings = Objects.requireNonNull(warnings, "warnings");
+        this.maxAtoms = maxAtoms;
+    }
+
+    /** The next line, or null at the end; a line over {@link #MAX_LINE} characters is an error naming its number. */
+    private String readLine() throws IOException {
+        try {
+            return in.readLine();
+        } catch (LineReader.LineTooLongException e) {
+            throw BadInputException.at(file, frame, lineNo + 1, null, "line " + (lineNo + 1) + " is longer than " + e.limit()
+                + " characters: not an extended-XYZ file (binary data, or no line breaks?)");
+        }
     }
 
     private static void stderr(String message) {
@@ -151,13 +173,13 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         if (done) return false;
         if (countLine != null) return true;
         try {
-            String line = in.readLine();
+            String line = readLine();
             if (line != null) lineNo++;
             // skip blank lines only if nothing but blanks follows (a trailing newline or two)
             long firstBlank = -1;
             while (line != null && line.isBlank()) {
                 if (firstBlank < 0) firstBlank = lineNo;
-                line = in.readLine();
+                line = readLine();
                 if (line != null) lineNo++;
             }
             if (line == null) {
@@ -236,7 +258,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
 
     private Structure readFrame(String header) throws IOException {
         int n = parseCount(header);
-        String comment = in.readLine();
+        String comment = readLine();
         if (comment == null) {
             throw bad(countLineNo + 1, "comment line", "truncated frame: end of file before the comment line (" + n + " atoms announced)");
         }
@@ -300,7 +322,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
 
         // ---- atom lines: hand tokenised, numbers parsed in place
         for (int i = 0; i < n; i++) {
-            String line = in.readLine();
+            String line = readLine();
             if (line == null) {
                 throw bad(lineNo + 1, columns[0].name, "truncated frame: end of file after " + i + " of " + n + " atom lines");
             }
@@ -417,6 +439,11 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         }
         if (n < 1 || n > Integer.MAX_VALUE / 9) {
             throw bad(countLineNo, "atom count", "the number of atoms must be a positive integer, found " + n);
+        }
+        if (n > maxAtoms) {
+            // checked before the frame's arrays are allocated: a bogus count must not exhaust the heap
+            throw bad(countLineNo, "atom count", n + " atoms announced, but the whole file is too short for that many atom lines"
+                + " (truncated file, or not an atom count)");
         }
         return (int) n;
     }
