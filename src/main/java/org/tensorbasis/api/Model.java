@@ -142,7 +142,7 @@ public final class Model {
     public synchronized List<Prediction> predict(List<Structure> structures) {
         List<Sample> samples = new ArrayList<>(structures.size());
         for (int k = 0; k < structures.size(); k++) samples.add(new Sample(Objects.requireNonNull(structures.get(k)), null, k));
-        model.checkSpecies(samples);
+        model.checkInput(samples);
         if (structures.isEmpty()) return List.of();
         Predictions p = model.predict(structures, Math.min(threads, structures.size()));
         List<Prediction> out = new ArrayList<>(structures.size());

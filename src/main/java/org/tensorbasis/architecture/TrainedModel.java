@@ -56,6 +56,16 @@ public interface TrainedModel extends org.tensorbasis.evaluation.Predictor {
         checkSpecies(species(), samples);
     }
 
+    /**
+     * Checks the species and the geometry of structures to predict: known elements, no two atoms closer
+     * than the options' {@code min_distance}, no periodic cell too small for the cutoff
+     * ({@link org.tensorbasis.targets.GeometryCheck}); errors name file, frame and atoms.
+     */
+    default void checkInput(List<Sample> samples) {
+        checkSpecies(samples);
+        org.tensorbasis.targets.GeometryCheck.check(samples, options().hypers().cutoff(), options().minDistance());
+    }
+
     /** Checks that every atom of the samples is one of {@code species} (sorted atomic numbers). */
     static void checkSpecies(int[] species, List<Sample> samples) {
         for (Sample smp : samples) {

@@ -92,7 +92,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             chosen.add(all.get(f));
             chosenSamples.add(samples.get(f));
         }
-        model.checkSpecies(chosenSamples);
+        model.checkInput(chosenSamples);
         FeatureCache cache = model.features(chosen, Runtime.getRuntime().availableProcessors());
         TensorModel net = model.network();
         int nb = net.blocks().size();

@@ -95,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
             err.flush();
         });
         if (samples.isEmpty()) throw BadInputException.inFile(dataFile.toString(), "holds no structures");
-        model.checkSpecies(samples);
+        model.checkInput(samples);
         List<String> withRef = targetsWithReference(model, samples);
 
         List<Structure> structures = new ArrayList<>(samples.size());

@@ -101,6 +101,8 @@ public final class InspectCommand implements Callable<Integer> {
                 collect(info, s.info());
                 collect(arrays, s.arrays());
                 if (cutoff > 0) {
+                    // a cell far smaller than the cutoff is named here instead of failing in the neighbour search
+                    org.tensorbasis.targets.GeometryCheck.check(new org.tensorbasis.targets.Sample(s, file.toString(), frames - 1), cutoff, 0);
                     NeighborList nl = NeighborList.build(s, cutoff);
                     int[] off = nl.offsets();
                     for (int i = 0; i < n; i++) neighborCounts.add(off[i + 1] - off[i]);

@@ -54,6 +54,9 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public boolean perSpeciesScale() { return training.perSpeciesScale(); }
 
     @Override
+    public double cutoff() { return model.cutoff(); }
+
+    @Override
     public int epochs() { return training.epochs(); }
 
     @Override

@@ -30,6 +30,9 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
     @Override
     public String architecture() { return NAME; }
 
+    @Override
+    public double cutoff() { return soap.cutoff(); }
+
     /** Declares and reads every linear_ridge option. */
     public static final class Parser implements ArchitectureOptions.Parser {
         @Override

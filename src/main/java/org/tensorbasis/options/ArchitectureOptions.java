@@ -17,6 +17,9 @@ public interface ArchitectureOptions {
     /** Whether per-atom blocks get one scale per centre species ({@code training.per_species_scale}). */
     boolean perSpeciesScale();
 
+    /** The descriptor's cutoff radius (Å): how far the neighbour search reaches. */
+    double cutoff();
+
     /** Epochs of the run, for progress lines (1 for architectures that fit in one pass). */
     default int epochs() { return 1; }
 

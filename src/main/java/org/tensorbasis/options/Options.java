@@ -32,7 +32,11 @@ public record Options(
     DataSet validationSet,
     DataSet testSet,
     Map<String, Target> targets,
-    ArchitectureOptions hypers) {
+    ArchitectureOptions hypers,
+    double minDistance) {
+
+    /** Default of {@code min_distance} (Å): closer atoms are an error (duplicated or collapsed atoms). */
+    public static final double DEFAULT_MIN_DISTANCE = 0.25;
 
     /** A data set: a file, or a fraction of the training file. */
     public record DataSet(Path file, double fraction) {
@@ -63,7 +67,7 @@ public record Options(
         }
     }
 
-    public static final Set<String> TOP = keys("seed", "threads", "training_set", "validation_set", "test_set", "targets", "model", "training");
+    public static final Set<String> TOP = keys("seed", "threads", "min_distance", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
     public static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit");
     /** The architecture used when options.yaml names none. */
@@ -103,6 +107,7 @@ public record Options(
 
         long seed = m.containsKey("seed") ? m.get("seed").integer(0, Long.MAX_VALUE) : 0;
         int threads = m.containsKey("threads") ? (int) m.get("threads").integer(0, 1024) : 0;
+        double minDistance = m.containsKey("min_distance") ? m.get("min_distance").number(0, 10) : DEFAULT_MIN_DISTANCE;
         if (!m.containsKey("training_set")) throw top.error("'training_set' is required (a file of structures)");
         DataSet train = dataSet(m.get("training_set"), base, false);
         DataSet val = m.containsKey("validation_set") ? dataSet(m.get("validation_set"), base, true) : new DataSet(null, 0.1);
@@ -118,7 +123,7 @@ public record Options(
         if (targets.isEmpty()) throw m.get("targets").error("at least one target is required");
 
         ArchitectureOptions hypers = hypers(fileName, m.get("model"), m.get("training"), targets.keySet());
-        return new Options(seed, threads, train, val, test, targets, hypers);
+        return new Options(seed, threads, train, val, test, targets, hypers, minDistance);
     }
 
     private static DataSet dataSet(OptionsNode n, Path base, boolean allowFraction) {
@@ -237,6 +242,7 @@ public record Options(
         StringBuilder sb = new StringBuilder();
         sb.append("seed: ").append(seed).append('\n');
         sb.append("threads: ").append(threads).append('\n');
+        sb.append("min_distance: ").append(fmt(minDistance)).append('\n');
         sb.append("training_set: ").append(trainingSet.yaml(base)).append('\n');
         sb.append("validation_set: ").append(validationSet.yaml(base)).append('\n');
         sb.append("test_set: ").append(testSet.yaml(base)).append('\n');

@@ -28,6 +28,7 @@ import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.structure.Elements;
 import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.GeometryCheck;
 import org.tensorbasis.targets.ModelBlock;
 import org.tensorbasis.targets.Normalization;
 import org.tensorbasis.targets.Sample;
@@ -70,6 +71,7 @@ public final class Trainer {
     TrainingData prepare() {
         int threads = options.effectiveThreads();
         Splits splits = Splits.of(options, listener::message);
+        GeometryCheck.check(splits.all(), options.hypers().cutoff(), options.minDistance());
         List<Sample> train = splits.train();
         TreeSet<Integer> zs = new TreeSet<>();
         for (Sample s : train) for (int i = 0; i < s.structure().size(); i++) zs.add(s.structure().number(i));
