@@ -33,6 +33,27 @@ public final class AtomicFiles {
      * file in the same folder, which is forced to disk and renamed over {@code path}.
      */
     public static void write(Path path, Body body) throws IOException {
+        try {
+            writeRaw(path, body);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + path + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * What went wrong, in words: {@link java.nio.file.FileSystemException}s carry only a path as their
+     * message ("/x/.m.tbm.123.tmp"), which says neither why nor which output.
+     */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder (" + e.getMessage() + ")";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void writeRaw(Path path, Body body) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);

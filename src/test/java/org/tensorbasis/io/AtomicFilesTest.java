@@ -67,4 +67,16 @@ class AtomicFilesTest {
         assertThat(Files.readString(f)).isEqualTo("{}");
         assertThat(names(f.getParent())).containsExactly("c.json");
     }
+
+    @Test
+    void failuresNameTheOutputAndTheReason(@TempDir Path tmp) throws IOException {
+        assertThat(AtomicFiles.reason(new java.nio.file.AccessDeniedException("/x/.m.tbm.1.tmp"))).isEqualTo("permission denied");
+        assertThat(AtomicFiles.reason(new java.nio.file.FileSystemException("/x/.m.tbm.1.tmp", null, "No space left on device")))
+            .isEqualTo("No space left on device");
+        assertThat(AtomicFiles.reason(new IOException("No space left on device"))).isEqualTo("No space left on device");
+        // a folder where the output's parent should be: the message names the output
+        java.nio.file.Path blocker = java.nio.file.Files.writeString(tmp.resolve("blocker"), "x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.writeText(blocker.resolve("out.txt"), "y"))
+            .isInstanceOf(IOException.class).hasMessageContaining("cannot write").hasMessageContaining("out.txt");
+    }
 }
