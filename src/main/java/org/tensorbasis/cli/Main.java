@@ -72,15 +72,21 @@ public final class Main implements Runnable {
 
     /** The OutOfMemoryError in the cause chain (or among the suppressed exceptions) of {@code t}, or null. */
     static OutOfMemoryError outOfMemory(Throwable t) {
+        // a fork-join task rethrows another thread's error as a new one (no message) caused by the original:
+        // the first with a message ("Java heap space") is the one to report
+        OutOfMemoryError found = null;
         for (int depth = 0; t != null && depth < 32; depth++) {
-            if (t instanceof OutOfMemoryError oom) return oom;
+            if (t instanceof OutOfMemoryError oom) {
+                if (oom.getMessage() != null) return oom;
+                if (found == null) found = oom;
+            }
             for (Throwable s : t.getSuppressed()) {
-                if (s instanceof OutOfMemoryError oom) return oom;
+                if (s instanceof OutOfMemoryError oom && found == null) found = oom;
             }
             if (t.getCause() == t) break;
             t = t.getCause();
         }
-        return null;
+        return found;
     }
 
     /**
