@@ -47,43 +47,73 @@ public final class LambdaMcovModel implements TrainedModel {
     private final Normalization[] norms;
     private final List<ModelBlock> modelBlocks; // block b of the network ↔ its target and position in the layout
     private final Map<String, String> provenance;
+    private final Design design;
+
+    /**
+     * What the network of a model will be, decided from the options, the species and the layouts
+     * alone: the descriptor, the expansion calculator (small) and the target blocks. Nothing large is
+     * allocated, so {@link MemoryEstimate} can size a run from it before the network exists.
+     */
+    record Design(DescriptorSettings descriptor, SphericalExpansion expansion, List<ModelBlock> modelBlocks,
+                  List<TensorModel.Block> blocks, int width, int depth) {
+        /** K_l of the density expansion for every l up to the largest expansion order. */
+        int[] kPerL() {
+            int[] k = new int[expansion.maxExpansionL() + 1];
+            for (int l = 0; l < k.length; l++) k[l] = expansion.blockSize(l) / (2 * l + 1);
+            return k;
+        }
+
+        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts) {
+            int[] sorted = species.clone();
+            Arrays.sort(sorted);
+            LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
+            DescriptorSettings descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), sorted,
+                mo.powerSpectrum());
+            List<ModelBlock> modelBlocks = ModelBlock.of(options, new LinkedHashMap<>(layouts));
+            List<TensorModel.Block> blocks = new ArrayList<>();
+            for (ModelBlock mb : modelBlocks) {
+                blocks.add(new TensorModel.Block(mb.name(), mb.lambda(), mb.sigma(), mb.properties(), mb.perAtom(), mo.addLambdaBasis(),
+                    mo.pseudotensorBasis()));
+            }
+            if (blocks.isEmpty()) throw new BadInputException("no target block left to learn (every target is zero in the training data)");
+            // the λ correction needs the l = λ density expansion, also for λ > max_angular (expansion-only orders;
+            // the power spectrum keeps l ≤ max_angular)
+            int maxL = mo.maxAngular();
+            for (TensorModel.Block b : blocks) {
+                if (b.lambdaCorrection() && b.lambda() >= 2) maxL = Math.max(maxL, b.lambda());
+            }
+            SphericalExpansion expansion = new SphericalExpansion(descriptor, maxL);
+            for (TensorModel.Block b : blocks) {
+                if (b.lambda() >= 1 && expansion.maxAngular() < 1) {
+                    throw BadInputException.option(null, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");
+                }
+            }
+            return new Design(descriptor, expansion, List.copyOf(modelBlocks), List.copyOf(blocks), mo.width(), mo.depth());
+        }
+    }
 
     /** Builds the network (seeded initial weights) for the blocks of {@code layouts}. */
     public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
                  Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
+        this(Design.of(options, species, layouts), options, optionsYaml, layouts, norms, provenance, seed, threads);
+    }
+
+    /** Builds the network of a design made by {@link Design#of} (which {@link MemoryEstimate} sized first). */
+    LambdaMcovModel(Design design, Options options, String optionsYaml, Map<String, TargetLayout> layouts,
+                    Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
         this.options = options;
         this.optionsYaml = optionsYaml;
-        this.species = species.clone();
-        Arrays.sort(this.species);
+        this.design = design;
+        this.descriptor = design.descriptor();
+        this.species = descriptor.species();
         this.layouts = new LinkedHashMap<>(layouts);
-        LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
-        this.descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), this.species,
-            mo.powerSpectrum());
-        this.modelBlocks = ModelBlock.of(options, this.layouts);
-        List<TensorModel.Block> blocks = new ArrayList<>();
-        for (ModelBlock mb : modelBlocks) {
-            blocks.add(new TensorModel.Block(mb.name(), mb.lambda(), mb.sigma(), mb.properties(), mb.perAtom(), mo.addLambdaBasis(),
-                mo.pseudotensorBasis()));
-        }
-        if (blocks.isEmpty()) throw new BadInputException("no target block left to learn (every target is zero in the training data)");
+        this.modelBlocks = design.modelBlocks();
+        List<TensorModel.Block> blocks = design.blocks();
         if (norms.length != blocks.size()) throw new IllegalArgumentException("one normalisation per block");
         this.norms = norms.clone();
-        // the λ correction needs the l = λ density expansion, also for λ > max_angular (expansion-only orders;
-        // the power spectrum keeps l ≤ max_angular)
-        int maxL = mo.maxAngular();
-        for (TensorModel.Block b : blocks) {
-            if (b.lambdaCorrection() && b.lambda() >= 2) maxL = Math.max(maxL, b.lambda());
-        }
-        this.expansion = new SphericalExpansion(descriptor, maxL);
-        int[] kPerL = new int[expansion.maxExpansionL() + 1];
-        for (int l = 0; l < kPerL.length; l++) kPerL[l] = expansion.blockSize(l) / (2 * l + 1);
-        for (TensorModel.Block b : blocks) {
-            if (b.lambda() >= 1 && expansion.maxAngular() < 1) {
-                throw BadInputException.option(null, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");
-            }
-        }
-        TensorModel.Hypers hy = new TensorModel.Hypers(mo.width(), mo.depth(), Math.max(1, threads));
-        this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), kPerL, hy, blocks, seed);
+        this.expansion = design.expansion();
+        TensorModel.Hypers hy = new TensorModel.Hypers(design.width(), design.depth(), Math.max(1, threads));
+        this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), design.kPerL(), hy, blocks, seed);
         // features() hands over LayerNorm-normalised rows
         this.network.scalarNetworks().setInputNormalized(true);
         this.provenance = new LinkedHashMap<>(provenance);
@@ -196,6 +226,11 @@ public final class LambdaMcovModel implements TrainedModel {
 
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
+        // the cache of the structures and the replicas are sized first (a one-line error if they cannot fit)
+        List<int[]> numbers = new ArrayList<>(structures.size());
+        for (Structure st : structures) numbers.add(st.numbers());
+        MemoryEstimate memory = MemoryEstimate.prediction(design, numbers, network.hypers().threads());
+        memory.check(memory.availableFor());
         FeatureCache cache = features(structures, threads);
         return predict(cache, structures, null);
     }

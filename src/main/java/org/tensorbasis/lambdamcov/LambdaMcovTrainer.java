@@ -97,16 +97,27 @@ final class LambdaMcovTrainer {
         TrainingSession.Outputs outputs = session.outputs();
         Path restart = session.restart();
         Normalization[] norms = data.normalization();
-        run.model = new LambdaMcovModel(options, yaml, species, layouts, norms, provenance, options.seed(), threads);
-        LambdaMcovModel model = run.model;
-        int nb = model.network().blocks().size();
-        listener.message("model blocks: " + model.describe() + "; " + model.network().parameters().size() + " parameters");
-
         run.structures = new ArrayList<>();
         for (Sample s : data.splits().all()) run.structures.add(s.structure());
         run.nTrain = train.size();
         run.nVal = data.validation().size();
         run.nTest = data.test().size();
+
+        // sized before anything large is allocated: a run that cannot fit stops here with the numbers
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts);
+        List<int[]> numbers = new ArrayList<>(run.structures.size());
+        for (Structure st : run.structures) numbers.add(st.numbers());
+        MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),
+            hypers.training().refineHeads(), restart != null, threads);
+        long available = memory.availableFor();
+        memory.check(available);
+        listener.message(memory.describe(available));
+
+        run.model = new LambdaMcovModel(design, options, yaml, layouts, norms, provenance, options.seed(), threads);
+        LambdaMcovModel model = run.model;
+        int nb = model.network().blocks().size();
+        listener.message("model blocks: " + model.describe() + "; " + model.network().parameters().size() + " parameters");
+
         run.values = data.values();
         run.speciesIdx = new int[run.structures.size()][];
         for (int s = 0; s < run.structures.size(); s++) run.speciesIdx[s] = Normalization.speciesIndices(run.structures.get(s), model.species());

@@ -90,8 +90,10 @@ public final class Parameters {
         if (size + n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("too many parameters");
         Block b = new Block(name, size, shape.clone(), (int) n, init, trainable);
         size += (int) n;
-        values = Arrays.copyOf(values, size);
-        grads = Arrays.copyOf(grads, size);
+        // the values grow geometrically while blocks are registered (a network of many elements registers
+        // hundreds of blocks: copying the whole array for each was quadratic); fit() trims them to the
+        // size and sizes the gradients when they are first used
+        if (values.length < size) values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size, values.length + (values.length >> 1))));
         byName.put(name, b);
         blocks.add(b);
         fill(b, 0L);
@@ -115,13 +117,25 @@ public final class Parameters {
     public int size() { return size; }
 
     /** The flat values (live array: re-read after registering blocks). */
-    public double[] values() { return values; }
+    public double[] values() {
+        fit();
+        return values;
+    }
 
     /** The flat gradients, same layout as {@link #values()}; backward passes accumulate into it. */
-    public double[] grads() { return grads; }
+    public double[] grads() {
+        fit();
+        return grads;
+    }
+
+    /** Trims the values to {@link #size()} and sizes the gradients after registrations (keeping the gradients so far). */
+    private void fit() {
+        if (values.length != size) values = Arrays.copyOf(values, size);
+        if (grads.length != size) grads = Arrays.copyOf(grads, size);
+    }
 
     /** Sets every gradient to zero. */
-    public void zeroGrads() { Arrays.fill(grads, 0.0); }
+    public void zeroGrads() { Arrays.fill(grads(), 0.0); }
 
     /** Re-initialises every block from {@code seed} (deterministic, independent of other blocks). */
     public void initialize(long seed) {
@@ -129,20 +143,20 @@ public final class Parameters {
     }
 
     /** A copy of the values (for best-model keeping and checkpoints). */
-    public double[] snapshot() { return values.clone(); }
+    public double[] snapshot() { return values().clone(); }
 
     /** Copies {@code snapshot} back into the values. @throws IllegalArgumentException on size mismatch */
     public void restore(double[] snapshot) {
         if (snapshot.length != size) {
             throw new IllegalArgumentException("snapshot has " + snapshot.length + " values, model has " + size);
         }
-        System.arraycopy(snapshot, 0, values, 0, size);
+        System.arraycopy(snapshot, 0, values(), 0, size);
     }
 
     /** Copies the values into {@code dst} (allocated if null or of the wrong size) and returns it. */
     public double[] copyValuesTo(double[] dst) {
         if (dst == null || dst.length != size) dst = new double[size];
-        System.arraycopy(values, 0, dst, 0, size);
+        System.arraycopy(values(), 0, dst, 0, size);
         return dst;
     }
 

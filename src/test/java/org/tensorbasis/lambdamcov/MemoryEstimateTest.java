@@ -1,0 +1,133 @@
+package org.tensorbasis.lambdamcov;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.Normalization;
+import org.tensorbasis.targets.TargetLayout;
+
+/** The memory estimate against the arrays the model and the cache really allocate. */
+class MemoryEstimateTest {
+    static final int[] SPECIES = {1, 6, 8, 16};
+    static final String YAML = "training_set: t.xyz\n"
+        + "targets:\n"
+        + "  s: {type: spherical, blocks: [[1, 1], [2, 1]]}\n"
+        + "  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, -1], [2, 1]]}\n"
+        + "model:\n"
+        + "  soap: {max_radial: 5, max_angular: 4}\n"
+        + "  bpnn: {num_hidden_layers: 2, num_neurons_per_layer: 24}\n";
+
+    static Map<String, TargetLayout> layouts() {
+        Map<String, TargetLayout> layouts = new LinkedHashMap<>();
+        layouts.put("s", TargetLayout.spherical("s", List.of(new int[] {1, 1}, new int[] {2, 1})));
+        layouts.put("q", TargetLayout.spherical("q", List.of(new int[] {0, 1}, new int[] {1, -1}, new int[] {2, 1})));
+        return layouts;
+    }
+
+    static Normalization[] norms(Map<String, TargetLayout> layouts) {
+        List<Normalization> out = new ArrayList<>();
+        for (TargetLayout l : layouts.values()) {
+            for (TargetLayout.Block b : l.blocks()) out.add(new Normalization(1, b.properties(), b.dim(), null));
+        }
+        return out.toArray(new Normalization[0]);
+    }
+
+    static List<Structure> molecules(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Structure> out = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            int na = 3 + rng.nextInt(10);
+            int[] z = new int[na];
+            double[] x = new double[3 * na];
+            for (int i = 0; i < na; i++) {
+                z[i] = SPECIES[rng.nextInt(SPECIES.length)];
+                for (int k = 0; k < 3; k++) x[3 * i + k] = 3.0 * rng.nextDouble();
+            }
+            out.add(new Structure(z, x));
+        }
+        return out;
+    }
+
+    @Test
+    void parametersAndCacheAreExactlyThoseAllocated() {
+        Options options = Options.parse(YAML, "opts.yaml", null);
+        Map<String, TargetLayout> layouts = layouts();
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts);
+        List<Structure> structures = molecules(150, 5);
+        List<int[]> numbers = new ArrayList<>();
+        long atoms = 0;
+        for (Structure s : structures) {
+            numbers.add(s.numbers());
+            atoms += s.size();
+        }
+        MemoryEstimate est = MemoryEstimate.training(design, numbers, 120, 15, 8, true, false, 2);
+
+        LambdaMcovModel model = new LambdaMcovModel(design, options, YAML, layouts, norms(layouts), new LinkedHashMap<>(), 3, 2);
+        assertThat(est.parameters()).isEqualTo(model.network().parameters().size());
+        assertThat(est.features()).isEqualTo(model.network().nFeatures());
+        FeatureCache cache = model.features(structures, 2);
+        assertThat(est.cacheBytes()).isEqualTo(cache.bytes()).isEqualTo(MemoryEstimate.cacheBytes(design, atoms));
+        // the state: values, gradients, Adam's moments, the best snapshot (5 P), and the W0⊙γ buffers
+        long w0 = 0;
+        for (int s = 0; s < SPECIES.length; s++) {
+            w0 += model.network().parameters().block("scalar.Z" + SPECIES[s] + ".linear0.weight").size();
+        }
+        assertThat(est.parameterBytes()).isEqualTo(8L * 5 * model.network().parameters().size() + 8 * w0);
+        // the head refit: its normal equations as allocated, plus the largest block's factors
+        long normals = 0;
+        long factors = 0;
+        for (int b = 0; b < model.network().blocks().size(); b++) {
+            HeadRefinement.Normal nm = HeadRefinement.newNormal(model.network(), b);
+            long f = 0;
+            for (int k = 0; k < nm.ata.length; k++) {
+                normals += 8L * (nm.ata[k].length + nm.atb[k].length + nm.rows[k].length + nm.rhs[k].length);
+                f += 8L * nm.ata[k].length;
+            }
+            factors = Math.max(factors, f);
+        }
+        assertThat(MemoryEstimate.refitBytes(design)).isEqualTo(normals + factors);
+        assertThat(est.describe(8L << 30)).startsWith("memory: " + est.features() + " power-spectrum features per atom (4 elements)")
+            .contains(est.parameters() / 1000 + "").endsWith("of 8.00 GB available");
+    }
+
+    @Test
+    void aFullHeapIsRefusedWithTheNumbers() {
+        Options options = Options.parse(YAML, "opts.yaml", null);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts());
+        List<int[]> numbers = new ArrayList<>();
+        for (Structure s : molecules(40, 9)) numbers.add(s.numbers());
+        MemoryEstimate est = MemoryEstimate.training(design, numbers, 30, 5, 8, true, false, 1);
+        est.check(est.totalBytes() * 2); // fits
+        assertThatThrownBy(() -> est.check(est.totalBytes()))
+            .isInstanceOf(BadInputException.class)
+            .hasMessageContaining("features per atom (4 elements)")
+            .hasMessageContaining("parameters")
+            .hasMessageContaining("TENSORBASIS_JAVA_OPTS=-Xmx")
+            .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void prediction() {
+        Options options = Options.parse(YAML, "opts.yaml", null);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts());
+        List<int[]> numbers = new ArrayList<>();
+        for (Structure s : molecules(200, 11)) numbers.add(s.numbers());
+        MemoryEstimate one = MemoryEstimate.prediction(design, numbers, 1);
+        MemoryEstimate two = MemoryEstimate.prediction(design, numbers, 2);
+        // two workers: two replicas (values, gradients, buffers) and their work arrays
+        assertThat(two.cacheBytes()).isEqualTo(one.cacheBytes());
+        assertThat(two.parameterBytes()).isEqualTo(2 * (16 * one.parameters() + one.parameterBytes()));
+        assertThatThrownBy(() -> two.check(two.totalBytes())).isInstanceOf(BadInputException.class)
+            .hasMessageStartingWith("prediction would need").hasMessageContaining("fewer structures");
+    }
+}
