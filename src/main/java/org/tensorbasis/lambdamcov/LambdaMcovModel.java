@@ -2,6 +2,7 @@ package org.tensorbasis.lambdamcov;
 
 import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.modelfile.ModelMetadata;
+import org.tensorbasis.modelfile.SpeciesMixingTensor;
 import org.tensorbasis.targets.ModelBlock;
 import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.io.Json;
@@ -48,9 +49,18 @@ public final class LambdaMcovModel implements TrainedModel {
     private final List<ModelBlock> modelBlocks; // block b of the network ↔ its target and position in the layout
     private final Map<String, String> provenance;
 
-    /** Builds the network (seeded initial weights) for the blocks of {@code layouts}. */
+    /** Builds the network (seeded initial weights) for the blocks of {@code layouts}, with one-hot species channels. */
     public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
                  Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
+        this(options, optionsYaml, species, layouts, norms, provenance, seed, threads, null);
+    }
+
+    /**
+     * As above, with a species mixing (S × d row-major over the sorted species, {@link DescriptorSettings#mixing()};
+     * null = one-hot channels).
+     */
+    public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
+                 Normalization[] norms, Map<String, String> provenance, long seed, int threads, double[] mixing) {
         this.options = options;
         this.optionsYaml = optionsYaml;
         this.species = species.clone();
@@ -58,7 +68,7 @@ public final class LambdaMcovModel implements TrainedModel {
         this.layouts = new LinkedHashMap<>(layouts);
         LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
         this.descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), this.species,
-            mo.powerSpectrum());
+            mo.powerSpectrum(), mixing);
         this.modelBlocks = ModelBlock.of(options, this.layouts);
         List<TensorModel.Block> blocks = new ArrayList<>();
         for (ModelBlock mb : modelBlocks) {
@@ -270,7 +280,10 @@ public final class LambdaMcovModel implements TrainedModel {
 
     @Override
     public void save(Path path) throws IOException {
-        ModelFile.write(path, metadata(), tensors(network.parameters().values()));
+        Map<String, ModelFile.Tensor> t = tensors(network.parameters().values());
+        ModelFile.Tensor mix = SpeciesMixingTensor.of(descriptor);
+        if (mix != null) t.put(SpeciesMixingTensor.NAME, mix);
+        ModelFile.write(path, metadata(), t);
     }
 
     /** Loads a λ-MCoV model file (any other architecture is a {@link BadInputException} naming the file). */
@@ -296,7 +309,8 @@ public final class LambdaMcovModel implements TrainedModel {
             Map<String, TargetLayout> layouts = ModelMetadata.layouts(arch.get("targets"));
             Normalization[] norms = ModelMetadata.normalization(arch.get("normalization"), layouts, species.length);
             Map<String, String> prov = ModelMetadata.provenance(meta);
-            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads);
+            double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
+            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads, mixing);
             model.loadValues(c.tensors(), name, model.network.parameters().values());
             return model;
         } catch (BadInputException e) {

@@ -84,6 +84,16 @@ final class LambdaMcovTrainer {
         long trainLossBatches;
     }
 
+    /** The species mixing of model.soap (null: one-hot channels), logged. */
+    private double[] speciesMixing(int[] species, List<Sample> train) {
+        org.tensorbasis.options.SoapOptions soap = LambdaMcovOptions.of(options).model().soap();
+        List<Structure> st = new ArrayList<>();
+        for (Sample s : train) st.add(s.structure());
+        double[] w = soap.mixing(species, st, options.seed());
+        listener.message(org.tensorbasis.descriptors.SpeciesMixing.describe(species, w, soap.speciesChannels()));
+        return w;
+    }
+
     /** Runs the training; returns the model with the best (refit) weights, or the current state if stopped. */
     TrainingOutcome train() throws IOException {
         long t0 = System.nanoTime();
@@ -97,7 +107,8 @@ final class LambdaMcovTrainer {
         TrainingSession.Outputs outputs = session.outputs();
         Path restart = session.restart();
         Normalization[] norms = data.normalization();
-        run.model = new LambdaMcovModel(options, yaml, species, layouts, norms, provenance, options.seed(), threads);
+        run.model = new LambdaMcovModel(options, yaml, species, layouts, norms, provenance, options.seed(), threads,
+            speciesMixing(species, train));
         LambdaMcovModel model = run.model;
         int nb = model.network().blocks().size();
         listener.message("model blocks: " + model.describe() + "; " + model.network().parameters().size() + " parameters");
