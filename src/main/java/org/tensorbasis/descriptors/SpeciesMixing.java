@@ -37,7 +37,7 @@ public final class SpeciesMixing {
 
     /** How the neighbour-species channels are built ({@code model.soap.species_channels}). */
     public enum Mode {
-        /** one-hot up to {@link #AUTO_MAX_ONE_HOT} elements, {@link #SPECTRAL} above. */
+        /** one-hot up to {@link #AUTO_MAX_ONE_HOT} elements, {@link #RANDOM} above (measured best with linear_ridge on 64 elements, docs/linear-ridge.md). */
         AUTO("auto"),
         ONE_HOT("one_hot"),
         SPECTRAL("spectral"),
@@ -75,7 +75,7 @@ public final class SpeciesMixing {
     public static double[] choose(Mode mode, int d, int[] species, List<Structure> train, double cutoff, double width, long seed) {
         int s = species.length;
         Mode m = mode;
-        if (m == Mode.AUTO) m = s <= AUTO_MAX_ONE_HOT || d >= s ? Mode.ONE_HOT : Mode.SPECTRAL;
+        if (m == Mode.AUTO) m = s <= AUTO_MAX_ONE_HOT || d >= s ? Mode.ONE_HOT : Mode.RANDOM;
         if (m == Mode.ONE_HOT) return null;
         if (d > s) {
             throw BadInputException.option(null, -1, "model.soap.pseudo_species", "is " + d + ", more than the " + s
@@ -90,7 +90,7 @@ public final class SpeciesMixing {
         if (mixing == null) {
             return String.format(Locale.ROOT, "neighbour species: %d one-hot channels (species_channels: %s)", s, mode.option());
         }
-        Mode m = mode == Mode.AUTO ? Mode.SPECTRAL : mode;
+        Mode m = mode == Mode.AUTO ? Mode.RANDOM : mode;
         return String.format(Locale.ROOT, "neighbour species: %d elements compressed into %d %s pseudo-species channels (species_channels: %s%s)",
             s, mixing.length / s, m.option(), mode.option(), mode == Mode.AUTO ? ", more than " + AUTO_MAX_ONE_HOT + " elements" : "");
     }
