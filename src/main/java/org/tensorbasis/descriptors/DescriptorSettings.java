@@ -20,9 +20,12 @@ import org.tensorbasis.structure.Elements;
  * @param species    atomic numbers of the neighbour-species channels, sorted ascending and unique
  *                   (the order of the channels); fixed by the training set
  * @param form       power-spectrum form
+ * @param mixing     species mixing W, S × d row-major, rows in the order of the species as given (S = species.length, d = pseudo-species channels): neighbour
+ *                   j contributes W[a_j][k] f_c R Y to channel k ({@link SpeciesMixing}); null = one-hot (d = S,
+ *                   channel a = species a, the original code path)
  */
 public record DescriptorSettings(double cutoff, double width, int maxRadial, int maxAngular, int[] species,
-                                 PowerSpectrumForm form) {
+                                 PowerSpectrumForm form, double[] mixing) {
 
     /** Default cutoff radius, Å. */
     public static final double DEFAULT_CUTOFF = 5.0;
@@ -35,7 +38,15 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
     /** Default power-spectrum form (same ridge accuracy as FULL, half the features; see docs/descriptors.md). */
     public static final PowerSpectrumForm DEFAULT_FORM = PowerSpectrumForm.UNIQUE_PAIRS;
 
-    /** Validates, sorts and copies the species; throws {@link BadInputException} on absurd values. */
+    /** One-hot neighbour species (no mixing). */
+    public DescriptorSettings(double cutoff, double width, int maxRadial, int maxAngular, int[] species, PowerSpectrumForm form) {
+        this(cutoff, width, maxRadial, maxAngular, species, form, null);
+    }
+
+    /**
+     * Validates, sorts and copies the species (and copies the mixing, whose rows follow the sorted species);
+     * throws {@link BadInputException} on absurd values.
+     */
     public DescriptorSettings {
         if (!(cutoff > 0) || !Double.isFinite(cutoff)) throw BadInputException.field("cutoff", "must be a positive number, got " + cutoff);
         if (!(width > 0) || !(width <= cutoff)) throw BadInputException.field("width", "must be in (0, cutoff], got " + width);
@@ -43,6 +54,7 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
         if (maxAngular < 0 || maxAngular > 20) throw BadInputException.field("max_angular", "must be in 0..20, got " + maxAngular);
         if (species == null || species.length == 0) throw BadInputException.field("species", "at least one species is needed");
         if (form == null) throw BadInputException.field("form", "power-spectrum form missing");
+        int[] given = species;
         species = species.clone();
         Arrays.sort(species);
         for (int i = 0; i < species.length; i++) {
@@ -52,6 +64,20 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
             if (i > 0 && species[i] == species[i - 1]) {
                 throw BadInputException.field("species", "duplicate element " + Elements.symbol(species[i]));
             }
+        }
+        if (mixing != null) {
+            int ns = species.length;
+            if (mixing.length == 0 || mixing.length % ns != 0) {
+                throw BadInputException.field("species_mixing", "needs " + ns + " rows (one per species), got " + mixing.length + " numbers");
+            }
+            for (double v : mixing) {
+                if (!Double.isFinite(v)) throw BadInputException.field("species_mixing", "holds a non-finite weight");
+            }
+            // rows follow the species as given; store them in the sorted order
+            int d = mixing.length / ns;
+            double[] sorted = new double[mixing.length];
+            for (int r = 0; r < ns; r++) System.arraycopy(mixing, r * d, sorted, Arrays.binarySearch(species, given[r]) * d, d);
+            mixing = sorted;
         }
     }
 
@@ -64,32 +90,43 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
     @Override
     public int[] species() { return species.clone(); }
 
-    /** Number of neighbour-species channels. */
-    public int channels() { return species.length; }
+    /** Number of density channels: the species (one-hot) or the pseudo-species d of the mixing. */
+    public int channels() { return mixing == null ? species.length : mixing.length / species.length; }
 
-    /** Channel index of atomic number z, or -1 if z is not one of the species. */
+    /** The mixing matrix S × d row-major as a copy, or null for one-hot channels. */
+    @Override
+    public double[] mixing() { return mixing == null ? null : mixing.clone(); }
+
+    /** Whether the channels are compressed pseudo-species (a mixing matrix is set). */
+    public boolean compressed() { return mixing != null; }
+
+    /** Index of atomic number z in {@link #species()} (its one-hot channel, or its row of the mixing), or -1 if unknown. */
     public int channel(int z) {
         int c = Arrays.binarySearch(species, z);
         return c >= 0 ? c : -1;
     }
 
-    public DescriptorSettings withForm(PowerSpectrumForm f) { return new DescriptorSettings(cutoff, width, maxRadial, maxAngular, species, f); }
+    public DescriptorSettings withForm(PowerSpectrumForm f) { return new DescriptorSettings(cutoff, width, maxRadial, maxAngular, species, f, mixing); }
 
-    public DescriptorSettings withCutoff(double rc, double w) { return new DescriptorSettings(rc, w, maxRadial, maxAngular, species, form); }
+    public DescriptorSettings withCutoff(double rc, double w) { return new DescriptorSettings(rc, w, maxRadial, maxAngular, species, form, mixing); }
 
     public DescriptorSettings withBasis(int nMaxRadial, int nMaxAngular) {
-        return new DescriptorSettings(cutoff, width, nMaxRadial, nMaxAngular, species, form);
+        return new DescriptorSettings(cutoff, width, nMaxRadial, nMaxAngular, species, form, mixing);
     }
+
+    /** The same settings with a species mixing (S × d row-major, rows in the order of {@link #species()}; null = one-hot). */
+    public DescriptorSettings withMixing(double[] w) { return new DescriptorSettings(cutoff, width, maxRadial, maxAngular, species, form, w); }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof DescriptorSettings d && d.cutoff == cutoff && d.width == width && d.maxRadial == maxRadial
-            && d.maxAngular == maxAngular && Arrays.equals(d.species, species) && d.form == form;
+            && d.maxAngular == maxAngular && Arrays.equals(d.species, species) && d.form == form && Arrays.equals(d.mixing, mixing);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new Object[] {cutoff, width, maxRadial, maxAngular, Arrays.hashCode(species), form});
+        return Arrays.hashCode(new Object[] {cutoff, width, maxRadial, maxAngular, Arrays.hashCode(species), form})
+            + (mixing == null ? 0 : 31 * Arrays.hashCode(mixing));
     }
 
     @Override
@@ -97,6 +134,7 @@ public record DescriptorSettings(double cutoff, double width, int maxRadial, int
         StringBuilder sb = new StringBuilder();
         for (int z : species) sb.append(sb.length() == 0 ? "" : ",").append(Elements.symbol(z));
         return "DescriptorSettings[cutoff=" + cutoff + ", width=" + width + ", maxRadial=" + maxRadial
-            + ", maxAngular=" + maxAngular + ", species=[" + sb + "], form=" + form + "]";
+            + ", maxAngular=" + maxAngular + ", species=[" + sb + "], form=" + form
+            + (mixing == null ? "" : ", mixing=" + species.length + "×" + channels() + " (compressed)") + "]";
     }
 }

@@ -20,6 +20,11 @@ import org.tensorbasis.structure.Elements;
  * index a n_l + n), {@link PowerSpectrumForm#UNIQUE_PAIRS}: the upper triangle (row ≤ column) row by row,
  * off-diagonal entries × √2.
  *
+ * <p>Compressed ("alchemical") channels: with a species mixing W ({@link DescriptorSettings#mixing()}, S × d) the
+ * channels are d pseudo-species, ρ^k_{nlm}(i) = Σ_j W[a_j][k] f_c(r_ij) R_nl(r_ij) Y_lm(r̂_ij), k = 0..d−1; everything
+ * above (layout, power spectrum) reads channel k where it read species a. Linear in the density, so equivariance is
+ * unchanged; W = identity gives the one-hot expansion bit for bit.
+ *
  * <p>Expansion orders above the power spectrum: the expansion can be built with a largest order
  * {@link #maxExpansionL()} ≥ maxAngular ({@link #SphericalExpansion(DescriptorSettings, int)}), for the λ basis
  * of targets with λ &gt; maxAngular. The orders maxAngular &lt; l ≤ maxExpansionL are available as expansion
@@ -49,7 +54,8 @@ public final class SphericalExpansion {
     private final int accSize;
     private final int[] psOffset;       // power spectrum offset of l
     private final int psSize;
-    private final int[] channelOfZ;     // atomic number → channel, −1 if unknown
+    private final int[] channelOfZ;     // atomic number → species index (one-hot channel, or row of the mixing), −1 if unknown
+    private final double[] mixing;      // S × channels row-major, or null (one-hot)
 
     /** Expansion and power spectrum for l ≤ {@code settings.maxAngular()}. */
     public SphericalExpansion(DescriptorSettings settings) {
@@ -77,6 +83,7 @@ public final class SphericalExpansion {
         this.harmonics = new SphericalHarmonics[maxL + 1];
         for (int l = maxAngular; l <= maxL; l++) harmonics[l] = new SphericalHarmonics(l);
         this.channels = settings.channels();
+        this.mixing = settings.mixing();
         nPerL = radial.nPerL();
         kPerL = new int[maxL + 1];
         stride = new int[maxL + 1];
@@ -101,7 +108,7 @@ public final class SphericalExpansion {
 
     public RadialBasis radialBasis() { return radial; }
 
-    /** Number of neighbour-species channels. */
+    /** Number of density channels: one per neighbour species, or the d pseudo-species of a species mixing. */
     public int channels() { return channels; }
 
     /** Largest l of the power spectrum. */
@@ -156,7 +163,8 @@ public final class SphericalExpansion {
          * sized for every order up to maxL, whatever the current computation needs.
          */
         void ensurePairs(int pairs) {
-            int nr = radial.size(), ny = SphericalHarmonics.size(maxL);
+            // compressed channels: one weighted copy of the radial values per channel and pair
+            int nr = radial.size() * (mixing == null ? 1 : channels), ny = SphericalHarmonics.size(maxL);
             if (radBuf.length < pairs * nr) {
                 int cap = Math.max(pairs, 2 * (radBuf.length / nr));
                 radBuf = new double[cap * nr];
@@ -246,6 +254,11 @@ public final class SphericalExpansion {
         // per-pair strides of the slot buffers: only the orders up to lTop
         final int nRad = radial.size(lTop), nY = SphericalHarmonics.size(lTop);
         for (int i = from; i < to; i++) {
+            if (mixing != null) {
+                compressedCentre(i, ch, offsets, neighbors, vectors, distances, rc, w, lTop, nRad, nY, need, ws);
+                finishCentre(i, ps, ls, exp, acc);
+                continue;
+            }
             // 1. pairs within r_c, grouped by neighbour channel (counting sort into slots)
             Arrays.fill(cStart, 0);
             for (int p = offsets[i]; p < offsets[i + 1]; p++) {
@@ -269,25 +282,73 @@ public final class SphericalExpansion {
             // 3. per l and channel: ρ[m][n] = Σ_slots Y[m] R[n], a small GEMM in 2 × 4 register tiles
             //    (every (l, a, m, n) entry is assigned exactly once per centre)
             for (int l = 0; l <= lTop; l++) {
-                if (need[l]) accumulate(l, rb, nRad, yb, nY, cStart, acc);
+                if (!need[l]) continue;
+                for (int a = 0; a < channels; a++) accumulate(l, a, cStart[a], cStart[a + 1], rb, nRad, 0, yb, nY, acc);
             }
-            if (ps != null) powerSpectrum(acc, ps, i * psSize);
-            for (int q = 0; q < ls.length; q++) {
-                int l = ls[q];
-                int k = kPerL[l], st = stride[l], dm = 2 * l + 1, bs = k * dm, o = i * bs, ao = accOffset[l];
-                double[] e = exp[q];
-                for (int m = 0; m < dm; m++) {
-                    for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * st + an];
-                }
+            finishCentre(i, ps, ls, exp, acc);
+        }
+    }
+
+    /** Power spectrum and requested expansion blocks of centre i from the accumulator. */
+    private void finishCentre(int i, double[] ps, int[] ls, double[][] exp, double[] acc) {
+        if (ps != null) powerSpectrum(acc, ps, i * psSize);
+        for (int q = 0; q < ls.length; q++) {
+            int l = ls[q];
+            int k = kPerL[l], st = stride[l], dm = 2 * l + 1, bs = k * dm, o = i * bs, ao = accOffset[l];
+            double[] e = exp[q];
+            for (int m = 0; m < dm; m++) {
+                for (int an = 0; an < k; an++) e[o + an * dm + m] = acc[ao + m * st + an];
             }
         }
     }
 
-    /** Expansion block l of the current centre from the slot buffers, into the [m][a n] accumulator. */
-    private void accumulate(int l, double[] rb, int nRad, double[] yb, int nY, int[] cStart, double[] acc) {
-        final int nl = nPerL[l], st = stride[l], dm = 2 * l + 1, yo = l * l, r0 = radial.offset(l);
-        for (int a = 0; a < channels; a++) {
-            final int p0 = cStart[a], p1 = cStart[a + 1];
+    /**
+     * Compressed channels, centre i: every pair within r_c gets a slot (neighbour-list order) holding f_c R once per
+     * channel k, multiplied by W[a_j][k] (f_c R and Y computed once per pair), then channel k sums over all slots.
+     * With W = identity each non-zero term and its order are those of the one-hot path, so the result is bitwise the same.
+     */
+    private void compressedCentre(int i, int[] ch, int[] offsets, int[] neighbors, double[] vectors, double[] distances,
+                                  double rc, double w, int lTop, int nRad, int nY, boolean[] need, Workspace ws) {
+        final int d = channels;
+        int pairs = 0;
+        for (int p = offsets[i]; p < offsets[i + 1]; p++) if (distances[p] < rc) pairs++;
+        ws.ensurePairs(pairs);
+        final double[] rb = ws.radBuf, yb = ws.ylmBuf;
+        final int rs = d * nRad;  // radial stride per slot: [k][f]
+        final SphericalHarmonics sh = harmonics[lTop];
+        int slot = 0;
+        for (int p = offsets[i]; p < offsets[i + 1]; p++) {
+            double r = distances[p];
+            if (!(r < rc)) continue;
+            double fc = CosineCutoff.value(r, rc, w);
+            int ro = slot * rs;
+            radial.evaluate(r, rb, ro, lTop);
+            if (fc != 1.0) for (int f = 0; f < nRad; f++) rb[ro + f] *= fc;
+            int wo = ch[neighbors[p]] * d;
+            // channels d−1 .. 1 first, from the unweighted values in channel 0's place, then channel 0 in place
+            for (int k = d - 1; k >= 1; k--) {
+                double wk = mixing[wo + k];
+                int ko = ro + k * nRad;
+                for (int f = 0; f < nRad; f++) rb[ko + f] = wk * rb[ro + f];
+            }
+            double w0 = mixing[wo];
+            for (int f = 0; f < nRad; f++) rb[ro + f] *= w0;
+            sh.spherical(vectors[3 * p], vectors[3 * p + 1], vectors[3 * p + 2], yb, slot * nY);
+            slot++;
+        }
+        for (int l = 0; l <= lTop; l++) {
+            if (!need[l]) continue;
+            for (int k = 0; k < d; k++) accumulate(l, k, 0, pairs, rb, rs, k * nRad, yb, nY, ws.acc);
+        }
+    }
+
+    /**
+     * Expansion block l of channel a of the current centre from the slots p0 ≤ p &lt; p1, into the [m][a n]
+     * accumulator; slot p's radial values of that channel start at {@code p · rStride + rOff}.
+     */
+    private void accumulate(int l, int a, int p0, int p1, double[] rb, int nRad, int rOff, double[] yb, int nY, double[] acc) {
+        final int nl = nPerL[l], st = stride[l], dm = 2 * l + 1, yo = l * l, r0 = radial.offset(l) + rOff;
+        {
             final int base = accOffset[l] + a * nl;
             int m = 0;
             for (; m + 1 < dm; m += 2) {

@@ -2,6 +2,7 @@ package org.tensorbasis.lambdamcov;
 
 import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.modelfile.ModelMetadata;
+import org.tensorbasis.modelfile.SpeciesMixingTensor;
 import org.tensorbasis.targets.ModelBlock;
 import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.io.Json;
@@ -63,12 +64,13 @@ public final class LambdaMcovModel implements TrainedModel {
             return k;
         }
 
-        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts) {
+        /** @param mixing the species mixing (S × d over the sorted species), or null for one-hot channels */
+        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing) {
             int[] sorted = species.clone();
             Arrays.sort(sorted);
             LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
             DescriptorSettings descriptor = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), sorted,
-                mo.powerSpectrum());
+                mo.powerSpectrum(), mixing);
             List<ModelBlock> modelBlocks = ModelBlock.of(options, new LinkedHashMap<>(layouts));
             List<TensorModel.Block> blocks = new ArrayList<>();
             for (ModelBlock mb : modelBlocks) {
@@ -92,10 +94,19 @@ public final class LambdaMcovModel implements TrainedModel {
         }
     }
 
-    /** Builds the network (seeded initial weights) for the blocks of {@code layouts}. */
+    /** Builds the network (seeded initial weights) for the blocks of {@code layouts}, with one-hot species channels. */
     public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
                  Normalization[] norms, Map<String, String> provenance, long seed, int threads) {
-        this(Design.of(options, species, layouts), options, optionsYaml, layouts, norms, provenance, seed, threads);
+        this(Design.of(options, species, layouts, null), options, optionsYaml, layouts, norms, provenance, seed, threads);
+    }
+
+    /**
+     * As above, with a species mixing (S × d row-major over the sorted species, {@link DescriptorSettings#mixing()};
+     * null = one-hot channels).
+     */
+    public LambdaMcovModel(Options options, String optionsYaml, int[] species, Map<String, TargetLayout> layouts,
+                 Normalization[] norms, Map<String, String> provenance, long seed, int threads, double[] mixing) {
+        this(Design.of(options, species, layouts, mixing), options, optionsYaml, layouts, norms, provenance, seed, threads);
     }
 
     /** Builds the network of a design made by {@link Design#of} (which {@link MemoryEstimate} sized first). */
@@ -305,7 +316,10 @@ public final class LambdaMcovModel implements TrainedModel {
 
     @Override
     public void save(Path path) throws IOException {
-        ModelFile.write(path, metadata(), tensors(network.parameters().values()));
+        Map<String, ModelFile.Tensor> t = tensors(network.parameters().values());
+        ModelFile.Tensor mix = SpeciesMixingTensor.of(descriptor);
+        if (mix != null) t.put(SpeciesMixingTensor.NAME, mix);
+        ModelFile.write(path, metadata(), t);
     }
 
     /** Loads a λ-MCoV model file (any other architecture is a {@link BadInputException} naming the file). */
@@ -331,7 +345,8 @@ public final class LambdaMcovModel implements TrainedModel {
             Map<String, TargetLayout> layouts = ModelMetadata.layouts(arch.get("targets"));
             Normalization[] norms = ModelMetadata.normalization(arch.get("normalization"), layouts, species.length);
             Map<String, String> prov = ModelMetadata.provenance(meta);
-            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads);
+            double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
+            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads, mixing);
             model.checkDescription(arch, name);
             model.loadValues(c.tensors(), name, model.network.parameters().values(), "", ModelMetadata.version(meta) >= 2);
             return model;

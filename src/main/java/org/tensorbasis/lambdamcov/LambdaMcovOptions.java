@@ -24,8 +24,11 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     /** Model hyper-parameters. */
     public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular,
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
-                               int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis) {
-        SoapOptions soap() { return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum); }
+                               int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
+                               org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies) {
+        public SoapOptions soap() {
+            return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
+        }
     }
 
     /** Training hyper-parameters. */
@@ -88,7 +91,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies());
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");

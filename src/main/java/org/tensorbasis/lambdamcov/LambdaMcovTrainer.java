@@ -84,6 +84,16 @@ final class LambdaMcovTrainer {
         long trainLossBatches;
     }
 
+    /** The species mixing of model.soap (null: one-hot channels), logged. */
+    private double[] speciesMixing(int[] species, List<Sample> train) {
+        org.tensorbasis.options.SoapOptions soap = LambdaMcovOptions.of(options).model().soap();
+        List<Structure> st = new ArrayList<>();
+        for (Sample s : train) st.add(s.structure());
+        double[] w = soap.mixing(species, st, options.seed());
+        listener.message(org.tensorbasis.descriptors.SpeciesMixing.describe(species, w, soap.speciesChannels()));
+        return w;
+    }
+
     /** Runs the training; returns the model with the best (refit) weights, or the current state if stopped. */
     TrainingOutcome train() throws IOException {
         long t0 = System.nanoTime();
@@ -104,7 +114,7 @@ final class LambdaMcovTrainer {
         run.nTest = data.test().size();
 
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train));
         List<int[]> numbers = new ArrayList<>(run.structures.size());
         for (Structure st : run.structures) numbers.add(st.numbers());
         MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),

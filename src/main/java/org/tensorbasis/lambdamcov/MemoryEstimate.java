@@ -113,7 +113,7 @@ public final class MemoryEstimate {
      * plus per block the basis-scale buffer (elements × n_basis).
      */
     static long parameters(LambdaMcovModel.Design d) {
-        long s = d.descriptor().channels();
+        long s = d.descriptor().species().length;
         long f = d.expansion().powerSpectrumSize();
         long w = d.width();
         int[] k = d.kPerL();
@@ -188,17 +188,17 @@ public final class MemoryEstimate {
             if (tb.usesU()) c += 3L * k[1];
             if (tb.usesLambdaCorrection()) c += (long) k[b.lambda()] * b.dim();
         }
-        return c * d.descriptor().channels();
+        return c * d.descriptor().species().length;
     }
 
     /** The first-layer buffers W0⊙γ (width × F per element, one per network that forwards). */
     static long firstLayerBytes(LambdaMcovModel.Design d) {
-        return 8L * d.descriptor().channels() * d.width() * d.expansion().powerSpectrumSize();
+        return 8L * d.descriptor().species().length * d.width() * d.expansion().powerSpectrumSize();
     }
 
     /** Normal equations of the head refit of every block, and the largest block's factors. */
     static long refitBytes(LambdaMcovModel.Design d) {
-        long s = d.descriptor().channels();
+        long s = d.descriptor().species().length;
         long w = d.width();
         long normals = 0;
         long factors = 0;
@@ -232,7 +232,7 @@ public final class MemoryEstimate {
      */
     static MemoryEstimate training(LambdaMcovModel.Design d, List<int[]> numbers, int nTrain, int nVal, int batchSize,
                                    boolean refineHeads, boolean restart, int threads) {
-        int ns = d.descriptor().channels();
+        int ns = d.descriptor().species().length;
         long atoms = 0;
         for (int[] z : numbers) atoms += z.length;
         long p = parameters(d);
@@ -277,7 +277,7 @@ public final class MemoryEstimate {
      * per worker a replica of the network (values, gradients, first-layer buffers) and its work arrays.
      */
     static MemoryEstimate prediction(LambdaMcovModel.Design d, List<int[]> numbers, int threads) {
-        int ns = d.descriptor().channels();
+        int ns = d.descriptor().species().length;
         long atoms = 0;
         for (int[] z : numbers) atoms += z.length;
         long p = parameters(d);

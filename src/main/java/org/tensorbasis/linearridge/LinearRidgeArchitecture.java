@@ -10,6 +10,7 @@ import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingData;
 import org.tensorbasis.architecture.TrainingOutcome;
 import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.descriptors.SpeciesMixing;
 import org.tensorbasis.io.AtomicFiles;
 import org.tensorbasis.modelfile.ModelFile;
 import org.tensorbasis.structure.Elements;
@@ -41,8 +42,12 @@ public final class LinearRidgeArchitecture implements Architecture {
         long t0 = System.nanoTime();
         TrainingSession.Listener log = session.listener();
         LinearRidgeOptions hy = LinearRidgeOptions.of(data.options());
+        List<Structure> trainStructures = new ArrayList<>();
+        for (Sample s : data.train()) trainStructures.add(s.structure());
+        double[] mixing = hy.soap().mixing(data.species(), trainStructures, data.options().seed());
+        log.message(SpeciesMixing.describe(data.species(), mixing, hy.soap().speciesChannels()));
         LinearRidgeModel model = new LinearRidgeModel(data.options(), data.optionsYaml(), data.provenance(), data.species(), data.layouts(),
-            data.normalization(), null, null);
+            data.normalization(), null, null, mixing);
         AtomicFiles.writeText(session.outputs().options(), data.optionsYaml());
         int ns = data.species().length;
         int threads = data.threads();

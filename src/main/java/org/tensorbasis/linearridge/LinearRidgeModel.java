@@ -19,6 +19,7 @@ import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.io.Json;
 import org.tensorbasis.modelfile.ModelFile;
 import org.tensorbasis.modelfile.ModelMetadata;
+import org.tensorbasis.modelfile.SpeciesMixingTensor;
 import org.tensorbasis.neighbors.NeighborList;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.options.SoapOptions;
@@ -47,8 +48,9 @@ public final class LinearRidgeModel implements TrainedModel {
     private final RidgeWeights[] weights;     // per block, [species][P][F] (per-atom form, also for per-structure blocks)
     private final double[][] alphas;          // per block, per group (species, or one for per-structure blocks)
 
+    /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
-                     Normalization[] norms, RidgeWeights[] weights, double[][] alphas) {
+                     Normalization[] norms, RidgeWeights[] weights, double[][] alphas, double[] mixing) {
         this.options = options;
         this.optionsYaml = optionsYaml;
         this.provenance = new LinkedHashMap<>(provenance);
@@ -56,7 +58,7 @@ public final class LinearRidgeModel implements TrainedModel {
         this.layouts = new LinkedHashMap<>(layouts);
         this.blocks = ModelBlock.of(options, this.layouts);
         this.norms = norms.clone();
-        this.calc = expansion(LinearRidgeOptions.of(options).soap(), species, blocks);
+        this.calc = expansion(LinearRidgeOptions.of(options).soap(), species, mixing);
         this.features = new BlockFeatures[blocks.size()];
         for (int b = 0; b < blocks.size(); b++) features[b] = BlockFeatures.of(calc, blocks.get(b).irrep());
         this.weights = weights == null ? new RidgeWeights[blocks.size()] : weights.clone();
@@ -64,9 +66,9 @@ public final class LinearRidgeModel implements TrainedModel {
     }
 
     /** The density expansion the features are built from: orders up to max_angular (at least 1 for σ = −1 scalars). */
-    static SphericalExpansion expansion(SoapOptions soap, int[] species, List<ModelBlock> blocks) {
+    static SphericalExpansion expansion(SoapOptions soap, int[] species, double[] mixing) {
         DescriptorSettings d = new DescriptorSettings(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), species,
-            soap.powerSpectrum());
+            soap.powerSpectrum(), mixing);
         return new SphericalExpansion(d, Math.max(1, soap.maxAngular()));
     }
 
@@ -222,6 +224,8 @@ public final class LinearRidgeModel implements TrainedModel {
             RidgeWeights w = weights[b];
             tensors.put(blocks.get(b).name() + ".weight", new ModelFile.Tensor(new long[] {w.groups(), w.properties(), w.features()}, w.weights()));
         }
+        ModelFile.Tensor mix = SpeciesMixingTensor.of(calc.settings());
+        if (mix != null) tensors.put(SpeciesMixingTensor.NAME, mix);
         ModelFile.write(path, meta, tensors);
     }
 
@@ -239,7 +243,8 @@ public final class LinearRidgeModel implements TrainedModel {
             int[] species = ModelMetadata.ints(m.get("species"));
             Map<String, TargetLayout> layouts = ModelMetadata.layouts(m.get("targets"));
             Normalization[] norms = ModelMetadata.normalization(m.get("normalization"), layouts, species.length);
-            model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null);
+            double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
+            model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null, mixing);
             List<?> bl = (List<?>) m.get("blocks");
             if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
             for (int b = 0; b < model.blocks.size(); b++) {

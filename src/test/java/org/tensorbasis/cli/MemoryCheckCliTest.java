@@ -68,8 +68,8 @@ class MemoryCheckCliTest {
     }
 
     @Test
-    void sixtyFourElementsAtTheDefaultsAreRefusedAtOnce() throws IOException {
-        Path o = options(sixtyFourElements(), "zstar", "");
+    void sixtyFourOneHotElementsAreRefusedAtOnce() throws IOException {
+        Path o = options(sixtyFourElements(), "zstar", "model: {soap: {species_channels: one_hot}}\n");
         long t0 = System.nanoTime();
         CliRun r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
         double seconds = (System.nanoTime() - t0) * 1e-9;
@@ -93,12 +93,21 @@ class MemoryCheckCliTest {
     }
 
     @Test
-    void thePhononSetAtTheDefaultsIsRefused() throws IOException {
+    void thePhononSetWithOneHotChannelsIsRefused() throws IOException {
         Assumptions.assumeTrue(Files.isRegularFile(PHONON), "../shared/data/phonon-bec-eps is not present");
-        Path o = options(PHONON, "becs", "");
+        Path o = options(PHONON, "becs", "model: {soap: {species_channels: one_hot}}\n");
         CliRun r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n")
             .contains("583040 power-spectrum features per atom (64 elements)", "for 11220 atoms", "4.85G parameters");
+    }
+
+    /** The defaults compress 64 elements into 8 pseudo-species: 9264 features instead of 583040 (and the estimate sees it). */
+    @Test
+    void theDefaultsCompressSixtyFourElements() throws IOException {
+        Path o = options(sixtyFourElements(), "zstar", "model: {bpnn: {num_neurons_per_layer: 4096}}\n");
+        CliRun r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("9264 power-spectrum features per atom (64 elements)");
     }
 }

@@ -62,7 +62,7 @@ class MemoryEstimateTest {
     void parametersAndCacheAreExactlyThoseAllocated() {
         Options options = Options.parse(YAML, "opts.yaml", null);
         Map<String, TargetLayout> layouts = layouts();
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts, null);
         List<Structure> structures = molecules(150, 5);
         List<int[]> numbers = new ArrayList<>();
         long atoms = 0;
@@ -103,7 +103,7 @@ class MemoryEstimateTest {
     @Test
     void aFullHeapIsRefusedWithTheNumbers() {
         Options options = Options.parse(YAML, "opts.yaml", null);
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts());
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts(), null);
         List<int[]> numbers = new ArrayList<>();
         for (Structure s : molecules(40, 9)) numbers.add(s.numbers());
         MemoryEstimate est = MemoryEstimate.training(design, numbers, 30, 5, 8, true, false, 1);
@@ -119,7 +119,7 @@ class MemoryEstimateTest {
     @Test
     void prediction() {
         Options options = Options.parse(YAML, "opts.yaml", null);
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts());
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts(), null);
         List<int[]> numbers = new ArrayList<>();
         for (Structure s : molecules(200, 11)) numbers.add(s.numbers());
         MemoryEstimate one = MemoryEstimate.prediction(design, numbers, 1);
