@@ -47,7 +47,7 @@ public final class BenchNeighborsCommand implements Callable<Integer> {
         input.check();
         final Path file = input.file;
         final int nThreads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
-        BenchOptions.Data data = input.read();
+        BenchOptions.Data data = input.read(cutoff);
         List<Structure> structures = data.structures();
         final int nStruct = structures.size();
         final long atoms = data.atoms();

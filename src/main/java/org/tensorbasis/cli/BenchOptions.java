@@ -75,8 +75,16 @@ public final class BenchOptions {
 
         /** Every structure of FILE, its elements and atoms; an empty file is bad input. */
         Data read() throws IOException {
+            return read(org.tensorbasis.descriptors.DescriptorSettings.DEFAULT_CUTOFF);
+        }
+
+        /** As {@link #read()}, refusing (with file and frame) periodic cells far too small for {@code cutoff}. */
+        Data read(double cutoff) throws IOException {
             List<Structure> structures = ExtXyzReader.readAll(file);
             if (structures.isEmpty()) throw BadInputException.inFile(file.toString(), "no structures");
+            for (int k = 0; k < structures.size(); k++) {
+                org.tensorbasis.targets.GeometryCheck.check(new org.tensorbasis.targets.Sample(structures.get(k), file.toString(), k), cutoff, 0);
+            }
             TreeSet<Integer> species = new TreeSet<>();
             long atoms = 0;
             for (Structure s : structures) {

@@ -133,33 +133,40 @@ public final class EvalCommand implements Callable<Integer> {
             symSeconds = (System.nanoTime() - s0) * 1e-9;
         }
 
-        if (output != null) {
-            Files.createDirectories(output.toAbsolutePath().getParent());
-            ExtXyzWriter.writeAll(output, PredictionFields.attach(model, p, structures));
-            List<String> fields = new ArrayList<>();
-            for (String t : p.targets()) fields.add(PredictionFields.key(model.options().targets().get(t)));
-            out.printf(Locale.ROOT, "predictions written to %s (%s)%n", output, String.join(", ", fields));
-        }
-        if (metricsOut != null) {
-            org.tensorbasis.io.AtomicFiles.writeText(metricsOut, Json.write(metricsJson(model, p, samples.size(), atoms, seconds, metrics, withRef, symmetry)) + "\n");
-            out.printf(Locale.ROOT, "metrics written to %s%n", metricsOut);
-        }
-        if (plotDir != null) {
-            if (pairs.isEmpty()) {
-                out.println("parity plots skipped: the data holds none of the targets");
-            } else {
-                Files.createDirectories(plotDir);
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < pairs.size(); i++) {
-                    Evaluation.Pairs pr = pairs.get(i);
-                    if (!p.targets().contains(pr.name())) continue; // per-block pairs come after the targets
-                    String file = ParityPlot.fileName(pr.name());
-                    ParityPlot.write(plotDir.resolve(file), pr.name(), pr.unit(), pr.reference(), pr.predicted(), metrics.get(i));
-                    names.add(file);
+        // every output is written in full to a staging file, then all are renamed into place together:
+        // a failure (disk full, a plot that cannot be written) leaves the previous outputs byte-identical
+        String[] done = new String[3];  // printed in this order: predictions, metrics, plots
+        try (org.tensorbasis.io.OutputSet set = new org.tensorbasis.io.OutputSet()) {
+            if (plotDir != null) {
+                if (pairs.isEmpty()) {
+                    done[2] = "parity plots skipped: the data holds none of the targets";
+                } else {
+                    Files.createDirectories(plotDir);
+                    List<String> names = new ArrayList<>();
+                    for (int i = 0; i < pairs.size(); i++) {
+                        Evaluation.Pairs pr = pairs.get(i);
+                        if (!p.targets().contains(pr.name())) continue; // per-block pairs come after the targets
+                        String file = ParityPlot.fileName(pr.name());
+                        ParityPlot.write(set.stage(plotDir.resolve(file)), pr.name(), pr.unit(), pr.reference(), pr.predicted(), metrics.get(i));
+                        names.add(file);
+                    }
+                    done[2] = String.format(Locale.ROOT, "parity plots written to %s (%s)", plotDir, String.join(", ", names));
                 }
-                out.printf(Locale.ROOT, "parity plots written to %s (%s)%n", plotDir, String.join(", ", names));
             }
+            if (metricsOut != null) {
+                String json = Json.write(metricsJson(model, p, samples.size(), atoms, seconds, metrics, withRef, symmetry)) + "\n";
+                set.write(metricsOut, o -> o.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                done[1] = String.format(Locale.ROOT, "metrics written to %s", metricsOut);
+            }
+            if (output != null) {
+                ExtXyzWriter.writeAll(set.stage(output), PredictionFields.attach(model, p, structures));
+                List<String> fields = new ArrayList<>();
+                for (String t : p.targets()) fields.add(PredictionFields.key(model.options().targets().get(t)));
+                done[0] = String.format(Locale.ROOT, "predictions written to %s (%s)", output, String.join(", ", fields));
+            }
+            set.commit();
         }
+        for (String line : done) if (line != null) out.println(line);
 
         boolean failed = false;
         if (symmetry != null) {

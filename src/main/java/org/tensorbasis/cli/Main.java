@@ -62,7 +62,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + t.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            throw ex;
+            // anything else is a bug of this program: one line (the stack trace on request), never a wall of text
+            cmd.getErr().println("error: internal error in '" + cmd.getCommandName() + "': " + ex
+                + " (please report it; TENSORBASIS_DEBUG=1 prints the stack trace)");
+            if (System.getenv("TENSORBASIS_DEBUG") != null) ex.printStackTrace(cmd.getErr());
+            return EXIT_BAD_INPUT;
         });
         return cl;
     }

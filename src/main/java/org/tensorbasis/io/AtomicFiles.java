@@ -47,7 +47,7 @@ public final class AtomicFiles {
     static String reason(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder (" + e.getMessage() + ")";
-        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way of a folder (" + e.getMessage() + ")";
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

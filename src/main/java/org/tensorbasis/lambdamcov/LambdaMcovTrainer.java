@@ -206,8 +206,7 @@ final class LambdaMcovTrainer {
         }
         if (interrupted) {
             checkpoint(run, outputs.checkpoint());
-            listener.message("interrupted: checkpoint written to " + outputs.checkpoint() + " (epoch " + (run.epoch + 1)
-                + ", batch " + run.nextBatch + "); resume with --restart " + outputs.checkpoint());
+            listener.message("interrupted at epoch " + (run.epoch + 1) + ", batch " + run.nextBatch + ": checkpoint written");
             return new TrainingOutcome(model, run.bestEpoch + 1, run.bestLoss, true);
         }
         checkpoint(run, outputs.checkpoint());

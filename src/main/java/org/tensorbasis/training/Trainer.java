@@ -108,6 +108,12 @@ public final class Trainer {
     /**
      * Runs the training.
      *
+     * <p>A run's outputs are replaced together or not at all: while it runs, the architecture writes its
+     * options, log and checkpoints into {@code <stem>.partial/} beside the model; when it ends they are
+     * renamed into place, the model last (an interrupted run: options, log and checkpoint, the model file
+     * is left to the last completed run). A run that fails leaves every earlier output byte-identical;
+     * its partial folder is kept only if it holds a checkpoint to resume from, and said so.
+     *
      * @param outputs where to write the model, checkpoint, CSV and resolved options
      * @param restart a checkpoint to resume from, or null
      */
@@ -115,9 +121,21 @@ public final class Trainer {
         long t0 = System.nanoTime();
         Architecture arch = Architectures.get(options.architecture());
         TrainingData data = prepare();
+        Path dir = outputs.model().toAbsolutePath().getParent();
+        String name = outputs.model().getFileName().toString();
+        Path partial = dir.resolve((name.endsWith(".tbm") ? name.substring(0, name.length() - 4) : name) + ".partial");
+        boolean resumingFromPartial = restart != null && restart.toAbsolutePath().normalize().startsWith(partial);
+        if (!resumingFromPartial) deleteTree(partial);
+        Files.createDirectories(partial);
+        for (Path p : List.of(outputs.model(), outputs.checkpoint(), outputs.csv(), outputs.options())) {
+            org.tensorbasis.io.OutputSet.cleanStale(dir, p.getFileName().toString());  // temporaries of a killed run
+        }
+        TrainingSession.Outputs staged = new TrainingSession.Outputs(partial.resolve(outputs.model().getFileName()),
+            partial.resolve(outputs.checkpoint().getFileName()), partial.resolve(outputs.csv().getFileName()),
+            partial.resolve(outputs.options().getFileName()));
         TrainingSession session = new TrainingSession() {
             @Override
-            public Outputs outputs() { return outputs; }
+            public Outputs outputs() { return staged; }
 
             @Override
             public Listener listener() { return listener; }
@@ -128,14 +146,59 @@ public final class Trainer {
             @Override
             public boolean stopRequested() { return stopRequested; }
         };
-        TrainingOutcome out = arch.train(data, session);
-        if (out.interrupted()) return new Result(out.model(), out.bestEpoch(), out.bestValidationLoss(), true, List.of(), List.of());
-        TrainedModel model = out.model();
-        model.save(outputs.model());
+        TrainingOutcome out;
+        TrainedModel model;
+        try {
+            out = arch.train(data, session);
+            model = out.model();
+            if (!out.interrupted()) model.save(staged.model());
+        } catch (IOException | RuntimeException | Error e) {
+            if (Files.isRegularFile(staged.checkpoint())) {
+                listener.message("the run failed; the earlier outputs are untouched, and its last checkpoint is kept: resume with --restart "
+                    + staged.checkpoint());
+            } else {
+                deleteTree(partial);
+            }
+            throw e;
+        }
+        // options, log and checkpoint, then the model: one run's files, replaced together
+        commit(staged.options(), outputs.options());
+        commit(staged.csv(), outputs.csv());
+        if (Files.isRegularFile(staged.checkpoint())) commit(staged.checkpoint(), outputs.checkpoint());
+        else Files.deleteIfExists(outputs.checkpoint()); // a run without checkpoints (linear_ridge) leaves none of another run's
+        if (out.interrupted()) {
+            deleteTree(partial);
+            listener.message("resume with --restart " + outputs.checkpoint());
+            return new Result(model, out.bestEpoch(), out.bestValidationLoss(), true, List.of(), List.of());
+        }
+        commit(staged.model(), outputs.model());
+        deleteTree(partial);
         List<Metrics> valM = metrics(model, data.validation(), data.threads());
         List<Metrics> testM = data.test().isEmpty() ? List.of() : metrics(model, data.test(), data.threads());
         listener.message(String.format(Locale.ROOT, "model written to %s in %.1f s", outputs.model(), (System.nanoTime() - t0) * 1e-9));
         return new Result(model, out.bestEpoch(), out.bestValidationLoss(), false, testM, valM);
+    }
+
+    /** Renames a staged output into place (same file system: atomic). */
+    private static void commit(Path staged, Path destination) throws IOException {
+        if (!Files.isRegularFile(staged)) return;
+        try {
+            try {
+                Files.move(staged, destination, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(staged, destination, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot write " + destination + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a staging folder of this program (its files, then itself). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (java.util.stream.Stream<Path> w = Files.walk(dir)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** Metrics per target (file layout), per block and per element of a split. */

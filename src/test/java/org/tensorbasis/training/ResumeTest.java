@@ -68,7 +68,10 @@ class ResumeTest {
         assertThat(Fixtures.csvWithoutSeconds(out.csv())).isEqualTo(Fixtures.csvWithoutSeconds(referenceCsv));
     }
 
-    /** The checkpoint written after epoch 2 (checkpoint_interval 2), copied away during epoch 3, resumes to the same end. */
+    /**
+     * The checkpoint written after epoch 2 (checkpoint_interval 2; during the run it lives in
+     * {@code m.partial/}, see {@code Trainer.train}), copied away during epoch 3, resumes to the same end.
+     */
     @Test
     void resumeFromPeriodicCheckpoint(@TempDir Path dir) throws IOException {
         Path opts = Fixtures.setUp(dir, EPOCHS, EXTRA);
@@ -79,7 +82,7 @@ class ResumeTest {
             public void progress(int epoch, int epochs, int batch, int batches) {
                 if (epoch == 2 && batch == 1) {
                     try {
-                        Files.copy(out.checkpoint(), periodic, StandardCopyOption.REPLACE_EXISTING);
+                        Files.copy(dir.resolve("m.partial/m.ckpt"), periodic, StandardCopyOption.REPLACE_EXISTING);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
