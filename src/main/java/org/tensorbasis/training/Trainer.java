@@ -125,7 +125,11 @@ public final class Trainer {
         String name = outputs.model().getFileName().toString();
         Path partial = dir.resolve((name.endsWith(".tbm") ? name.substring(0, name.length() - 4) : name) + ".partial");
         boolean resumingFromPartial = restart != null && restart.toAbsolutePath().normalize().startsWith(partial);
-        if (!resumingFromPartial) deleteTree(partial);
+        if (!resumingFromPartial && Files.isDirectory(partial)) {
+            listener.message("removing " + partial + ", the partial outputs of an earlier run that did not end (to resume it instead, pass --restart "
+                + partial.resolve(outputs.checkpoint().getFileName()) + ")");
+            deleteTree(partial);
+        }
         Files.createDirectories(partial);
         for (Path p : List.of(outputs.model(), outputs.checkpoint(), outputs.csv(), outputs.options())) {
             org.tensorbasis.io.OutputSet.cleanStale(dir, p.getFileName().toString());  // temporaries of a killed run
