@@ -552,6 +552,9 @@ final class LambdaMcovTrainer {
     /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */
     private void refineHeads(Run run) {
         long t0 = System.nanoTime();
+        // can take minutes for wide networks: say so, so that a quiet terminal is not taken for a hang
+        listener.message(String.format(Locale.ROOT, "head refinement: %d blocks on %d training structures, %d ridges to try...",
+            run.model.network().blocks().size(), run.nTrain, HeadRefinement.RIDGES.length));
         TensorModel net = run.model.network();
         Parameters p = net.parameters();
         int nb = net.blocks().size();

@@ -71,4 +71,31 @@ class NoStackTraceTest {
         }
         assertThat(Files.readAllBytes(dir.resolve("m.tbm"))).as("the good model is untouched").isEqualTo(model);
     }
+
+    /** An eval that fails while writing (here: its metrics file cannot be created) leaves the earlier outputs byte-identical. */
+    @Test
+    void aFailedEvalLeavesTheEarlierOutputs() throws IOException {
+        Path opts = dir.resolve("o.yaml");
+        Files.writeString(opts, "seed: 1\ntraining_set: " + WATER + "\nvalidation_set: 0.2\ntest_set: 0.0\ntargets: {mu: {}}\n"
+            + "model: {architecture: linear_ridge, soap: {max_radial: 1, max_angular: 1}}\n", StandardCharsets.UTF_8);
+        assertThat(CliRun.of("train", opts.toString(), "-o", dir.resolve("m.tbm").toString()).code()).isZero();
+        Path pred = dir.resolve("pred.xyz");
+        Path plots = dir.resolve("plots");
+        assertThat(CliRun.of("eval", dir.resolve("m.tbm").toString(), WATER.toString(), "-o", pred.toString(), "--plots", plots.toString())
+            .code()).isZero();
+        byte[] before = Files.readAllBytes(pred);
+        byte[] metricsBefore = Files.readAllBytes(dir.resolve("pred.metrics.json"));
+        byte[] plotBefore = Files.readAllBytes(plots.resolve("mu.png"));
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        CliRun r = CliRun.of("eval", dir.resolve("m.tbm").toString(), WATER.toString(), "-o", pred.toString(), "--plots", plots.toString(),
+            "--metrics", blocker.resolve("m.json").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot write").contains("m.json");
+        assertThat(Files.readAllBytes(pred)).isEqualTo(before);
+        assertThat(Files.readAllBytes(dir.resolve("pred.metrics.json"))).isEqualTo(metricsBefore);
+        assertThat(Files.readAllBytes(plots.resolve("mu.png"))).isEqualTo(plotBefore);
+        try (var s = Files.list(plots)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
+        }
+    }
 }
