@@ -147,7 +147,8 @@ public final class EvalCommand implements Callable<Integer> {
                         Evaluation.Pairs pr = pairs.get(i);
                         if (!p.targets().contains(pr.name())) continue; // per-block pairs come after the targets
                         String file = ParityPlot.fileName(pr.name());
-                        ParityPlot.write(set.stage(plotDir.resolve(file)), pr.name(), pr.unit(), pr.reference(), pr.predicted(), metrics.get(i));
+                        byte[] png = ParityPlot.png(pr.name(), pr.unit(), pr.reference(), pr.predicted(), metrics.get(i));
+                        set.write(plotDir.resolve(file), o -> o.write(png));
                         names.add(file);
                     }
                     done[2] = String.format(Locale.ROOT, "parity plots written to %s (%s)", plotDir, String.join(", ", names));
@@ -159,7 +160,7 @@ public final class EvalCommand implements Callable<Integer> {
                 done[1] = String.format(Locale.ROOT, "metrics written to %s", metricsOut);
             }
             if (output != null) {
-                ExtXyzWriter.writeAll(set.stage(output), PredictionFields.attach(model, p, structures));
+                set.write(output, ExtXyzWriter.body(PredictionFields.attach(model, p, structures)));
                 List<String> fields = new ArrayList<>();
                 for (String t : p.targets()) fields.add(PredictionFields.key(model.options().targets().get(t)));
                 done[0] = String.format(Locale.ROOT, "predictions written to %s (%s)", output, String.join(", ", fields));

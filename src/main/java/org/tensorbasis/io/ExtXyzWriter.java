@@ -53,11 +53,16 @@ public final class ExtXyzWriter implements AutoCloseable, Flushable {
      * into place only when everything was written: a failure never leaves a half-written output.
      */
     public static void writeAll(Path path, Iterable<Structure> structures) throws IOException {
-        AtomicFiles.write(path, out -> {
+        AtomicFiles.write(path, body(structures));
+    }
+
+    /** The frames as a body for {@link AtomicFiles} or {@link OutputSet}. */
+    public static AtomicFiles.Body body(Iterable<Structure> structures) {
+        return out -> {
             ExtXyzWriter w = new ExtXyzWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             for (Structure s : structures) w.write(s);
             w.flush();
-        });
+        };
     }
 
     /** Number of frames written so far. */

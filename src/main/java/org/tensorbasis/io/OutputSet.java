@@ -44,9 +44,15 @@ public final class OutputSet implements AutoCloseable {
         return tmp;
     }
 
-    /** Stages an output and writes it with {@code body}. */
+    /** Stages an output and writes it with {@code body}; a failure names the destination, not the staging file. */
     public void write(Path destination, AtomicFiles.Body body) throws IOException {
-        AtomicFiles.write(stage(destination), body);
+        Path tmp = stage(destination);
+        try {
+            AtomicFiles.write(tmp, body);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof IOException io ? io : e;
+            throw new IOException("cannot write " + destination + ": " + AtomicFiles.reason((IOException) cause), e);
+        }
     }
 
     /** An earlier output that this command's set replaces with nothing: deleted at {@link #commit()}. */

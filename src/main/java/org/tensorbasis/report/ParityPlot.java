@@ -102,8 +102,12 @@ public final class ParityPlot {
 
     /** Writes the plot of one target as a PNG, atomically (temporary file in the same folder + rename). */
     public static void write(Path png, String target, String unit, double[] reference, double[] predicted, Metrics m) throws IOException {
-        byte[] bytes = BitmapEncoder.getBitmapBytes(chart(target, unit, reference, predicted, m), BitmapEncoder.BitmapFormat.PNG);
-        org.tensorbasis.io.AtomicFiles.writeBytes(png, bytes);
+        org.tensorbasis.io.AtomicFiles.writeBytes(png, png(target, unit, reference, predicted, m));
+    }
+
+    /** The PNG bytes of the plot of one target. */
+    public static byte[] png(String target, String unit, double[] reference, double[] predicted, Metrics m) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart(target, unit, reference, predicted, m), BitmapEncoder.BitmapFormat.PNG);
     }
 
 }
