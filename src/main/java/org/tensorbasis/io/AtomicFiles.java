@@ -65,13 +65,18 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true); // on disk before the rename, so a crash never leaves an empty file in place
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, abs);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Renames {@code from} over {@code to}: atomically where the file system can (always within one folder). */
+    public static void replace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

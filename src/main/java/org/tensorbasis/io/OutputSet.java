@@ -1,11 +1,9 @@
 package org.tensorbasis.io;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +62,7 @@ public final class OutputSet implements AutoCloseable {
     public void commit() throws IOException {
         for (Map.Entry<Path, Path> e : staged.entrySet()) {
             try {
-                try {
-                    Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException x) {
-                    Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.replace(e.getValue(), e.getKey());
             } catch (IOException x) {
                 throw new IOException("cannot write " + e.getKey() + ": " + AtomicFiles.reason(x), x);
             }

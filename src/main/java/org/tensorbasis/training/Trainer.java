@@ -187,11 +187,7 @@ public final class Trainer {
     private static void commit(Path staged, Path destination) throws IOException {
         if (!Files.isRegularFile(staged)) return;
         try {
-            try {
-                Files.move(staged, destination, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(staged, destination, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.tensorbasis.io.AtomicFiles.replace(staged, destination);
         } catch (IOException e) {
             throw new IOException("cannot write " + destination + ": " + e.getMessage(), e);
         }
