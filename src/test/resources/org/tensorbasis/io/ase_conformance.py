@@ -2,6 +2,8 @@
 
   write DIR           writes DIR/ase.extxyz with ase.io.write(format='extxyz') and dumps what ASE
                       reads back from it to DIR/ase_read.json
+  retarget SRC DST N  writes the first N frames of SRC to DST with their alpha as a 3x3 info
+                      array T (the file of the issue, for cli.AseTargetCliTest)
   check FILE EXPECTED reads FILE with ASE and compares every frame with EXPECTED (a dump written by
                       the Java test); prints one JSON verdict {"ok", "frames", "fields", "mismatches"}
 
@@ -134,8 +136,19 @@ def main():
             compare(a, b, 'frame %d' % i, mismatches)
             fields += len(a['info']) + len(a['arrays'])
         print(json.dumps({'ok': not mismatches, 'frames': len(got), 'fields': fields, 'mismatches': mismatches}))
+    elif sys.argv[1] == 'retarget':
+        # the issue's file: each frame's 9 alpha numbers as a 3x3 array in atoms.info['T'] (ASE writes _JSON [[...], ...])
+        frames = ase.io.read(sys.argv[2], index=':%d' % int(sys.argv[4]), format='extxyz')
+        out = []
+        for a in frames:
+            b = ase.Atoms(a.numbers, positions=a.positions, pbc=False)
+            b.info['T'] = np.asarray(a.info['alpha'], dtype=float).reshape(3, 3)
+            b.info['mu'] = np.asarray(a.info['mu'], dtype=float)
+            out.append(b)
+        ase.io.write(sys.argv[3], out, format='extxyz')
+        print(json.dumps({'ok': True, 'frames': len(out)}))
     else:
-        raise SystemExit('usage: ase_conformance.py write DIR | check FILE EXPECTED')
+        raise SystemExit('usage: ase_conformance.py write DIR | check FILE EXPECTED | retarget SRC DST N')
 
 
 if __name__ == '__main__':
