@@ -68,6 +68,10 @@ class AseTargetCliTest {
         CliRun e = CliRun.of("eval", dir.resolve("run/m.tbm").toString(), file.toString(), "-o", dir.resolve("run/pred.xyz").toString());
         assertThat(e.code()).as(e.out() + e.err()).isZero();
         assertThat(e.out()).contains("T:L2+");
-        assertThat(dir.resolve("run/pred.xyz")).content().contains("T_pred");
+        // the prediction has the reference's shape: ASE reads T_pred as a 3x3 like T
+        assertThat(dir.resolve("run/pred.xyz")).content().containsPattern("T_pred=\"_JSON \\[\\[[^\\]]*\\], \\[[^\\]]*\\], \\[[^\\]]*\\]\\]\"");
+        java.util.List<org.tensorbasis.structure.Structure> pred = org.tensorbasis.io.ExtXyzReader.readAll(dir.resolve("run/pred.xyz"));
+        assertThat(pred.get(0).info().get("T_pred").rows()).isEqualTo(3);
+        assertThat(pred.get(0).info().get("T_pred").width()).isEqualTo(3);
     }
 }
