@@ -39,13 +39,17 @@ public final class InspectCommand implements Callable<Integer> {
     /** Statistics of one field across frames. */
     private static final class FieldStats {
         final String kind;
+        /** Numbers per frame (info: all of them, row-major) or per atom (arrays), as a target would use them. */
         final int width;
+        /** The table shape of an info entry with several rows (such as "3x3"), else null. */
+        final String table;
         int frames;
         boolean consistent = true;
 
-        FieldStats(String kind, int width) {
+        FieldStats(String kind, int width, String table) {
             this.kind = kind;
             this.width = width;
+            this.table = table;
         }
     }
 
@@ -98,8 +102,8 @@ public final class InspectCommand implements Callable<Integer> {
                     }
                 }
                 pbcPatterns.merge(pbc, 1, Integer::sum);
-                collect(info, s.info());
-                collect(arrays, s.arrays());
+                collect(info, s.info(), false);
+                collect(arrays, s.arrays(), true);
                 if (cutoff > 0) {
                     // a cell far smaller than the cutoff is named here instead of failing in the neighbour search
                     org.tensorbasis.targets.GeometryCheck.check(new org.tensorbasis.targets.Sample(s, file.toString(), frames - 1), cutoff, 0);
@@ -132,13 +136,16 @@ public final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static void collect(Map<String, FieldStats> stats, Map<String, Value> fields) {
+    private static void collect(Map<String, FieldStats> stats, Map<String, Value> fields, boolean perAtom) {
         for (Map.Entry<String, Value> e : fields.entrySet()) {
             Value v = e.getValue();
             String kind = v.kind().name().toLowerCase(Locale.ROOT) + (v.isScalar() ? " scalar" : "");
-            FieldStats f = stats.computeIfAbsent(e.getKey(), k -> new FieldStats(kind, v.width()));
+            // an info table (ASE's _JSON [[...], ...], or a 3x3 stress / virial) is used as its numbers, row-major
+            int width = perAtom ? v.width() : v.size();
+            String table = !perAtom && v.rows() > 1 ? v.rows() + "x" + v.width() : null;
+            FieldStats f = stats.computeIfAbsent(e.getKey(), k -> new FieldStats(kind, width, table));
             f.frames++;
-            if (!f.kind.equals(kind) || f.width != v.width()) f.consistent = false;
+            if (!f.kind.equals(kind) || f.width != width || !java.util.Objects.equals(f.table, table)) f.consistent = false;
         }
     }
 
@@ -157,7 +164,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s:%s%n", title, stats.isEmpty() ? " none" : "");
         for (Map.Entry<String, FieldStats> e : stats.entrySet()) {
             FieldStats f = e.getValue();
-            String shape = f.kind.endsWith("scalar") ? f.kind : f.kind + " [" + f.width + "]";
+            String shape = f.kind.endsWith("scalar") ? f.kind : f.kind + " [" + f.width + "]" + (f.table == null ? "" : " (" + f.table + ")");
             String presence = f.frames == frames ? "all frames" : f.frames + " of " + frames + " frames";
             out.printf(Locale.ROOT, "  %-16s %-18s %s%s%s%n", e.getKey(), shape, presence,
                 f.consistent ? "" : "  (type or width varies between frames)", tensorHint(f));

@@ -10,7 +10,8 @@ import org.tensorbasis.structure.Value;
 
 /**
  * Adds predictions to structures in the layout of the input: a per-structure target {@code key}
- * becomes the info entry {@code key_pred} (a scalar for one number, a row of numbers otherwise),
+ * becomes the info entry {@code key_pred} (a scalar for one number, a table of the reference's shape
+ * when the reference is one, such as ASE's 3×3 {@code _JSON} arrays, a row of numbers otherwise),
  * a per-atom target becomes the per-atom array {@code key_pred} (atoms × width). Cartesian
  * targets keep the file's row-major component order, spherical targets their block order.
  */
@@ -43,7 +44,12 @@ public final class PredictionFields {
                 if (t.perAtom()) {
                     arrays.put(key(t), Value.ofReals(s.size(), width, v));
                 } else {
-                    info.put(key(t), width == 1 ? Value.scalar(v[0]) : Value.row(v));
+                    Value ref = s.info().get(t.key());
+                    if (ref != null && ref.rows() > 1 && ref.size() == width) {
+                        info.put(key(t), Value.ofReals(ref.rows(), ref.width(), v)); // the reference's table (ASE's 3x3)
+                    } else {
+                        info.put(key(t), width == 1 ? Value.scalar(v[0]) : Value.row(v));
+                    }
                 }
             }
             if (!info.isEmpty()) s = s.withInfo(info);

@@ -289,7 +289,7 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
                     break;
                 default:
                     try {
-                        info.put(p.key(), ExtXyzSyntax.inferInfo(p.value()));
+                        info.put(p.key(), ExtXyzSyntax.inferInfo(p.key(), p.value()));
                     } catch (SyntaxError e) {
                         throw bad(commentLine, p.key(), e.getMessage());
                     }

@@ -407,6 +407,34 @@ final class ExtXyzSyntax {
         }
     }
 
+    /** Info keys ASE stores as 3×3 matrices written as 9 numbers in Fortran (column-major) order (besides Lattice). */
+    static boolean isSpecial3x3(String key) {
+        return key.equals("stress") || key.equals("virial");
+    }
+
+    /**
+     * Types the info value of {@code key} as ASE's {@code key_val_str_to_dict} does: {@code uid}
+     * (any case) stays the text as given; {@code stress} and {@code virial} with 9 numbers become
+     * the 3×3 matrix they are in ASE (the numbers are in Fortran order: {@code m[i][j] = x[i + 3j]});
+     * any other value as {@link #inferInfo(String)}.
+     */
+    static Value inferInfo(String key, String value) throws SyntaxError {
+        if (key.equalsIgnoreCase("uid") && value != null) return Value.scalar(value);
+        Value v = inferInfo(value);
+        if (isSpecial3x3(key) && v.isNumeric() && v.rows() == 1 && v.width() == 9) {
+            double[] f = v.toDoubles();
+            if (v.kind() == Value.Kind.INT) {
+                long[] m = new long[9];
+                for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) m[3 * i + j] = v.getLong(0, i + 3 * j);
+                return Value.ofInts(3, 3, m);
+            }
+            double[] m = new double[9];
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) m[3 * i + j] = f[i + 3 * j];
+            return Value.ofReals(3, 3, m);
+        }
+        return v;
+    }
+
     /**
      * Types an info value as ASE does: all tokens integers → INT, else all Python floats → REAL,
      * else all T/F → BOOL (one token: scalar, several: one row), a value starting with

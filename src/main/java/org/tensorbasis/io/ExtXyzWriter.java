@@ -26,7 +26,9 @@ import org.tensorbasis.structure.Value;
  * bit-identically, e.g. {@code 0.1}, {@code 1e-05}, {@code nan}), so {@link ExtXyzReader} and ASE
  * read exactly the written values. Info values that ASE's typing would misread (a string that
  * looks like a number, a one-element array, a string array, a table with several rows) are
- * written as ASE's {@code _JSON ...} values.
+ * written as ASE's {@code _JSON ...} values; {@code stress} and {@code virial} with 9 numbers (3×3,
+ * or one row of 9 read row-major) are written as ASE writes them, 9 numbers in Fortran order, which
+ * ASE and {@link ExtXyzReader} read as the 3×3 matrix.
  *
  * <p>Not writable (IllegalArgumentException): a structure without atoms, info keys named
  * Lattice/pbc/Properties, per-atom names that are not plain words or that clash with
@@ -172,6 +174,19 @@ public final class ExtXyzWriter implements AutoCloseable, Flushable {
     /** Unquoted text of an info value; uses ASE's "_JSON " form when plain text would read back differently. */
     static String infoText(String key, Value v) {
         if (v.rows() < 1) throw new IllegalArgumentException("info '" + key + "' has no rows");
+        if (ExtXyzSyntax.isSpecial3x3(key) && v.isNumeric() && v.size() == 9 && (v.rows() == 3 || v.rows() == 1)) {
+            // ASE reads stress / virial only as 9 numbers in Fortran order (and rejects _JSON for them)
+            StringBuilder t = new StringBuilder();
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < 3; i++) {
+                    int k = 3 * i + j;
+                    if (t.length() > 0) t.append(' ');
+                    if (v.kind() == Value.Kind.INT) t.append(v.getLong(k / v.width(), k % v.width()));
+                    else t.append(ExtXyzSyntax.formatDouble(v.getDouble(k / v.width(), k % v.width())));
+                }
+            }
+            return t.toString();
+        }
         boolean plainOk = v.isScalar() || (v.rows() == 1 && v.width() > 1 && v.kind() != Value.Kind.STRING);
         if (plainOk && v.kind() == Value.Kind.STRING) {
             // ASE reads key="" as an empty array, and a line break would end the comment line
@@ -181,7 +196,7 @@ public final class ExtXyzWriter implements AutoCloseable, Flushable {
         if (plainOk) {
             String plain = plainText(v);
             try {
-                if (ExtXyzSyntax.inferInfo(plain).equals(v)) return plain;
+                if (ExtXyzSyntax.inferInfo(key, plain).equals(v)) return plain;
             } catch (ExtXyzSyntax.SyntaxError e) {
                 // fall through to JSON
             }

@@ -21,6 +21,14 @@ public final class TargetValues {
     }
 
     /**
+     * Numbers of a target per row: the column count of a per-atom array; every number of an info
+     * entry, row-major (an ASE 3×3 {@code _JSON [[...], [...], [...]]} is 9 numbers, like 9 flat ones).
+     */
+    static int widthOf(Value v, Options.Target t) {
+        return t.perAtom() ? v.width() : v.size();
+    }
+
+    /**
      * Width of a target's field in the data (numbers per structure or per atom), the same in every
      * sample.
      */
@@ -28,11 +36,12 @@ public final class TargetValues {
         int w = -1;
         for (Sample smp : samples) {
             Value v = check(smp, t);
+            int vw = widthOf(v, t);
             if (w < 0) {
-                w = v.width();
-            } else if (v.width() != w) {
+                w = vw;
+            } else if (vw != w) {
                 throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
-                    "target '" + t.name() + "' has " + v.width() + " numbers here but " + w + " in earlier frames");
+                    "target '" + t.name() + "' has " + vw + " numbers here but " + w + " in earlier frames");
             }
         }
         return w;
@@ -53,13 +62,13 @@ public final class TargetValues {
 
     /**
      * The numbers of a target in one sample: {@code rows × width} (rows = atoms for per-atom targets,
-     * 1 otherwise), checked for width and finiteness.
+     * 1 otherwise; an info table such as a 3×3 is flattened row-major), checked for width and finiteness.
      */
     public static double[] read(Sample smp, Options.Target t, int width) {
         Value v = check(smp, t);
-        if (v.width() != width) {
+        if (widthOf(v, t) != width) {
             throw BadInputException.atFrame(smp.file(), smp.frame(), t.key(),
-                "target '" + t.name() + "' has " + v.width() + " numbers, expected " + width);
+                "target '" + t.name() + "' has " + widthOf(v, t) + " numbers, expected " + width);
         }
         double[] d = v.toDoubles();
         for (int i = 0; i < d.length; i++) {
