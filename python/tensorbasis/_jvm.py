@@ -94,7 +94,10 @@ def start():
                 "no Java runtime found: tensorbasis needs Java 17 or later "
                 "(install a JDK, e.g. apt-get install openjdk-17-jre-headless, or set JAVA_HOME)") from e
         try:
-            jpype.startJVM(jvm, *java_options(), classpath=_support_jars() + [jar], convertStrings=False)
+            # interrupt=False: Ctrl-C stays Python's (a KeyboardInterrupt; train() turns it into a
+            # checkpoint and a clean stop) instead of the JVM's, which would end the process at once.
+            jpype.startJVM(jvm, *java_options(), classpath=_support_jars() + [jar], convertStrings=False,
+                           interrupt=False)
         except OSError as e:
             raise RuntimeError(f"could not start the JVM {jvm} with options {java_options()}: {e}") from e
         try:

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import threading
 
 from . import _jvm
 from ._model import Model
@@ -59,7 +60,8 @@ def train(options, model, restart=None, quiet=False, stream=None):
     ``options``: an options.yaml path (relative paths in it are resolved against its folder).
     ``model``: the model file to write (``.tbm``; the checkpoint, CSV log and resolved options are
     written next to it). Progress lines go to ``stream`` (default ``sys.stdout``) unless ``quiet``.
-    Returns the trained :class:`tensorbasis.Model` (None when the run was stopped).
+    Returns the trained :class:`tensorbasis.Model`. Ctrl-C stops the run at the next batch with a
+    checkpoint (resume with ``restart=`` that checkpoint) and returns None.
     Bad options or data raise :class:`tensorbasis.TensorbasisError` naming file, line and field.
     """
     jpype = _jvm.start()
@@ -76,11 +78,50 @@ def train(options, model, restart=None, quiet=False, stream=None):
             targets = [str(t) for t in o.targets().keySet()]
             trainer.listener(_listener()(stream, targets, int(o.hypers().logInterval()), int(o.hypers().epochs())))
         out = Paths.get(os.path.abspath(model))
-        result = trainer.train(out) if restart is None else trainer.resume(out, Paths.get(os.path.abspath(os.fspath(restart))))
+        ckpt = None if restart is None else Paths.get(os.path.abspath(os.fspath(restart)))
     except jpype.JException as e:
         py = _jvm.rethrow(e)
         if py is None:
             raise
         raise py from None
-    m = result.model()
-    return None if m is None else Model(m)
+    # The run goes on in a worker thread so that Ctrl-C (KeyboardInterrupt, delivered to the main
+    # thread) can ask it to stop at the next batch: it then writes a checkpoint, as the CLI does.
+    box = {}
+    # An Event, not Thread.join: a join interrupted by KeyboardInterrupt can leave the thread
+    # marked as finished while it still runs (CPython < 3.12).
+    done = threading.Event()
+
+    def run():
+        try:
+            box["result"] = trainer.train(out) if ckpt is None else trainer.resume(out, ckpt)
+        except BaseException as e:  # handed to the caller's thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=run, name="tensorbasis-train", daemon=True)
+    worker.start()
+    try:
+        while not done.wait(0.1):
+            pass
+    except KeyboardInterrupt:
+        print("interrupted: stopping at the next batch and writing a checkpoint (Ctrl-C again to abort)",
+              file=stream or sys.stdout, flush=True)
+        trainer.requestStop()
+        done.wait()
+    if "error" in box:
+        e = box["error"]
+        if isinstance(e, jpype.JException):
+            py = _jvm.rethrow(e)
+            if py is not None:
+                raise py from None
+        raise e
+    result = box["result"]
+    if result.interrupted():
+        if not quiet:
+            print(f"stopped; resume with tensorbasis.train({options!r}, {model!r}, restart={str(result.outputs().checkpoint())!r})",
+                  file=stream or sys.stdout, flush=True)
+        return None
+    trained = Model(result.model())
+    trained.path = str(out)
+    return trained

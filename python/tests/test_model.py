@@ -144,3 +144,41 @@ def test_java_options_come_from_the_environment(water):
     r = _python(code, TENSORBASIS_JAVA_OPTS="-Xmx300m", TENSORBASIS_JAR=jar())
     assert r.returncode == 0, r.stderr
     assert int(r.stdout.split()[-1]) <= 300 * 2**20
+
+
+CTRL_C = r"""
+import os, signal, sys
+import tensorbasis
+
+class Stream:
+    # progress lines; the second epoch line sends Ctrl-C to this process, as a user would
+    def __init__(self):
+        self.text = ""
+    def write(self, s):
+        self.text += s
+        if "epoch    2 " in s:
+            os.kill(os.getpid(), signal.SIGINT)
+    def flush(self):
+        pass
+
+out = sys.argv[2]
+stream = Stream()
+m = tensorbasis.train(sys.argv[1], out, stream=stream)
+assert m is None, m
+assert "writing a checkpoint" in stream.text and "restart=" in stream.text, stream.text
+assert not os.path.exists(out)
+ckpt = out[:-4] + ".ckpt"
+assert os.path.isfile(ckpt)
+m = tensorbasis.train(sys.argv[1], out, restart=ckpt, quiet=True)
+assert m is not None and os.path.isfile(out)
+print("ok")
+"""
+
+
+def test_ctrl_c_stops_training_with_a_checkpoint_and_train_resumes_it(water, tmp_path):
+    opts = tmp_path / "options.yaml"
+    opts.write_text((water["dir"] / "options.yaml").read_text().replace("water40.xyz", str(water["data"]))
+                    .replace("epochs: 2", "epochs: 6"))
+    r = subprocess.run([sys.executable, "-c", CTRL_C, str(opts), str(tmp_path / "m.tbm")], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "python"), TENSORBASIS_JAR=jar()), timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
