@@ -104,8 +104,20 @@ def start():
             jpype.JClass("org.tensorbasis.api.Model")
         except Exception as e:
             raise RuntimeError(f"{jar} does not hold org.tensorbasis.api.Model: is it tensorbasis.jar?") from e
+        _quiet_netlib(jpype)
         _started = True
         return jpype
+
+
+_netlib_logger = None  # kept referenced: java.util.logging holds loggers weakly
+
+
+def _quiet_netlib(jpype):
+    """netlib announces the BLAS it loaded at INFO level on stderr; the CLI silences it too."""
+    global _netlib_logger
+    logging = jpype.JPackage("java").util.logging
+    _netlib_logger = logging.Logger.getLogger("dev.ludovic.netlib")
+    _netlib_logger.setLevel(logging.Level.WARNING)
 
 
 def rethrow(e):

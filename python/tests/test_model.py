@@ -182,3 +182,15 @@ def test_ctrl_c_stops_training_with_a_checkpoint_and_train_resumes_it(water, tmp
     r = subprocess.run([sys.executable, "-c", CTRL_C, str(opts), str(tmp_path / "m.tbm")], capture_output=True, text=True,
                        env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "python"), TENSORBASIS_JAR=jar()), timeout=300)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
+
+
+def test_a_missing_jpype_says_what_to_install():
+    r = _python("import sys; sys.modules['jpype'] = None\nimport tensorbasis; tensorbasis.Model('x.tbm')")
+    assert r.returncode != 0 and "pip install JPype1" in r.stderr and "python3-jpype" in r.stderr, r.stderr
+
+
+def test_no_netlib_banner_on_stderr(water):
+    r = _python("import tensorbasis, ase; m = tensorbasis.Model(%r); "
+                "m.predict(ase.Atoms('H2O', positions=[[0, 0, 0], [0.96, 0, 0], [0, 0.96, 0]]))" % str(water["model_file"]),
+                TENSORBASIS_JAR=jar())
+    assert r.returncode == 0 and "netlib" not in r.stderr, r.stderr
