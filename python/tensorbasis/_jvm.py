@@ -121,7 +121,8 @@ def _quiet_netlib(jpype):
 
 
 def rethrow(e):
-    """A Java exception as a Python one: BadInputException → TensorbasisError, IllegalArgumentException → ValueError."""
+    """A Java exception as a Python one: BadInputException → TensorbasisError, IllegalArgumentException →
+    ValueError, OutOfMemoryError → MemoryError; None for the others (re-raised as they are)."""
     jpype = _jpype()
     bad = jpype.JClass("org.tensorbasis.BadInputException")
     iae = jpype.JClass("java.lang.IllegalArgumentException")
@@ -130,4 +131,7 @@ def rethrow(e):
         return TensorbasisError(msg)
     if isinstance(e, iae):
         return ValueError(msg)
+    if isinstance(e, jpype.JClass("java.lang.OutOfMemoryError")):
+        return MemoryError(f"the JVM ran out of heap ({msg}): raise it with {ENV_OPTS}=-Xmx... "
+                           "(set before the first use of tensorbasis) or predict fewer structures at a time")
     return None

@@ -194,3 +194,10 @@ def test_no_netlib_banner_on_stderr(water):
                 "m.predict(ase.Atoms('H2O', positions=[[0, 0, 0], [0.96, 0, 0], [0, 0.96, 0]]))" % str(water["model_file"]),
                 TENSORBASIS_JAR=jar())
     assert r.returncode == 0 and "netlib" not in r.stderr, r.stderr
+
+
+def test_a_heap_too_small_for_the_batch_is_a_clear_error(water):
+    code = ("import tensorbasis, ase.io; m = tensorbasis.Model(%r); fr = ase.io.read(%r, ':') * 2000\n"
+            "try:\n    m.predict(fr)\nexcept (tensorbasis.TensorbasisError, MemoryError) as e:\n    print('ERR', e)\n")
+    r = _python(code % (str(water["model_file"]), str(water["data"])), TENSORBASIS_JAVA_OPTS="-Xmx32m", TENSORBASIS_JAR=jar())
+    assert r.returncode == 0 and "ERR" in r.stdout and "TENSORBASIS_JAVA_OPTS" in r.stdout, r.stdout + r.stderr
