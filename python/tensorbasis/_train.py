@@ -105,9 +105,9 @@ def train(options, model, restart=None, quiet=False, stream=None):
         while not done.wait(0.1):
             pass
     except KeyboardInterrupt:
+        trainer.requestStop()
         print("interrupted: stopping at the next batch and writing a checkpoint (Ctrl-C again to abort)",
               file=stream or sys.stdout, flush=True)
-        trainer.requestStop()
         done.wait()
     if "error" in box:
         e = box["error"]

@@ -147,7 +147,7 @@ def test_java_options_come_from_the_environment(water):
 
 
 CTRL_C = r"""
-import os, signal, sys
+import os, signal, sys, time
 import tensorbasis
 
 class Stream:
@@ -157,7 +157,12 @@ class Stream:
     def write(self, s):
         self.text += s
         if "epoch    2 " in s:
+            # called by the training thread: hold it until the main thread has asked it to stop
+            # (train() prints this line after requestStop), else a short run could end first
             os.kill(os.getpid(), signal.SIGINT)
+            t0 = time.time()
+            while "writing a checkpoint" not in self.text and time.time() - t0 < 60:
+                time.sleep(0.01)
     def flush(self):
         pass
 
