@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorbasis.BadInputException;
+import org.tensorbasis.structure.Cell;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.evaluation.Predictions;
@@ -140,11 +141,11 @@ public final class Model {
      *                           names its index as the frame)
      */
     public synchronized List<Prediction> predict(List<Structure> structures) {
-        List<Sample> samples = new ArrayList<>(structures.size());
-        for (int k = 0; k < structures.size(); k++) samples.add(new Sample(Objects.requireNonNull(structures.get(k)), null, k));
-        model.checkInput(samples);
-        if (structures.isEmpty()) return List.of();
-        Predictions p = model.predict(structures, Math.min(threads, structures.size()));
+        if (structures.isEmpty()) {
+            predictions(structures);
+            return List.of();
+        }
+        Predictions p = predictions(structures);
         List<Prediction> out = new ArrayList<>(structures.size());
         for (int k = 0; k < structures.size(); k++) {
             Prediction.Builder b = new Prediction.Builder();
@@ -158,6 +159,130 @@ public final class Model {
                 b.add(name, model.options().targets().get(name).perAtom(), l.width(), p.values(name, k), blocks);
             }
             out.add(b.build());
+        }
+        return out;
+    }
+
+    /** Checks the structures and predicts them all (null for an empty list). */
+    private Predictions predictions(List<Structure> structures) {
+        List<Sample> samples = new ArrayList<>(structures.size());
+        for (int k = 0; k < structures.size(); k++) samples.add(new Sample(Objects.requireNonNull(structures.get(k)), null, k));
+        model.checkInput(samples);
+        if (structures.isEmpty()) return null;
+        return model.predict(structures, Math.min(threads, structures.size()));
+    }
+
+    /**
+     * Predicts every target for a batch of structures given as flat primitive arrays, for callers
+     * outside Java (the Python package calls it once per batch): no Java object per atom or structure
+     * crosses the boundary. Frame {@code k} has {@code counts[k]} atoms; its atomic numbers and
+     * positions (Å, {@code x y z} per atom) follow those of frame {@code k − 1} in {@code numbers}
+     * and {@code positions}; {@code cells[9k .. 9k+8]} are its lattice vectors row by row and
+     * {@code pbc[3k .. 3k+2]} its periodicity. A frame with no periodic axis and an all-zero cell
+     * has no cell (a molecule); {@code cells} and {@code pbc} may both be null: all molecules.
+     *
+     * @return one array per target, in {@link #targets()} order, in the file layout: per-structure
+     *     targets {@code frames × width} numbers, per-atom targets {@code Σ counts × width} (frame by
+     *     frame); the same numbers as {@link #predict(List)}'s {@link Prediction#tensor}
+     * @throws BadInputException if the arrays are inconsistent, a frame is invalid (non-finite
+     *     position, unknown element, degenerate periodic cell: the message names the frame)
+     */
+    public synchronized double[][] predictFlat(int[] counts, int[] numbers, double[] positions, double[] cells, boolean[] pbc) {
+        List<Structure> structures = structures(counts, numbers, positions, cells, pbc);
+        List<String> names = targets();
+        double[][] out = new double[names.size()][];
+        Predictions p = predictions(structures);
+        for (int t = 0; t < names.size(); t++) {
+            String name = names.get(t);
+            int w = width(name);
+            int rows = isPerAtom(name) ? numbers.length : counts.length;
+            double[] flat = new double[rows * w];
+            int at = 0;
+            for (int k = 0; k < counts.length; k++) {
+                double[] v = p.values(name, k);
+                System.arraycopy(v, 0, flat, at, v.length);
+                at += v.length;
+            }
+            out[t] = flat;
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #predictFlat}, but the irreducible blocks: one array per block, targets in
+     * {@link #targets()} order and each target's blocks in {@link #blocks(String)} order; per-structure
+     * blocks {@code frames × properties × (2λ+1)}, per-atom blocks {@code Σ counts × properties × (2λ+1)}
+     * (the values of {@link Prediction#spherical}, frame after frame).
+     */
+    public synchronized double[][] predictFlatSpherical(int[] counts, int[] numbers, double[] positions, double[] cells, boolean[] pbc) {
+        List<Structure> structures = structures(counts, numbers, positions, cells, pbc);
+        Predictions p = predictions(structures);
+        List<double[]> out = new ArrayList<>();
+        for (String name : targets()) {
+            int rows = isPerAtom(name) ? numbers.length : counts.length;
+            for (TargetLayout.Block blk : layout(name).blocks()) {
+                double[] flat = new double[rows * blk.properties() * blk.dim()];
+                int at = 0;
+                for (int k = 0; k < counts.length; k++) {
+                    double[] x = p.blocks(name, k).get(blk.name());
+                    System.arraycopy(x, 0, flat, at, x.length);
+                    at += x.length;
+                }
+                out.add(flat);
+            }
+        }
+        return out.toArray(new double[0][]);
+    }
+
+    /** The structures of a flat batch (see {@link #predictFlat}). */
+    private static List<Structure> structures(int[] counts, int[] numbers, double[] positions, double[] cells, boolean[] pbc) {
+        Objects.requireNonNull(counts, "counts");
+        Objects.requireNonNull(numbers, "numbers");
+        Objects.requireNonNull(positions, "positions");
+        int frames = counts.length;
+        long total = 0;
+        for (int k = 0; k < frames; k++) {
+            if (counts[k] < 0) throw BadInputException.field("counts", "frame " + k + " has a negative atom count " + counts[k]);
+            total += counts[k];
+        }
+        if (total != numbers.length) {
+            throw BadInputException.field("numbers", numbers.length + " atomic numbers for " + total + " atoms (the sum of the counts)");
+        }
+        if (positions.length != 3 * total) {
+            throw BadInputException.field("positions", positions.length + " numbers for " + total + " atoms (expected " + 3 * total + ")");
+        }
+        if ((cells == null) != (pbc == null)) throw BadInputException.field(cells == null ? "cells" : "pbc", "give both cells and pbc, or neither");
+        if (cells != null && cells.length != 9 * frames) {
+            throw BadInputException.field("cells", cells.length + " numbers for " + frames + " frames (expected " + 9 * frames + ")");
+        }
+        if (pbc != null && pbc.length != 3 * frames) {
+            throw BadInputException.field("pbc", pbc.length + " flags for " + frames + " frames (expected " + 3 * frames + ")");
+        }
+        List<Structure> out = new ArrayList<>(frames);
+        int a0 = 0;
+        for (int k = 0; k < frames; k++) {
+            int n = counts[k];
+            int[] z = java.util.Arrays.copyOfRange(numbers, a0, a0 + n);
+            double[] r = java.util.Arrays.copyOfRange(positions, 3 * a0, 3 * (a0 + n));
+            Cell cell = null;
+            if (cells != null) {
+                double[] v = java.util.Arrays.copyOfRange(cells, 9 * k, 9 * k + 9);
+                boolean[] p = java.util.Arrays.copyOfRange(pbc, 3 * k, 3 * k + 3);
+                boolean periodic = p[0] || p[1] || p[2];
+                boolean zero = true;
+                for (double x : v) zero &= x == 0;
+                try {
+                    if (periodic || !zero) cell = new Cell(v, p);
+                } catch (IllegalArgumentException e) {
+                    throw BadInputException.atFrame(null, k, "cell", e.getMessage());
+                }
+            }
+            try {
+                out.add(new Structure(z, r, cell, null, null));
+            } catch (IllegalArgumentException e) {
+                throw BadInputException.atFrame(null, k, null, e.getMessage());
+            }
+            a0 += n;
         }
         return out;
     }
