@@ -520,17 +520,16 @@ final class ExtXyzSyntax {
             List<Object> flat = new ArrayList<>();
             int rows, width;
             if (list.get(0) instanceof List) {
+                // rows × the rest: a 3×3 list is 3 rows of 3; deeper lists (e.g. a 3×3×3 tensor) are rectangular
+                // arrays read as rows of their flattened remaining axes (3 rows of 9), numbers in row-major order
                 rows = list.size();
-                width = ((List<?>) list.get(0)).size();
+                int[] inner = shape(list.get(0));
+                width = 1;
+                for (int d : inner) width *= d;
                 if (width == 0) throw new SyntaxError("empty JSON list");
                 for (Object r : list) {
-                    if (!(r instanceof List) || ((List<?>) r).size() != width) {
-                        throw new SyntaxError("JSON list is not rectangular");
-                    }
-                    for (Object x : (List<?>) r) {
-                        if (x instanceof List) throw new SyntaxError("JSON lists nested deeper than 2 are not supported");
-                        flat.add(x);
-                    }
+                    if (!java.util.Arrays.equals(shape(r), inner)) throw new SyntaxError("JSON list is not rectangular");
+                    flatten(r, flat);
                 }
             } else {
                 rows = 1;
@@ -541,6 +540,31 @@ final class ExtXyzSyntax {
                 }
             }
             return tableOf(rows, width, flat);
+        }
+
+        /** The shape of a rectangular nested list (its first elements' lengths); [] for a scalar. */
+        private static int[] shape(Object o) {
+            List<Integer> dims = new ArrayList<>();
+            while (o instanceof List<?> l) {
+                dims.add(l.size());
+                o = l.isEmpty() ? null : l.get(0);
+            }
+            int[] d = new int[dims.size()];
+            for (int k = 0; k < d.length; k++) d[k] = dims.get(k);
+            return d;
+        }
+
+        /** Appends the scalars of a nested list in row-major order, checking that it is rectangular. */
+        private static void flatten(Object o, List<Object> out) throws SyntaxError {
+            if (!(o instanceof List<?> l)) {
+                out.add(o);
+                return;
+            }
+            int[] first = l.isEmpty() ? new int[0] : shape(l.get(0));
+            for (Object x : l) {
+                if (!java.util.Arrays.equals(shape(x), first)) throw new SyntaxError("JSON list is not rectangular");
+                flatten(x, out);
+            }
         }
 
         private static Value scalarOf(Object o) throws SyntaxError {
