@@ -31,4 +31,41 @@ public final class RandomMolecules {
         }
         return new Structure(z, x);
     }
+
+    /**
+     * A random triclinic periodic cell of roughly the given edge (each vector perturbed by up to ±12.5 %)
+     * with n atoms at random fractional coordinates; species as in {@link #of}.
+     */
+    public static Structure crystal(SplittableRandom rng, int n, double edge, int... species) {
+        double[] cell = new double[9];
+        for (int i = 0; i < 3; i++) {
+            for (int k = 0; k < 3; k++) cell[3 * i + k] = (i == k ? edge : 0.0) + 0.25 * edge * (rng.nextDouble() - 0.5);
+        }
+        int[] z = new int[n];
+        double[] x = new double[3 * n];
+        for (int i = 0; i < n; i++) {
+            z[i] = i < species.length ? species[i] : species[rng.nextInt(species.length)];
+            double[] f = {rng.nextDouble(), rng.nextDouble(), rng.nextDouble()};
+            for (int k = 0; k < 3; k++) for (int a = 0; a < 3; a++) x[3 * i + k] += f[a] * cell[3 * a + k];
+        }
+        return new Structure(z, x, org.tensorbasis.structure.Cell.periodic(cell), null, null);
+    }
+
+    /**
+     * max over rows of {@code dm} components of |b − M a|, M a dm × dm matrix (row-major), relative to max |a|
+     * (1e-300 floor): the equivariance error of features a and b = features of the transformed structure.
+     */
+    public static double equivarianceError(double[] a, double[] b, double[] m, int dm) {
+        double worst = 0;
+        double scale = 0;
+        for (double v : a) scale = Math.max(scale, Math.abs(v));
+        for (int r = 0; r < a.length / dm; r++) {
+            for (int mu = 0; mu < dm; mu++) {
+                double v = 0;
+                for (int nu = 0; nu < dm; nu++) v += m[mu * dm + nu] * a[r * dm + nu];
+                worst = Math.max(worst, Math.abs(b[r * dm + mu] - v));
+            }
+        }
+        return worst / Math.max(scale, 1e-300);
+    }
 }

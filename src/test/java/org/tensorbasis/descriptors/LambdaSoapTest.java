@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorbasis.equivariant.ClebschGordan;
 import org.tensorbasis.equivariant.Rotations;
 import org.tensorbasis.equivariant.WignerD;
-import org.tensorbasis.structure.Cell;
 import org.tensorbasis.structure.Structure;
 
 class LambdaSoapTest {
@@ -34,33 +33,12 @@ class LambdaSoapTest {
     }
 
     static Structure crystal(SplittableRandom rng, int n, double edge) {
-        double[] cell = new double[9];
-        for (int i = 0; i < 3; i++) {
-            for (int k = 0; k < 3; k++) cell[3 * i + k] = (i == k ? edge : 0.0) + 0.25 * edge * (rng.nextDouble() - 0.5);
-        }
-        int[] z = new int[n];
-        double[] x = new double[3 * n];
-        for (int i = 0; i < n; i++) {
-            z[i] = i < 2 ? HO[i] : HO[rng.nextInt(2)];
-            double[] f = {rng.nextDouble(), rng.nextDouble(), rng.nextDouble()};
-            for (int k = 0; k < 3; k++) for (int a = 0; a < 3; a++) x[3 * i + k] += f[a] * cell[3 * a + k];
-        }
-        return new Structure(z, x, Cell.periodic(cell), null, null);
+        return org.tensorbasis.RandomMolecules.crystal(rng, n, edge, HO);
     }
 
     /** max over atoms and features of |X(QA) − M X(A)|, relative to max |X(A)|, M the (2λ+1)² matrix. */
     static double equivarianceError(LambdaSoap ls, Structure s, double[] q, double[] m) {
-        double[] a = ls.compute(s), b = ls.compute(Geometry.transform(s, q));
-        int dm = ls.components();
-        double worst = 0;
-        for (int r = 0; r < a.length / dm; r++) {
-            for (int mu = 0; mu < dm; mu++) {
-                double v = 0;
-                for (int nu = 0; nu < dm; nu++) v += m[mu * dm + nu] * a[r * dm + nu];
-                worst = Math.max(worst, Math.abs(b[r * dm + mu] - v));
-            }
-        }
-        return worst / Geometry.maxAbs(a);
+        return org.tensorbasis.RandomMolecules.equivarianceError(ls.compute(s), ls.compute(Geometry.transform(s, q)), m, ls.components());
     }
 
     @ParameterizedTest

@@ -13,7 +13,6 @@ import org.tensorbasis.BadInputException;
 import org.tensorbasis.RandomMolecules;
 import org.tensorbasis.equivariant.Rotations;
 import org.tensorbasis.equivariant.WignerD;
-import org.tensorbasis.structure.Cell;
 import org.tensorbasis.structure.Structure;
 
 /**
@@ -25,18 +24,7 @@ class SpeciesMixingTest {
     static final int[] HCNO = {1, 6, 7, 8};
 
     static Structure crystal(SplittableRandom rng, int n, double edge, int... species) {
-        double[] cell = new double[9];
-        for (int i = 0; i < 3; i++) {
-            for (int k = 0; k < 3; k++) cell[3 * i + k] = (i == k ? edge : 0.0) + 0.25 * edge * (rng.nextDouble() - 0.5);
-        }
-        int[] z = new int[n];
-        double[] x = new double[3 * n];
-        for (int i = 0; i < n; i++) {
-            z[i] = i < species.length ? species[i] : species[rng.nextInt(species.length)];
-            double[] f = {rng.nextDouble(), rng.nextDouble(), rng.nextDouble()};
-            for (int k = 0; k < 3; k++) for (int a = 0; a < 3; a++) x[3 * i + k] += f[a] * cell[3 * a + k];
-        }
-        return new Structure(z, x, Cell.periodic(cell), null, null);
+        return org.tensorbasis.RandomMolecules.crystal(rng, n, edge, species);
     }
 
     static List<Structure> structures() {

@@ -100,15 +100,7 @@ class LinearRidgeEquivarianceTest {
 
     /** max |b − M a| over rows of dm components, relative to max |a|. */
     static double error(double[] a, double[] b, double[] m, int dm) {
-        double worst = 0;
-        for (int r = 0; r < a.length / dm; r++) {
-            for (int mu = 0; mu < dm; mu++) {
-                double v = 0;
-                for (int nu = 0; nu < dm; nu++) v += m[mu * dm + nu] * a[r * dm + nu];
-                worst = Math.max(worst, Math.abs(b[r * dm + mu] - v));
-            }
-        }
-        return worst / maxAbs(a);
+        return org.tensorbasis.RandomMolecules.equivarianceError(a, b, m, dm);
     }
 
     static double maxAbs(double[] a) {
