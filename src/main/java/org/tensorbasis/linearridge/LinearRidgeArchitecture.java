@@ -121,6 +121,7 @@ public final class LinearRidgeArchitecture implements Architecture {
         int row = bf.rowSize();
         int width = mb.rowWidth();
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
+        ThreadLocal<LinearRidgeModel.Workspace> workspaces = ThreadLocal.withInitial(() -> model.new Workspace()); // one per worker
         try {
             for (int c0 = 0; c0 < samples.size(); c0 += CHUNK) {
                 int c1 = Math.min(samples.size(), c0 + CHUNK);
@@ -128,7 +129,7 @@ public final class LinearRidgeArchitecture implements Architecture {
                 final int from = c0;
                 pool.submit(() -> java.util.stream.IntStream.range(from, c1).parallel().forEach(k -> {
                     Structure s = samples.get(k).structure();
-                    LinearRidgeModel.Workspace ws = model.new Workspace();
+                    LinearRidgeModel.Workspace ws = workspaces.get();
                     ws.expand(s);
                     double[] x = new double[s.size() * row];
                     bf.fromExpansions(ws.blocks, 0, s.size(), x, 0);

@@ -115,7 +115,8 @@ public final class LinearRidgeModel implements TrainedModel {
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, null);
         int n = structures.size();
-        Runnable all = () -> IntStream.range(0, n).parallel().forEach(k -> predictOne(structures.get(k), k, p, new Workspace()));
+        ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new); // one per worker, not per structure
+        Runnable all = () -> IntStream.range(0, n).parallel().forEach(k -> predictOne(structures.get(k), k, p, workspaces.get()));
         if (threads <= 1 || n <= 1) {
             Workspace ws = new Workspace();
             for (int k = 0; k < n; k++) predictOne(structures.get(k), k, p, ws);
