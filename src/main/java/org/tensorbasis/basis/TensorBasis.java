@@ -25,12 +25,16 @@ import java.util.List;
  *       a2 = [u1⊗u3]¹, a3 = [u2⊗u3]¹: {@code [a1 ⊗ M_q]^λ} for the 2λ−1 MCoV elements M_q of order
  *       λ−1, plus {@code [a2 ⊗ R^{λ−1}(v1)]^λ} and {@code [a3 ⊗ R^{λ−1}(v2)]^λ} (2λ+1 elements; for
  *       λ = 1 these are a1, a2, a3); the λ correction is multiplied by p; λ = 0 is [p].</li>
+ *   <li>σ = −1, {@link PseudoMode#AXIAL}: as pseudo-maximal, but u1, u2, u3 are learned order-2
+ *       tensors (contractions of the l = 2 density), so a1, a2, a3 are even under inversion and need
+ *       no l = 1 density; λ = 0 is [a1 · v1] and the λ correction is multiplied by a1 · v1.</li>
  * </ul>
  * Vectors are spherical l = 1 components in the (y, z, x) order. Solid harmonics are used, never
  * normalised vectors, so nothing is singular when a learned vector vanishes.
  *
  * <p>Layouts: the basis of one atom is {@code T[q * dim + μ]}, q = 0..size−1, μ = 0..dim−1
- * (dim = 2λ+1); vectors {@code v[3k + m]}; λ-correction tensors {@code lam[q * dim + μ]}.
+ * (dim = 2λ+1); vectors {@code v[3k + m]}; the second triplet {@code u[k (2 uOrder + 1) + μ]}
+ * ({@link #uSize()}); λ-correction tensors {@code lam[q * dim + μ]}.
  * Instances are immutable and thread-safe; each thread needs its own {@link Workspace}.
  */
 public final class TensorBasis {
@@ -39,8 +43,33 @@ public final class TensorBasis {
         /** Every proper element times a pseudoscalar from a second vector triplet (the reference). */
         PSEUDOSCALAR,
         /** Pseudo-maximal couplings of an axial vector with further vectors; survives planar sites. */
-        PSEUDO_MAXIMAL
+        PSEUDO_MAXIMAL,
+        /**
+         * As {@link #PSEUDO_MAXIMAL}, but the axial vectors are couplings {@code [w_a ⊗ w_b]^1} of three
+         * learned order-2 tensors (contractions of the l = 2 density) instead of l = 1 vectors: they
+         * survive mirror planes and inversion centres, where an axial vector is allowed and both other
+         * modes vanish (docs/model.md, "Why the σ = −1 basis fails on crystals").
+         */
+        AXIAL;
+
+        /** The name used in options and model files. */
+        public String option() {
+            return switch (this) {
+                case PSEUDOSCALAR -> "pseudoscalar";
+                case PSEUDO_MAXIMAL -> "pseudo_maximal";
+                case AXIAL -> "axial";
+            };
+        }
+
+        /** The mode called {@code option} (see {@link #option()}). */
+        public static PseudoMode of(String option) {
+            for (PseudoMode m : values()) if (m.option().equals(option)) return m;
+            throw new IllegalArgumentException("unknown pseudotensor basis " + option);
+        }
     }
+
+    /** Order of the second learned triplet in {@link PseudoMode#AXIAL} mode (l = 2 tensors). */
+    public static final int AXIAL_ORDER = 2;
 
     /** Scratch for one thread. */
     public static final class Workspace {
@@ -58,7 +87,8 @@ public final class TensorBasis {
     private final int dim;
     private final BasisProgram program;
     private final int[] vIn;   // v1..v3 nodes, or empty
-    private final int[] uIn;   // u1..u3 nodes, or empty
+    private final int[] uIn;   // u1..u3 nodes (order uOrder), or empty
+    private final int uOrder;
     private final int[] lamIn; // λ-correction nodes, or empty
     private final int[] columns;
 
@@ -79,19 +109,25 @@ public final class TensorBasis {
         this.dim = 2 * lambda + 1;
 
         BasisProgram p = new BasisProgram();
-        boolean pseudoMaximal = sigma == -1 && this.pseudoMode == PseudoMode.PSEUDO_MAXIMAL && lambda >= 1;
-        boolean needV = lambda >= 1 && !(pseudoMaximal && lambda == 1);
+        boolean axial = sigma == -1 && this.pseudoMode == PseudoMode.AXIAL;
+        boolean pseudoMaximal = sigma == -1 && (this.pseudoMode == PseudoMode.PSEUDO_MAXIMAL && lambda >= 1 || axial);
+        // axial λ = 0 (and its λ correction) use the pseudoscalar a1 · v1, so they need v; λ = 1 needs only a
+        boolean needV = axial ? lambda != 1 : lambda >= 1 && !(pseudoMaximal && lambda == 1);
+        uOrder = axial ? AXIAL_ORDER : 1;
         vIn = needV ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
-        uIn = sigma == -1 ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
+        uIn = sigma == -1 ? new int[] {p.input(uOrder), p.input(uOrder), p.input(uOrder)} : new int[0];
         lamIn = new int[this.lambdaCorrection ? dim : 0];
         for (int q = 0; q < lamIn.length; q++) lamIn[q] = p.input(lambda);
 
         List<Integer> cols = new ArrayList<>();
         if (pseudoMaximal) {
+            // three axial vectors: couplings to l = 1 of pairs of the second triplet (antisymmetric in the pair)
             int a1 = p.couple(uIn[0], uIn[1], 1);
             int a2 = p.couple(uIn[0], uIn[2], 1);
             int a3 = p.couple(uIn[1], uIn[2], 1);
-            if (lambda == 1) {
+            if (lambda == 0) {
+                cols.add(p.couple(a1, vIn[0], 0));
+            } else if (lambda == 1) {
                 cols.add(a1);
                 cols.add(a2);
                 cols.add(a3);
@@ -102,7 +138,7 @@ public final class TensorBasis {
                 cols.add(p.couple(a3, sh[1][lambda - 1], lambda));
             }
             if (lamIn.length > 0) {
-                int ps = pseudoscalar(p);
+                int ps = axial ? p.couple(a1, vIn[0], 0) : pseudoscalar(p);
                 for (int q : lamIn) cols.add(p.scale(q, ps));
             }
         } else {
@@ -166,8 +202,14 @@ public final class TensorBasis {
     /** Whether the proper vector triplet v is used (its contraction must be supplied). */
     public boolean usesV() { return vIn.length > 0; }
 
-    /** Whether the second vector triplet u is used (σ = −1). */
+    /** Whether the second learned triplet u is used (σ = −1). */
     public boolean usesU() { return uIn.length > 0; }
+
+    /** Order l of each tensor of the second triplet u: 1 (vectors), or {@link #AXIAL_ORDER} in axial mode. */
+    public int uOrder() { return uOrder; }
+
+    /** Doubles of one atom's u input, {@code 3 (2 uOrder + 1)}: {@code u[k (2 uOrder + 1) + μ]}. */
+    public int uSize() { return 3 * (2 * uOrder + 1); }
 
     /** Whether the λ correction (2λ+1 learned order-λ tensors) is used. */
     public boolean usesLambdaCorrection() { return lamIn.length > 0; }
@@ -181,7 +223,8 @@ public final class TensorBasis {
 
     private void load(BasisProgram.Workspace w, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff) {
         for (int k = 0; k < vIn.length; k++) System.arraycopy(v, vOff + 3 * k, w.val, program.offset(vIn[k]), 3);
-        for (int k = 0; k < uIn.length; k++) System.arraycopy(u, uOff + 3 * k, w.val, program.offset(uIn[k]), 3);
+        int ud = 2 * uOrder + 1;
+        for (int k = 0; k < uIn.length; k++) System.arraycopy(u, uOff + ud * k, w.val, program.offset(uIn[k]), ud);
         for (int q = 0; q < lamIn.length; q++) System.arraycopy(lam, lamOff + q * dim, w.val, program.offset(lamIn[q]), dim);
     }
 
@@ -249,9 +292,10 @@ public final class TensorBasis {
             int o = program.offset(vIn[k]);
             for (int m = 0; m < 3; m++) gv[gvOff + 3 * k + m] += w.grad[o + m];
         }
+        int ud = 2 * uOrder + 1;
         for (int k = 0; k < uIn.length; k++) {
             int o = program.offset(uIn[k]);
-            for (int m = 0; m < 3; m++) gu[guOff + 3 * k + m] += w.grad[o + m];
+            for (int m = 0; m < ud; m++) gu[guOff + ud * k + m] += w.grad[o + m];
         }
         for (int q = 0; q < lamIn.length; q++) {
             int o = program.offset(lamIn[q]);

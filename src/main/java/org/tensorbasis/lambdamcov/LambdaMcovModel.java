@@ -411,7 +411,8 @@ public final class LambdaMcovModel implements TrainedModel {
         for (int b = 0; b < network.blocks().size(); b++) {
             TensorModel.Block bl = network.blocks().get(b);
             sb.append(b > 0 ? ", " : "").append(bl.name()).append(" (").append(bl.properties()).append("×")
-                .append(network.basis(b).size()).append(" basis").append(bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.PSEUDO_MAXIMAL ? ", pseudo-maximal" : "")
+                .append(network.basis(b).size()).append(" basis").append(bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.PSEUDO_MAXIMAL ? ", pseudo-maximal"
+                    : bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.AXIAL ? ", axial" : "")
                 .append(")");
         }
         return sb.toString();

@@ -86,8 +86,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int width = b.integer("num_neurons_per_layer", 128, 1, 4096, "Width of each hidden layer.");
             b.finish();
             boolean lb = m.bool("add_lambda_basis", true, "Adds the λ correction (a learned map of the order-λ expansion) for λ ≥ 2.");
-            PseudoMode pm = m.choice("pseudotensor_basis", "pseudoscalar", List.of("pseudoscalar", "pseudo_maximal"),
-                "Basis of σ = −1 blocks.").equals("pseudoscalar") ? PseudoMode.PSEUDOSCALAR : PseudoMode.PSEUDO_MAXIMAL;
+            PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "pseudoscalar",
+                java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
@@ -125,7 +125,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("    num_hidden_layers: ").append(mo.depth()).append('\n');
         sb.append("    num_neurons_per_layer: ").append(mo.width()).append('\n');
         sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
-        sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis() == PseudoMode.PSEUDOSCALAR ? "pseudoscalar" : "pseudo_maximal").append('\n');
+        sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis().option()).append('\n');
         sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');
         TrainingOptions tr = training;
         sb.append("training:\n");

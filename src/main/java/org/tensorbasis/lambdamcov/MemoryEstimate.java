@@ -123,7 +123,7 @@ public final class MemoryEstimate {
             TensorBasis tb = basis(b);
             perSpecies += w * b.properties() * tb.size();
             if (tb.usesV()) perSpecies += 3L * k[1];
-            if (tb.usesU()) perSpecies += 3L * k[1];
+            if (tb.usesU()) perSpecies += 3L * k[tb.uOrder()];
             if (tb.usesLambdaCorrection()) perSpecies += (long) k[b.lambda()] * b.dim();
             buffers += s * tb.size();
         }
@@ -141,7 +141,8 @@ public final class MemoryEstimate {
         if (d.expansion().maxAngular() >= 1) ls.add(1);
         for (TensorModel.Block b : d.blocks()) {
             TensorBasis tb = basis(b);
-            if (tb.usesV() || tb.usesU()) ls.add(1);
+            if (tb.usesV()) ls.add(1);
+            if (tb.usesU()) ls.add(tb.uOrder());
             if (tb.usesLambdaCorrection()) ls.add(b.lambda());
         }
         return ls.stream().mapToInt(Integer::intValue).toArray();
@@ -166,7 +167,7 @@ public final class MemoryEstimate {
             long p = b.properties(), nb = tb.size(), dim = b.dim();
             maxOut = Math.max(maxOut, p * nb);
             // basis values, atom outputs, coefficient gradients, head outputs, v and u, λ contractions, basis state
-            perAtom += nb * dim + p * dim + p * nb + p * nb + (tb.usesV() ? 9 : 0) + (tb.usesU() ? 9 : 0)
+            perAtom += nb * dim + p * dim + p * nb + p * nb + (tb.usesV() ? 9 : 0) + (tb.usesU() ? tb.uSize() : 0)
                 + (tb.usesLambdaCorrection() ? dim * dim : 0) + tb.stateSize();
         }
         // per element: copied feature rows (F), 3 arrays per layer and 2 gradient arrays (width each),
@@ -185,7 +186,7 @@ public final class MemoryEstimate {
         for (TensorModel.Block b : d.blocks()) {
             TensorBasis tb = basis(b);
             if (tb.usesV()) c += 3L * k[1];
-            if (tb.usesU()) c += 3L * k[1];
+            if (tb.usesU()) c += 3L * k[tb.uOrder()];
             if (tb.usesLambdaCorrection()) c += (long) k[b.lambda()] * b.dim();
         }
         return c * d.descriptor().species().length;

@@ -26,7 +26,8 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
  *
  * <p>Parameter blocks: the scalar networks ({@code "scalar."}, see {@link ScalarNetworks}), and per
  * target block {@code "<name>.v.Z<z>" [K_1, 3]}, {@code "<name>.u.Z<z>" [K_1, 3]} (σ = −1),
- * {@code "<name>.lambda.Z<z>" [K_λ, 2λ+1]} (λ correction), initialised U(−1/√K, 1/√K), and the buffer
+ * {@code "<name>.lambda.Z<z>" [K_λ, 2λ+1]} (λ correction; {@code .u} is {@code [K_2, 3]} on the l = 2
+ * expansion in {@link PseudoMode#AXIAL} mode), initialised U(−1/√K, 1/√K), and the buffer
  * {@code "<name>.basis_scale" [species, n_basis]} ({@link #fitBasisScales}).
  */
 public final class TensorModel {
@@ -124,7 +125,8 @@ public final class TensorModel {
             }
             bases[b] = new TensorBasis(bl.lambda(), bl.sigma(), bl.lambdaCorrection(), bl.pseudoMode());
             heads.add(new ScalarNetworks.HeadSpec(bl.name(), bl.properties() * bases[b].size()));
-            if (bases[b].usesV() || bases[b].usesU()) orders.add(1);
+            if (bases[b].usesV()) orders.add(1);
+            if (bases[b].usesU()) orders.add(bases[b].uOrder());
             if (bases[b].usesLambdaCorrection()) orders.add(bl.lambda());
         }
         for (int l : orders) {
@@ -143,7 +145,7 @@ public final class TensorModel {
             Block bl = blocks.get(b);
             TensorBasis tb = bases[b];
             if (tb.usesV()) vW[b] = register(bl.name() + ".v", kPerL[1], 3);
-            if (tb.usesU()) uW[b] = register(bl.name() + ".u", kPerL[1], 3);
+            if (tb.usesU()) uW[b] = register(bl.name() + ".u", kPerL[tb.uOrder()], 3);
             if (tb.usesLambdaCorrection()) lamW[b] = register(bl.name() + ".lambda", kPerL[bl.lambda()], bl.dim());
         }
         int gs = params.size();
@@ -191,7 +193,7 @@ public final class TensorModel {
     private final class ChunkScratch {
         final TensorBasis.Workspace[] ws = new TensorBasis.Workspace[bases.length];
         final double[] gv = new double[9];
-        final double[] gu = new double[9];
+        final double[] gu;
         double[] glam = new double[0];
         double[] gT = new double[0];
         double[] grads = new double[0];
@@ -206,6 +208,9 @@ public final class TensorModel {
             }
             glam = new double[maxDim * maxDim];
             gT = new double[maxT];
+            int maxU = 9;
+            for (TensorBasis tb : bases) maxU = Math.max(maxU, tb.uSize());
+            gu = new double[maxU];
         }
     }
 
@@ -244,30 +249,50 @@ public final class TensorModel {
     private void contract(AtomBatch batch, int b, int i, int s) {
         double[] w = params.values();
         TensorBasis tb = bases[b];
-        if (tb.usesV() || tb.usesU()) {
+        if (tb.usesV()) {
             int k1 = kPerL[1];
-            double[] e1 = batch.expansion(1);
-            int eo = i * k1 * 3;
-            if (tb.usesV()) contractVectors(e1, eo, k1, w, vW[b][s].offset(), vOf[b], 9 * i);
-            if (tb.usesU()) contractVectors(e1, eo, k1, w, uW[b][s].offset(), uOf[b], 9 * i);
+            contractVectors(batch.expansion(1), i * k1 * 3, k1, w, vW[b][s].offset(), vOf[b], 9 * i);
+        }
+        if (tb.usesU()) {
+            int lu = tb.uOrder();
+            int ku = kPerL[lu];
+            if (lu == 1) {
+                contractVectors(batch.expansion(1), i * ku * 3, ku, w, uW[b][s].offset(), uOf[b], 9 * i);
+            } else {
+                int du = 2 * lu + 1;
+                contractTensors(batch.expansion(lu), i * ku * du, ku, du, 3, w, uW[b][s].offset(), uOf[b], i * tb.uSize());
+            }
         }
         if (tb.usesLambdaCorrection()) {
-            int lambda = tb.lambda();
             int dim = tb.dim();
-            int kl = kPerL[lambda];
-            double[] el = batch.expansion(lambda);
-            int eo = i * kl * dim;
-            int wo = lamW[b][s].offset();
-            double[] lam = lamOf[b];
-            int lo0 = i * dim * dim;
-            Arrays.fill(lam, lo0, lo0 + dim * dim, 0.0);
-            for (int k = 0; k < kl; k++) {
-                int ro = eo + k * dim;
-                for (int q = 0; q < dim; q++) {
-                    double c = w[wo + k * dim + q];
-                    int lo = lo0 + q * dim;
-                    for (int mu = 0; mu < dim; mu++) lam[lo + mu] += c * el[ro + mu];
-                }
+            int kl = kPerL[tb.lambda()];
+            contractTensors(batch.expansion(tb.lambda()), i * kl * dim, kl, dim, dim, w, lamW[b][s].offset(), lamOf[b], i * dim * dim);
+        }
+    }
+
+    /**
+     * {@code out[oo + q dim + μ] = Σ_K W[K, q] e[K, μ]} for q &lt; cols: {@code cols} learned order-l
+     * tensors (dim = 2l+1) from the K channels of the order-l expansion {@code e[eo + K dim + μ]}.
+     */
+    private static void contractTensors(double[] e, int eo, int kk, int dim, int cols, double[] w, int wo, double[] out, int oo) {
+        Arrays.fill(out, oo, oo + cols * dim, 0.0);
+        for (int k = 0; k < kk; k++) {
+            int ro = eo + k * dim;
+            for (int q = 0; q < cols; q++) {
+                double c = w[wo + k * cols + q];
+                int lo = oo + q * dim;
+                for (int mu = 0; mu < dim; mu++) out[lo + mu] += c * e[ro + mu];
+            }
+        }
+    }
+
+    /** The gradient of {@link #contractTensors}: {@code acc[wo + K cols + q] += Σ_μ e[K, μ] g[q dim + μ]}. */
+    private static void accumulateTensorGrad(double[] e, int eo, int kk, int dim, int cols, double[] g, double[] acc, int wo) {
+        for (int k = 0; k < kk; k++) {
+            for (int q = 0; q < cols; q++) {
+                double sum = 0;
+                for (int mu = 0; mu < dim; mu++) sum += e[eo + k * dim + mu] * g[q * dim + mu];
+                acc[wo + k * cols + q] += sum;
             }
         }
     }
@@ -338,7 +363,8 @@ public final class TensorModel {
             if (dCoef[b].length < c) dCoef[b] = new double[c];
             int atoms = batch.atoms();
             if (bases[b].usesV() && vOf[b].length < 9 * atoms) vOf[b] = new double[9 * atoms];
-            if (bases[b].usesU() && uOf[b].length < 9 * atoms) uOf[b] = new double[9 * atoms];
+            int us = bases[b].uSize();
+            if (bases[b].usesU() && uOf[b].length < us * atoms) uOf[b] = new double[us * atoms];
             int d2 = bases[b].dim() * bases[b].dim();
             if (bases[b].usesLambdaCorrection() && lamOf[b].length < d2 * atoms) lamOf[b] = new double[d2 * atoms];
             int st = bases[b].stateSize() * atoms;
@@ -395,7 +421,7 @@ public final class TensorModel {
                     int s = speciesOf(z[i]);
                     contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
-                    tb.forward(cs.ws[b], vb, 9 * i, ub, 9 * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
+                    tb.forward(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
                     int so = scaleW[b].offset() + s * nbas;
                     for (int q = 0; q < nbas; q++) {
                         double sq = w[so + q];
@@ -570,25 +596,23 @@ public final class TensorModel {
                     // the forward's basis state is reused: inputs and weights have not changed since
                     tb.backwardFromState(cs.ws[b], basisState[b], i * tb.stateSize(), gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
                     double[] acc = cs.grads;
-                    if (tb.usesV() || tb.usesU()) {
+                    if (tb.usesV()) {
                         int k1 = kPerL[1];
-                        double[] e1 = batch.expansion(1);
-                        int eo = i * k1 * 3;
-                        if (tb.usesV()) accumulateVectorGrad(e1, eo, k1, cs.gv, acc, vW[b][s].offset() - gradStart);
-                        if (tb.usesU()) accumulateVectorGrad(e1, eo, k1, cs.gu, acc, uW[b][s].offset() - gradStart);
+                        accumulateVectorGrad(batch.expansion(1), i * k1 * 3, k1, cs.gv, acc, vW[b][s].offset() - gradStart);
+                    }
+                    if (tb.usesU()) {
+                        int lu = tb.uOrder();
+                        int ku = kPerL[lu];
+                        if (lu == 1) {
+                            accumulateVectorGrad(batch.expansion(1), i * ku * 3, ku, cs.gu, acc, uW[b][s].offset() - gradStart);
+                        } else {
+                            int du = 2 * lu + 1;
+                            accumulateTensorGrad(batch.expansion(lu), i * ku * du, ku, du, 3, cs.gu, acc, uW[b][s].offset() - gradStart);
+                        }
                     }
                     if (tb.usesLambdaCorrection()) {
                         int kl = kPerL[tb.lambda()];
-                        double[] el = batch.expansion(tb.lambda());
-                        int eo = i * kl * dim;
-                        int wo = lamW[b][s].offset() - gradStart;
-                        for (int k = 0; k < kl; k++) {
-                            for (int q = 0; q < dim; q++) {
-                                double sum = 0;
-                                for (int mu = 0; mu < dim; mu++) sum += el[eo + k * dim + mu] * cs.glam[q * dim + mu];
-                                acc[wo + k * dim + q] += sum;
-                            }
-                        }
+                        accumulateTensorGrad(batch.expansion(tb.lambda()), i * kl * dim, kl, dim, dim, cs.glam, acc, lamW[b][s].offset() - gradStart);
                     }
                 }
             }

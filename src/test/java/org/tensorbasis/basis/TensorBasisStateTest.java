@@ -33,7 +33,8 @@ class TensorBasisStateTest {
         int dim = b.dim();
         int atoms = 3;
         double[] v = gaussian(rng, 9 * atoms);
-        double[] u = gaussian(rng, 9 * atoms);
+        int us = b.uSize();
+        double[] u = gaussian(rng, us * atoms);
         double[] lam = gaussian(rng, dim * dim * atoms);
         double[] gT = gaussian(rng, b.size() * dim * atoms);
         TensorBasis.Workspace ws = b.newWorkspace();
@@ -42,14 +43,14 @@ class TensorBasisStateTest {
         double[] state = new double[b.stateSize() * atoms];
         // all forwards first (as the model does), then the backwards
         for (int i = 0; i < atoms; i++) {
-            b.forward(ws, v, 9 * i, u, 9 * i, lam, dim * dim * i, t1, i * b.size() * dim);
-            b.forward(ws, v, 9 * i, u, 9 * i, lam, dim * dim * i, t2, i * b.size() * dim, state, i * b.stateSize());
+            b.forward(ws, v, 9 * i, u, us * i, lam, dim * dim * i, t1, i * b.size() * dim);
+            b.forward(ws, v, 9 * i, u, us * i, lam, dim * dim * i, t2, i * b.size() * dim, state, i * b.stateSize());
         }
         assertThat(t2).containsExactly(t1);
         for (int i = 0; i < atoms; i++) {
-            double[][] g1 = {new double[9], new double[9], new double[dim * dim]};
-            double[][] g2 = {new double[9], new double[9], new double[dim * dim]};
-            b.backward(ws, v, 9 * i, u, 9 * i, lam, dim * dim * i, gT, i * b.size() * dim, g1[0], 0, g1[1], 0, g1[2], 0);
+            double[][] g1 = {new double[9], new double[us], new double[dim * dim]};
+            double[][] g2 = {new double[9], new double[us], new double[dim * dim]};
+            b.backward(ws, v, 9 * i, u, us * i, lam, dim * dim * i, gT, i * b.size() * dim, g1[0], 0, g1[1], 0, g1[2], 0);
             b.backwardFromState(ws, state, i * b.stateSize(), gT, i * b.size() * dim, g2[0], 0, g2[1], 0, g2[2], 0);
             for (int k = 0; k < 3; k++) assertThat(g2[k]).containsExactly(g1[k]);
             double norm = 0;

@@ -26,6 +26,7 @@ class TensorBasisTest {
                     } else {
                         out.add(Arguments.of(lambda, sigma, corr, PseudoMode.PSEUDOSCALAR));
                         out.add(Arguments.of(lambda, sigma, corr, PseudoMode.PSEUDO_MAXIMAL));
+                        out.add(Arguments.of(lambda, sigma, corr, PseudoMode.AXIAL));
                     }
                 }
             }
@@ -33,15 +34,13 @@ class TensorBasisTest {
         return out.stream();
     }
 
-    /** Random inputs of a basis: v (9), u (9), λ-correction tensors (dim²). */
+    /** Random inputs of a basis: v (9), u ({@link TensorBasis#uSize()}), λ-correction tensors (dim²). */
     private static double[][] randomInputs(TensorBasis b, SplittableRandom rng) {
         double[] v = new double[9];
-        double[] u = new double[9];
+        double[] u = new double[b.uSize()];
         double[] lam = new double[b.dim() * b.dim()];
-        for (int i = 0; i < 9; i++) {
-            v[i] = rng.nextDouble(-1, 1);
-            u[i] = rng.nextDouble(-1, 1);
-        }
+        for (int i = 0; i < 9; i++) v[i] = rng.nextDouble(-1, 1);
+        for (int i = 0; i < u.length; i++) u[i] = rng.nextDouble(-1, 1);
         for (int i = 0; i < lam.length; i++) lam[i] = rng.nextDouble(-1, 1);
         return new double[][] {v, u, lam};
     }
@@ -79,11 +78,15 @@ class TensorBasisTest {
             double[] r = Rotations.random(rng);
             double[] d1 = WignerD.real(1, r);
             double[] dl = WignerD.real(lambda, r);
+            int lu = b.uOrder();
+            double[] du = WignerD.real(lu, r);
             for (boolean improper : new boolean[] {false, true}) {
                 // vectors are proper (σ=+1, λ=1): inversion flips them; λ-correction tensors are proper λ-tensors
                 double vs = improper ? -1 : 1;
                 double ls = improper ? Math.pow(-1, lambda) : 1;
-                double[][] rin = {apply(d1, 3, in[0], 3, vs), apply(d1, 3, in[1], 3, vs), apply(dl, dim, in[2], dim, ls)};
+                // the second triplet: proper order-lu tensors (l = 1 vectors, or l = 2 in axial mode)
+                double us = improper ? Math.pow(-1, lu) : 1;
+                double[][] rin = {apply(d1, 3, in[0], 3, vs), apply(du, 2 * lu + 1, in[1], 3, us), apply(dl, dim, in[2], dim, ls)};
                 double[] rt = compute(b, rin);
                 double ts = improper ? sigma * Math.pow(-1, lambda) : 1;
                 double[] expect = apply(dl, dim, t, b.size(), ts);
@@ -104,7 +107,7 @@ class TensorBasisTest {
         double[] w = new double[b.size() * b.dim()];
         for (int i = 0; i < w.length; i++) w[i] = rng.nextDouble(-1, 1);
         double[] gv = new double[9];
-        double[] gu = new double[9];
+        double[] gu = new double[b.uSize()];
         double[] gl = new double[in[2].length];
         b.backward(b.newWorkspace(), in[0], 0, in[1], 0, in[2], 0, w, 0, gv, 0, gu, 0, gl, 0);
         double[][] grads = {gv, gu, gl};
@@ -144,6 +147,8 @@ class TensorBasisTest {
             assertThat(new TensorBasis(lambda, 1, true, null).size()).isEqualTo(lambda >= 2 ? 2 * dim : dim);
             assertThat(new TensorBasis(lambda, -1, false, PseudoMode.PSEUDOSCALAR).size()).isEqualTo(dim);
             assertThat(new TensorBasis(lambda, -1, false, PseudoMode.PSEUDO_MAXIMAL).size()).isEqualTo(dim);
+            assertThat(new TensorBasis(lambda, -1, false, PseudoMode.AXIAL).size()).isEqualTo(dim);
+            assertThat(new TensorBasis(lambda, -1, true, PseudoMode.AXIAL).size()).isEqualTo(lambda >= 2 ? 2 * dim : dim);
         }
     }
 
@@ -212,6 +217,29 @@ class TensorBasisTest {
             }
             assertThat(rank(ps, v, u, in[2])).isEqualTo(0);
             assertThat(rank(pm, v, u, in[2])).as("pseudo-maximal on a planar site, λ=%d", lambda).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void onlyTheAxialBasisSurvivesAnInversionCentre() {
+        // at an inversion centre every l = 1 density, hence every learned vector, is zero, while the
+        // l = 2 density is not; the axial vector of a rank-2 tensor (λ = 1, σ = −1) is allowed there
+        SplittableRandom rng = new SplittableRandom(13);
+        TensorBasis ps = new TensorBasis(1, -1, false, PseudoMode.PSEUDOSCALAR);
+        TensorBasis pm = new TensorBasis(1, -1, false, PseudoMode.PSEUDO_MAXIMAL);
+        TensorBasis ax = new TensorBasis(1, -1, false, PseudoMode.AXIAL);
+        assertThat(ax.usesV()).isFalse();
+        assertThat(ax.uOrder()).isEqualTo(2);
+        assertThat(ax.uSize()).isEqualTo(15);
+        double[] zeros = new double[9];
+        double[][] in = randomInputs(ax, rng);
+        assertThat(rank(ps, zeros, zeros, in[2])).isEqualTo(0);
+        assertThat(rank(pm, zeros, zeros, in[2])).isEqualTo(0);
+        assertThat(rank(ax, zeros, in[1], in[2])).isEqualTo(3);
+        // odd-parity σ = −1 blocks (λ even) must vanish there by symmetry, and do
+        for (int lambda = 0; lambda <= 6; lambda += 2) {
+            TensorBasis b = new TensorBasis(lambda, -1, true, PseudoMode.AXIAL);
+            assertThat(rank(b, zeros, randomInputs(b, rng)[1], randomInputs(b, rng)[2])).as("λ=%d", lambda).isEqualTo(0);
         }
     }
 }
