@@ -14,6 +14,16 @@ import org.tensorbasis.structure.Structure;
  */
 public final class Normalization {
     private final double scale;
+    /**
+     * Per-species scales are shrunk towards the block's scale as if each species had this many more
+     * atoms whose values have the block's RMS: no effect on elements with thousands of atoms, the
+     * block's scale for an element with a handful.
+     */
+    public static final double SCALE_PRIOR_ATOMS = 20;
+
+    /** Floor of a per-species scale, relative to the block's. */
+    public static final double MIN_SPECIES_SCALE = 1e-3;
+
     /** Per-atom blocks: one scale per centre species index (null: {@link #scale} for all). */
     private final double[] speciesScale;
     private final int properties;
@@ -179,11 +189,15 @@ public final class Normalization {
             if (!(scale > 1e-300) || !Double.isFinite(scale)) scale = 1.0;
             double[] speciesScale = null;
             if (bl.perAtom() && ns > 1 && perSpeciesScale) {
-                // the RMS per centre species; a species without (nonzero) values keeps the block's
+                // the RMS per centre species, shrunk towards the block's RMS by SCALE_PRIOR_ATOMS atoms'
+                // worth of it and floored at MIN_SPECIES_SCALE of it: an element seen on a few atoms (or
+                // only at sites where the block vanishes by symmetry) would otherwise get a scale near 0,
+                // and any error on it would swamp the loss (the spikes of the 64-element Born charges)
                 speciesScale = new double[ns];
+                double prior = SCALE_PRIOR_ATOMS * w;
                 for (int k = 0; k < ns; k++) {
-                    double sc = Math.sqrt(sqs[k] / Math.max(1, cnt[k]));
-                    speciesScale[k] = sc > 1e-300 && Double.isFinite(sc) ? sc : scale;
+                    double sc = Math.sqrt((sqs[k] + prior * scale * scale) / (cnt[k] + prior));
+                    speciesScale[k] = Double.isFinite(sc) ? Math.max(sc, MIN_SPECIES_SCALE * scale) : scale;
                 }
             }
             out[b] = new Normalization(scale, bl.properties(), bl.dim(), base, speciesScale);

@@ -52,15 +52,32 @@ class SpeciesScaleTest {
         }
         Normalization[] n = Normalization.fit(blocks, species, samples(), values, true, true);
         assertThat(n[0].scale()).isCloseTo(Math.sqrt(sqAll / 18), within(1e-12));
-        assertThat(n[0].scale(0)).isCloseTo(Math.sqrt(sqH / 12), within(1e-12));
-        assertThat(n[0].scale(1)).isCloseTo(Math.sqrt(sqS / 6), within(1e-12));
-        assertThat(n[0].scale(1) / n[0].scale(0)).isGreaterThan(20);
+        // each species' RMS, shrunk towards the block's by SCALE_PRIOR_ATOMS atoms (3 components each)
+        double prior = Normalization.SCALE_PRIOR_ATOMS * 3, all = sqAll / 18;
+        assertThat(n[0].scale(0)).isCloseTo(Math.sqrt((sqH + prior * all) / (12 + prior)), within(1e-12));
+        assertThat(n[0].scale(1)).isCloseTo(Math.sqrt((sqS + prior * all) / (6 + prior)), within(1e-12));
+        assertThat(n[0].scale(1)).isGreaterThan(n[0].scale(0));
         assertThat(n[1].speciesScales()).as("per-structure block: one scale").isNull();
         assertThat(n[1].scale(1)).isEqualTo(n[1].scale());
 
         Normalization[] off = Normalization.fit(blocks, species, samples(), values, true, false);
         assertThat(off[0].speciesScales()).isNull();
         assertThat(off[0].scale(0)).isEqualTo(off[0].scale()).isEqualTo(n[0].scale());
+    }
+
+    @Test
+    void aSpeciesWhoseValuesVanishKeepsAScaleNearTheBlocks() {
+        // S on two atoms only, both with zero values (a site where the block vanishes by symmetry):
+        // its scale is not 0 (which would blow up the loss of any error on S) but close to the block's
+        List<ModelBlock> blocks = List.of(new ModelBlock(0, "v", 0, new TargetLayout.Block("v:L1+", 1, 1, 1, new int[] {0, 1, 2}), true));
+        SplittableRandom rng = new SplittableRandom(5);
+        double[][][] values = new double[1][2][9];
+        for (int s = 0; s < 2; s++) {
+            for (int i : new int[] {0, 2}) for (int m = 0; m < 3; m++) values[0][s][3 * i + m] = rng.nextGaussian();
+        }
+        Normalization n = Normalization.fit(blocks, new int[] {1, 16}, samples(), values, true, true)[0];
+        assertThat(n.scale(1)).isGreaterThan(0.9 * n.scale());
+        assertThat(n.scale(1)).isGreaterThanOrEqualTo(Normalization.MIN_SPECIES_SCALE * n.scale());
     }
 
     @Test
