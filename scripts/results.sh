@@ -8,7 +8,9 @@
 # dimer (curves with a fixed number of optimiser steps), fast (5 and 20 epochs on beta, qm7x,
 # dimer), bulk (epsilon: fixed steps and 5 epochs; the extensive alpha, 5 epochs), nmr (per-atom
 # shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis), linear (the
-# linear_ridge architecture on the monomer and nmr splits, beside λ-MCoV); default: all, in this order.
+# linear_ridge architecture on the monomer and nmr splits, beside λ-MCoV), pseudo (the σ = −1 bases
+# compared: nmr with the axial basis), bec (Born charges of the 64-element phonon set: learning
+# curve, pseudotensor bases, linear_ridge and the per-element mean); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
@@ -30,7 +32,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -347,6 +349,54 @@ $(linear_body)"
     run_case nmr linear-ridge "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
 $(linear_body)" ms
   done
+}
+
+# the σ = −1 bases on the NMR shielding (whose antisymmetric part the other two do not learn)
+study_pseudo() {
+  study_nmr_data
+  local n t='targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'
+  for n in $(sizes 50 100 50 100 200 412); do
+    run_case nmr "w128-e5-axial" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5 | sed 's/^model:/model:\n  pseudotensor_basis: axial/')" ms
+  done
+}
+
+# Born effective charges (per atom, general rank 2) of the 64-element phonon set: a seeded shuffle,
+# the last 152 crystals (10 %) are the test set, nested random subsets of the other 1368 the pool
+study_bec_data() {
+  local d="$OUT/bec/data"; mkdir -p "$d"
+  if [ ! -f "$d/test.xyz" ]; then
+    $PY subset "$DATA/phonon-bec-eps/phonon_becs_epsilon.xyz" "$d/shuffled.xyz" 100000 5
+    $PY slice "$d/shuffled.xyz" "$d/pool.xyz" 0 1368
+    $PY slice "$d/shuffled.xyz" "$d/test.xyz" 1368 1520
+  fi
+}
+bec_body() { # epochs pseudotensor_basis
+  cat <<YAML
+model:
+  pseudotensor_basis: $2
+training:
+  epochs: $1
+  log_interval: 1000000
+  checkpoint_interval: 0
+YAML
+}
+study_bec() {
+  study_bec_data
+  local n t='targets:
+  becs: {per_atom: true, symmetric: false, unit: "e"}'
+  for n in $(sizes 100 1368 100 300 1368); do
+    run_case bec "e10-axial" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$t
+$(bec_body 10 axial)" becs
+  done
+  run_case bec "e10-pseudoscalar" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
+$(bec_body 10 pseudoscalar)" becs
+  for n in $(sizes 100 1368 100 300 1368); do
+    run_case bec linear-ridge "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$t
+$(linear_body)" becs
+  done
+  $PY element_mean "$OUT/bec/data/pool.xyz" "$OUT/bec/data/test.xyz" becs "$DOCS/metrics.csv" bec
 }
 
 for s in "${STUDIES[@]}"; do

@@ -10,6 +10,10 @@
   per_element PRED_XYZ KEY CSV DATASET CONFIG N SECONDS MODEL
                                      per-element %RMSE of a per-atom rank-2 target (all
                                      components and the λ = 0, 1, 2 parts) from eval -o output
+  element_mean POOL TEST KEY CSV DATASET
+                                     the per-element mean baseline of a per-atom rank-2 target:
+                                     the mean tensor of each element over POOL predicts TEST
+                                     (the global mean for elements absent from POOL)
 """
 import json, math, os, random, sys
 
@@ -157,6 +161,42 @@ def cmd_per_element(pred, key, csv, dataset, config, n, seconds, model):
         print(f"  {r[3]:>8} {r[4]:>4} rows {r[5]:>6}  RMSE {float(r[6]):.4g}  %RMSE {float(r[8]):.3f}")
 
 
+
+
+def atom_tensors(path, key):
+    for b in frames(path):
+        cols = parse_properties(b[1])
+        ck, _ = cols[key]
+        cs, _ = cols["species"]
+        for line in b[2:]:
+            f = line.split()
+            yield f[cs], [float(x) for x in f[ck:ck + 9]]
+
+
+def cmd_element_mean(pool, test, key, csv, dataset):
+    sums, counts, total = {}, {}, [0.0] * 9
+    n = 0
+    for el, y in atom_tensors(pool, key):
+        s = sums.setdefault(el, [0.0] * 9)
+        for c in range(9):
+            s[c] += y[c]
+            total[c] += y[c]
+        counts[el] = counts.get(el, 0) + 1
+        n += 1
+    mean = {el: [v / counts[el] for v in s] for el, s in sums.items()}
+    glob = [v / n for v in total]
+    items = [(parts(y), parts(mean.get(el, glob))) for el, y in atom_tensors(test, key)]
+    rows = []
+    for part in ("all", "L0", "L1", "L2"):
+        k = len(items[0][0][part])
+        m = [sum(it[0][part][c] for it in items) / len(items) for c in range(k)]
+        var = sum(sum((it[0][part][c] - m[c]) ** 2 for c in range(k)) for it in items) / len(items)
+        sq = sum(sum((it[1][part][c] - it[0][part][c]) ** 2 for c in range(k)) for it in items) / len(items)
+        std, rmse = math.sqrt(var / WIDTH[part]), math.sqrt(sq / WIDTH[part])
+        block = {"all": "all", "L0": "L0+", "L1": "L1-", "L2": "L2+"}[part]
+        rows.append((dataset, "element-mean", n, key, block, len(items), repr(rmse), repr(std), repr(100 * rmse / std), 0, 0))
+        print(f"  element-mean {block:>4}: %RMSE {100 * rmse / std:.3f}")
+    append_rows(csv, rows)
 
 
 def read_csv(path):
