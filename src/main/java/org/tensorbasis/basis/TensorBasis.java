@@ -27,7 +27,8 @@ import java.util.List;
  *       λ = 1 these are a1, a2, a3); the λ correction is multiplied by p; λ = 0 is [p].</li>
  *   <li>σ = −1, {@link PseudoMode#AXIAL}: as pseudo-maximal, but u1, u2, u3 are learned order-2
  *       tensors (contractions of the l = 2 density), so a1, a2, a3 are even under inversion and need
- *       no l = 1 density; λ = 0 is [a1 · v1] and the λ correction is multiplied by a1 · v1.</li>
+ *       no l = 1 density; λ = 0 is [a1 · v1] and the λ correction is multiplied by a1 · v1; with the
+ *       correction, λ = 1 also has the cross products [v1⊗v2]¹, [v1⊗v3]¹, [v2⊗v3]¹ (6 elements).</li>
  * </ul>
  * Vectors are spherical l = 1 components in the (y, z, x) order. Solid harmonics are used, never
  * normalised vectors, so nothing is singular when a learned vector vanishes.
@@ -84,6 +85,7 @@ public final class TensorBasis {
     private final int sigma;
     private final boolean lambdaCorrection;
     private final PseudoMode pseudoMode;
+    private final boolean axialCross; // axial λ = 1 with its correction: also [v_a ⊗ v_b]¹
     private final int dim;
     private final BasisProgram program;
     private final int[] vIn;   // v1..v3 nodes, or empty
@@ -96,7 +98,9 @@ public final class TensorBasis {
      * @param lambda           order λ ≥ 0 (up to 12)
      * @param sigma            +1 (proper) or −1 (pseudotensor)
      * @param lambdaCorrection add the 2λ+1 learned order-λ tensors (only for λ ≥ 2; for λ ≤ 1 they
-     *                         would be an invariant or three more vectors of the same l = 1 density)
+     *                         would be an invariant or three more vectors of the same l = 1 density);
+     *                         for the axial λ = 1 basis, add instead the cross products
+     *                         [v_a ⊗ v_b]¹ of the proper vectors (axial vectors of the l = 1 density)
      * @param pseudoMode       construction for σ = −1 (ignored for σ = +1)
      */
     public TensorBasis(int lambda, int sigma, boolean lambdaCorrection, PseudoMode pseudoMode) {
@@ -111,8 +115,10 @@ public final class TensorBasis {
         BasisProgram p = new BasisProgram();
         boolean axial = sigma == -1 && this.pseudoMode == PseudoMode.AXIAL;
         boolean pseudoMaximal = sigma == -1 && (this.pseudoMode == PseudoMode.PSEUDO_MAXIMAL && lambda >= 1 || axial);
-        // axial λ = 0 (and its λ correction) use the pseudoscalar a1 · v1, so they need v; λ = 1 needs only a
-        boolean needV = axial ? lambda != 1 : lambda >= 1 && !(pseudoMaximal && lambda == 1);
+        // axial λ = 0 (and its λ correction) use the pseudoscalar a1 · v1, so they need v; λ = 1 needs v
+        // only for its correction, the cross products of the proper vectors
+        axialCross = axial && lambda == 1 && lambdaCorrection;
+        boolean needV = axial ? lambda != 1 || axialCross : lambda >= 1 && !(pseudoMaximal && lambda == 1);
         uOrder = axial ? AXIAL_ORDER : 1;
         vIn = needV ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
         uIn = sigma == -1 ? new int[] {p.input(uOrder), p.input(uOrder), p.input(uOrder)} : new int[0];
@@ -131,6 +137,11 @@ public final class TensorBasis {
                 cols.add(a1);
                 cols.add(a2);
                 cols.add(a3);
+                if (axialCross) {
+                    cols.add(p.couple(vIn[0], vIn[1], 1));
+                    cols.add(p.couple(vIn[0], vIn[2], 1));
+                    cols.add(p.couple(vIn[1], vIn[2], 1));
+                }
             } else {
                 int[][] sh = solidOfV(p, lambda - 1);
                 for (int m : mcov(p, lambda - 1, sh)) cols.add(p.couple(a1, m, lambda));
@@ -210,6 +221,9 @@ public final class TensorBasis {
 
     /** Doubles of one atom's u input, {@code 3 (2 uOrder + 1)}: {@code u[k (2 uOrder + 1) + μ]}. */
     public int uSize() { return 3 * (2 * uOrder + 1); }
+
+    /** Whether the axial λ = 1 basis has its correction, the cross products of the proper vectors. */
+    public boolean hasAxialCrossProducts() { return axialCross; }
 
     /** Whether the λ correction (2λ+1 learned order-λ tensors) is used. */
     public boolean usesLambdaCorrection() { return lamIn.length > 0; }
@@ -306,6 +320,6 @@ public final class TensorBasis {
     @Override
     public String toString() {
         return "TensorBasis[λ=" + lambda + ", σ=" + (sigma > 0 ? "+1" : "-1") + ", size=" + size()
-            + (lambdaCorrection ? ", λ correction" : "") + (sigma < 0 ? ", " + pseudoMode : "") + "]";
+            + (lambdaCorrection || axialCross ? ", λ correction" : "") + (sigma < 0 ? ", " + pseudoMode : "") + "]";
     }
 }

@@ -148,7 +148,7 @@ class TensorBasisTest {
             assertThat(new TensorBasis(lambda, -1, false, PseudoMode.PSEUDOSCALAR).size()).isEqualTo(dim);
             assertThat(new TensorBasis(lambda, -1, false, PseudoMode.PSEUDO_MAXIMAL).size()).isEqualTo(dim);
             assertThat(new TensorBasis(lambda, -1, false, PseudoMode.AXIAL).size()).isEqualTo(dim);
-            assertThat(new TensorBasis(lambda, -1, true, PseudoMode.AXIAL).size()).isEqualTo(lambda >= 2 ? 2 * dim : dim);
+            assertThat(new TensorBasis(lambda, -1, true, PseudoMode.AXIAL).size()).isEqualTo(lambda >= 1 ? 2 * dim : dim);
         }
     }
 
@@ -228,6 +228,7 @@ class TensorBasisTest {
         TensorBasis ps = new TensorBasis(1, -1, false, PseudoMode.PSEUDOSCALAR);
         TensorBasis pm = new TensorBasis(1, -1, false, PseudoMode.PSEUDO_MAXIMAL);
         TensorBasis ax = new TensorBasis(1, -1, false, PseudoMode.AXIAL);
+        TensorBasis axc = new TensorBasis(1, -1, true, PseudoMode.AXIAL);
         assertThat(ax.usesV()).isFalse();
         assertThat(ax.uOrder()).isEqualTo(2);
         assertThat(ax.uSize()).isEqualTo(15);
@@ -236,6 +237,8 @@ class TensorBasisTest {
         assertThat(rank(ps, zeros, zeros, in[2])).isEqualTo(0);
         assertThat(rank(pm, zeros, zeros, in[2])).isEqualTo(0);
         assertThat(rank(ax, zeros, in[1], in[2])).isEqualTo(3);
+        assertThat(axc.size()).isEqualTo(6);
+        assertThat(rank(axc, zeros, in[1], in[2])).isEqualTo(3);
         // odd-parity σ = −1 blocks (λ even) must vanish there by symmetry, and do
         for (int lambda = 0; lambda <= 6; lambda += 2) {
             TensorBasis b = new TensorBasis(lambda, -1, true, PseudoMode.AXIAL);
