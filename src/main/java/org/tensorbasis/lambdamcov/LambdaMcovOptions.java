@@ -35,7 +35,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
                                   int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
-                                  boolean perSpeciesScale) {}
+                                  boolean perSpeciesScale, double speciesScalePrior) {}
 
     /** Every default (the options of a file that gives no model or training section). */
     public static LambdaMcovOptions defaults() {
@@ -55,6 +55,9 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
 
     @Override
     public boolean perSpeciesScale() { return training.perSpeciesScale(); }
+
+    @Override
+    public double speciesScalePrior() { return training.speciesScalePrior(); }
 
     @Override
     public double cutoff() { return model.cutoff(); }
@@ -86,7 +89,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int width = b.integer("num_neurons_per_layer", 128, 1, 4096, "Width of each hidden layer.");
             b.finish();
             boolean lb = m.bool("add_lambda_basis", true, "Adds the λ correction (a learned map of the order-λ expansion) for λ ≥ 2.");
-            PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "pseudoscalar",
+            PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "axial",
                 java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
             m.finish();
@@ -110,8 +113,11 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             boolean cb = t.bool("composition_baseline", true, "Subtract a per-species baseline from invariant blocks before learning.");
             boolean rh = t.bool("refine_heads", true, "After the last epoch, refit the heads of every block exactly by ridge least squares.");
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species.");
+            double ssp = t.number("species_scale_prior", org.tensorbasis.targets.Normalization.SCALE_PRIOR_ATOMS, 0, 1e9,
+                "Per-species scales (of per-atom targets and of basis elements) shrink towards the scale of all atoms as if each "
+                + "species had this many more atoms (0: each species' own RMS).");
             t.finish();
-            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss));
+            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp));
         }
     }
 
@@ -147,6 +153,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
         sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
         sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
+        sb.append("  species_scale_prior: ").append(Options.fmt(tr.speciesScalePrior())).append('\n');
         return sb.toString();
     }
 }

@@ -503,6 +503,11 @@ public final class TensorModel {
      * @return the raw RMS per block, species and element (0 for absent species)
      */
     public double[][][] fitBasisScales(Iterable<AtomBatch> batches) {
+        return fitBasisScales(batches, SCALE_PRIOR_ATOMS);
+    }
+
+    /** As {@link #fitBasisScales(Iterable)} with the shrinkage prior {@code priorAtoms} (0: each species' own RMS). */
+    public double[][][] fitBasisScales(Iterable<AtomBatch> batches, double priorAtoms) {
         double[] w = params.values();
         for (Parameters.Block sb : scaleW) Arrays.fill(w, sb.offset(), sb.end(), 1.0);
         int nb = bases.length;
@@ -540,7 +545,8 @@ public final class TensorModel {
                 pooled /= Math.max(1, all);
                 for (int s = 0; s < species.length; s++) {
                     double rms = count[s] == 0 ? 0 : Math.sqrt(sum[b][s][q] / count[s]);
-                    double shrunk = Math.sqrt((sum[b][s][q] + SCALE_PRIOR_ATOMS * pooled) / (count[s] + SCALE_PRIOR_ATOMS));
+                    double shrunk = count[s] == 0 && priorAtoms == 0 ? Math.sqrt(pooled)
+                        : Math.sqrt((sum[b][s][q] + priorAtoms * pooled) / (count[s] + priorAtoms));
                     sum[b][s][q] = rms;
                     // a species absent from the batches gets the scale of all atoms (shrunk = the pooled RMS)
                     w[scaleW[b].offset() + s * nbas + q] = all == 0 ? 1.0 : 1.0 / Math.max(shrunk, 1.0 / MAX_BASIS_SCALE);

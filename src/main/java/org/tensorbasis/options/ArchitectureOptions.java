@@ -17,6 +17,13 @@ public interface ArchitectureOptions {
     /** Whether per-atom blocks get one scale per centre species ({@code training.per_species_scale}). */
     boolean perSpeciesScale();
 
+    /**
+     * Per-species scales (of targets and, for λ-MCoV, of basis elements) shrink towards the scale of
+     * all atoms as if each species had this many more atoms ({@code training.species_scale_prior}; 0:
+     * each species' own RMS, as before this option existed).
+     */
+    default double speciesScalePrior() { return org.tensorbasis.targets.Normalization.SCALE_PRIOR_ATOMS; }
+
     /** The descriptor's cutoff radius (Å): how far the neighbour search reaches. */
     double cutoff();
 

@@ -129,6 +129,12 @@ public final class Normalization {
      */
     public static Normalization[] fit(List<ModelBlock> blocks, int[] species, List<Sample> train, double[][][] values,
                                             boolean composition, boolean perSpeciesScale) {
+        return fit(blocks, species, train, values, composition, perSpeciesScale, SCALE_PRIOR_ATOMS);
+    }
+
+    /** As {@link #fit(List, int[], List, double[][][], boolean, boolean)} with the shrinkage prior of per-species scales (atoms). */
+    public static Normalization[] fit(List<ModelBlock> blocks, int[] species, List<Sample> train, double[][][] values,
+                                      boolean composition, boolean perSpeciesScale, double scalePriorAtoms) {
         Normalization[] out = new Normalization[blocks.size()];
         int ns = species.length;
         for (int b = 0; b < blocks.size(); b++) {
@@ -194,7 +200,7 @@ public final class Normalization {
                 // only at sites where the block vanishes by symmetry) would otherwise get a scale near 0,
                 // and any error on it would swamp the loss (the spikes of the 64-element Born charges)
                 speciesScale = new double[ns];
-                double prior = SCALE_PRIOR_ATOMS * w;
+                double prior = scalePriorAtoms * w;
                 for (int k = 0; k < ns; k++) {
                     double sc = Math.sqrt((sqs[k] + prior * scale * scale) / (cnt[k] + prior));
                     speciesScale[k] = Double.isFinite(sc) ? Math.max(sc, MIN_SPECIES_SCALE * scale) : scale;

@@ -111,7 +111,7 @@ public final class Trainer {
         double[][][] trainValues = new double[values.length][][];
         for (int b = 0; b < values.length; b++) trainValues[b] = java.util.Arrays.copyOf(values[b], train.size());
         Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
-            options.hypers().perSpeciesScale());
+            options.hypers().perSpeciesScale(), options.hypers().speciesScalePrior());
         StringBuilder sym = new StringBuilder();
         for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",
