@@ -44,7 +44,13 @@ class ModelApiTest {
     static List<Structure> structures;
     static int epochsSeen;
 
-    /** Per-atom tensor of atom i: Σ_j e^{−r}(r_ij ⊗ r_ij) + 0.1 [a]×, a = Σ_{j<k} r_ij × r_ik (axial, so T is a proper tensor). */
+    /**
+     * Per-atom tensor of atom i: Σ_j e^{−r}(r_ij ⊗ r_ij) + 0.1 [a]×, a = Σ_{j<k} (|r_ij| − |r_ik|) r_ij × r_ik
+     * (axial, so T is a proper tensor). The weight makes a a function of the environment (the same for
+     * either order of j and k), so it vanishes where symmetry says it must: at a C2v site (the O of a
+     * symmetric water). Without it a depends on the atoms' order, which no equivariant model can fit:
+     * the model then amplifies round-off of near-vanishing axial basis elements to fit it.
+     */
     static double[] sig(Structure s, int i) {
         double[] t = new double[9];
         double[] a = new double[3];
@@ -56,9 +62,10 @@ class ModelApiTest {
             for (int k = j + 1; k < s.size(); k++) {
                 if (k == i) continue;
                 double[] u = diff(s, i, k);
-                a[0] += r[1] * u[2] - r[2] * u[1];
-                a[1] += r[2] * u[0] - r[0] * u[2];
-                a[2] += r[0] * u[1] - r[1] * u[0];
+                double f = Math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]) - Math.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+                a[0] += f * (r[1] * u[2] - r[2] * u[1]);
+                a[1] += f * (r[2] * u[0] - r[0] * u[2]);
+                a[2] += f * (r[0] * u[1] - r[1] * u[0]);
             }
         }
         // [a]× = [[0, −a_z, a_y], [a_z, 0, −a_x], [−a_y, a_x, 0]]
