@@ -46,12 +46,29 @@ public final class TensorModel {
         public int dim() { return 2 * lambda + 1; }
     }
 
-    /** Hyper-parameters of the scalar network and threading. */
-    public record Hypers(int width, int depth, int threads) {
+    /**
+     * Hyper-parameters of the scalar network and threading: width, depth, threads, and the layout of
+     * the scalar networks over the centre elements ({@link ScalarNetworks.Mode}) with the element
+     * embedding's d (shared mode; 0 per element).
+     */
+    public record Hypers(int width, int depth, int threads, ScalarNetworks.Mode scalarNetwork, int embedding) {
         public Hypers {
             if (width < 1) throw new IllegalArgumentException("width must be >= 1");
             if (depth < 1) throw new IllegalArgumentException("depth must be >= 1");
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+            if (scalarNetwork == null) scalarNetwork = ScalarNetworks.Mode.PER_ELEMENT;
+            if (scalarNetwork == ScalarNetworks.Mode.PER_ELEMENT) embedding = 0;
+            else if (embedding < 1) throw new IllegalArgumentException("the element embedding needs d >= 1");
+        }
+
+        /** One scalar network per element. */
+        public Hypers(int width, int depth, int threads) {
+            this(width, depth, threads, ScalarNetworks.Mode.PER_ELEMENT, 0);
+        }
+
+        /** The same hyper-parameters on {@code threads} threads. */
+        public Hypers withThreads(int threads) {
+            return new Hypers(width, depth, threads, scalarNetwork, embedding);
         }
 
         public static Hypers defaults() {
@@ -135,7 +152,8 @@ public final class TensorModel {
             }
         }
         expansionOrders = orders.stream().mapToInt(Integer::intValue).toArray();
-        nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads);
+        nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads,
+            hypers.scalarNetwork(), hypers.embedding());
         // species own disjoint rows and parameter blocks: running them concurrently is bit-identical
         nets.setParallel(hypers.threads() > 1);
         vW = new Parameters.Block[nb][];
@@ -175,7 +193,7 @@ public final class TensorModel {
      * batch at a time).
      */
     public TensorModel replica(int threads) {
-        TensorModel r = new TensorModel(species, nFeatures, kPerL, new Hypers(hypers.width(), hypers.depth(), threads), blocks, 0);
+        TensorModel r = new TensorModel(species, nFeatures, kPerL, hypers.withThreads(threads), blocks, 0);
         System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
         r.nets.setInputNormalized(nets.isInputNormalized());
         return r;
