@@ -490,6 +490,15 @@ public final class TensorModel {
     public static final double MAX_BASIS_SCALE = 1e6;
 
     /**
+     * The RMS of an element's basis element is shrunk towards its RMS over all atoms as if the element
+     * had this many more atoms: an element seen on a few training atoms, all at nearly symmetric sites
+     * (raw RMS 1e-5 where others have 1e-2), would otherwise get a scale of 1e5 that turns its first
+     * low-symmetry atom into an outlier of 1e3 (the loss spikes of the 64-element Born charges). Elements
+     * with thousands of atoms are unaffected.
+     */
+    public static final double SCALE_PRIOR_ATOMS = 20;
+
+    /**
      * The scales of block b's basis elements for centre species index s (copy). Element q of an atom
      * of species s enters the model as {@code scale[s][q] · T_q}: a constant factor, so equivariance
      * is unchanged. They are buffers (parameter block {@code "<name>.basis_scale" [species, n_basis]},
@@ -502,8 +511,9 @@ public final class TensorModel {
 
     /**
      * Sets the basis scales so that every element has unit RMS over the atoms of each centre species
-     * in {@code batches} (in practice the training set, before training): {@code scale = 1 / max(RMS,
-     * 1 / MAX_BASIS_SCALE)}, and 1 for species absent from the batches. The raw elements differ in size
+     * in {@code batches} (in practice the training set, before training): {@code scale = 1 / max(RMS',
+     * 1 / MAX_BASIS_SCALE)}, where RMS' is the species' RMS shrunk towards the RMS over all atoms by
+     * {@link #SCALE_PRIOR_ATOMS}, and 1 for species absent from the batches. The raw elements differ in size
      * by orders of magnitude (on QM7-X and NMR crystals the pseudoscalar elements have RMS ~3e-5, the
      * λ = 2 products of learned vectors ~1e-3, the λ correction ~0.1), which otherwise leaves the
      * small ones out of reach of gradient descent from the network's O(1) coefficients.
@@ -537,13 +547,20 @@ public final class TensorModel {
                 }
             }
         }
+        long all = 0;
+        for (long c : count) all += c;
         for (int b = 0; b < nb; b++) {
             int nbas = bases[b].size();
-            for (int s = 0; s < species.length; s++) {
-                for (int q = 0; q < nbas; q++) {
+            for (int q = 0; q < nbas; q++) {
+                // the mean square over all atoms: the prior towards which rare elements' scales shrink
+                double pooled = 0;
+                for (int s = 0; s < species.length; s++) pooled += sum[b][s][q];
+                pooled /= Math.max(1, all);
+                for (int s = 0; s < species.length; s++) {
                     double rms = count[s] == 0 ? 0 : Math.sqrt(sum[b][s][q] / count[s]);
+                    double shrunk = Math.sqrt((sum[b][s][q] + SCALE_PRIOR_ATOMS * pooled) / (count[s] + SCALE_PRIOR_ATOMS));
                     sum[b][s][q] = rms;
-                    w[scaleW[b].offset() + s * nbas + q] = count[s] == 0 ? 1.0 : 1.0 / Math.max(rms, 1.0 / MAX_BASIS_SCALE);
+                    w[scaleW[b].offset() + s * nbas + q] = count[s] == 0 ? 1.0 : 1.0 / Math.max(shrunk, 1.0 / MAX_BASIS_SCALE);
                 }
             }
         }

@@ -12,7 +12,10 @@ import org.tensorbasis.descriptors.SphericalExpansion;
 import org.tensorbasis.equivariant.Rotations;
 import org.tensorbasis.structure.Structure;
 
-/** {@link TensorModel#fitBasisScales}: unit RMS per species and element, capped where an element is zero. */
+/**
+ * {@link TensorModel#fitBasisScales}: unit RMS per species and element (shrunk towards the RMS over
+ * all atoms for species with few atoms), capped where an element is zero.
+ */
 class BasisScaleTest {
     private static List<TensorModel.Block> blocks() {
         return List.of(new TensorModel.Block("L0", 0, 1, 1, false, true, null),
@@ -31,9 +34,17 @@ class BasisScaleTest {
         AtomBatch batch = RealPipeline.batch(mols, calc);
         double[][][] raw = m.fitBasisScales(List.of(batch));
         m.forward(batch);
+        int[] count = new int[species.length];
+        for (int z : batch.numbers()) count[java.util.Arrays.binarySearch(species, z)]++;
         for (int b = 0; b < 3; b++) {
             int nb = m.basis(b).size(), dim = m.basis(b).dim();
             double[] tv = m.basisValues(b);
+            // the pooled mean square of each element over all atoms (the prior of the shrinkage)
+            double[] pooled = new double[nb];
+            for (int q = 0; q < nb; q++) {
+                for (int s = 0; s < species.length; s++) pooled[q] += raw[b][s][q] * raw[b][s][q] * count[s];
+                pooled[q] /= batch.atoms();
+            }
             for (int s = 0; s < species.length; s++) {
                 double[] scale = m.basisScales(b, s);
                 for (int q = 0; q < nb; q++) {
@@ -48,8 +59,11 @@ class BasisScaleTest {
                         assertThat(scale[q]).as("absent species").isEqualTo(1.0);
                         assertThat(raw[b][s][q]).isZero();
                     } else {
-                        assertThat(Math.sqrt(sum / n)).as("block %d species %d element %d", b, species[s], q).isCloseTo(1.0, within(1e-12));
-                        assertThat(scale[q]).isCloseTo(1 / raw[b][s][q], within(1e-9 * scale[q]));
+                        double pr = TensorModel.SCALE_PRIOR_ATOMS;
+                        double shrunk = Math.sqrt((raw[b][s][q] * raw[b][s][q] * n + pr * pooled[q]) / (n + pr));
+                        assertThat(scale[q]).isCloseTo(1 / shrunk, within(1e-9 * scale[q]));
+                        assertThat(Math.sqrt(sum / n)).as("block %d species %d element %d", b, species[s], q)
+                            .isCloseTo(raw[b][s][q] / shrunk, within(1e-12 * Math.max(1, raw[b][s][q] / shrunk)));
                     }
                 }
             }
