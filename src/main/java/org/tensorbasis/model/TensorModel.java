@@ -513,7 +513,7 @@ public final class TensorModel {
      * Sets the basis scales so that every element has unit RMS over the atoms of each centre species
      * in {@code batches} (in practice the training set, before training): {@code scale = 1 / max(RMS',
      * 1 / MAX_BASIS_SCALE)}, where RMS' is the species' RMS shrunk towards the RMS over all atoms by
-     * {@link #SCALE_PRIOR_ATOMS}, and 1 for species absent from the batches. The raw elements differ in size
+     * {@link #SCALE_PRIOR_ATOMS} (for species absent from the batches: the RMS over all atoms). The raw elements differ in size
      * by orders of magnitude (on QM7-X and NMR crystals the pseudoscalar elements have RMS ~3e-5, the
      * λ = 2 products of learned vectors ~1e-3, the λ correction ~0.1), which otherwise leaves the
      * small ones out of reach of gradient descent from the network's O(1) coefficients.
@@ -560,7 +560,8 @@ public final class TensorModel {
                     double rms = count[s] == 0 ? 0 : Math.sqrt(sum[b][s][q] / count[s]);
                     double shrunk = Math.sqrt((sum[b][s][q] + SCALE_PRIOR_ATOMS * pooled) / (count[s] + SCALE_PRIOR_ATOMS));
                     sum[b][s][q] = rms;
-                    w[scaleW[b].offset() + s * nbas + q] = count[s] == 0 ? 1.0 : 1.0 / Math.max(shrunk, 1.0 / MAX_BASIS_SCALE);
+                    // a species absent from the batches gets the scale of all atoms (shrunk = the pooled RMS)
+                    w[scaleW[b].offset() + s * nbas + q] = all == 0 ? 1.0 : 1.0 / Math.max(shrunk, 1.0 / MAX_BASIS_SCALE);
                 }
             }
         }

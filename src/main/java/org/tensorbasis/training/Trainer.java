@@ -73,8 +73,22 @@ public final class Trainer {
         Splits splits = Splits.of(options, listener::message);
         GeometryCheck.check(splits.all(), options.hypers().cutoff(), options.minDistance());
         List<Sample> train = splits.train();
+        // the model knows every element of the three splits: with many elements a random split leaves
+        // some only in validation or test structures, which must still be predicted (they get the
+        // untrained share of the model: the block's scale, no baseline, an untrained embedding)
         TreeSet<Integer> zs = new TreeSet<>();
         for (Sample s : train) for (int i = 0; i < s.structure().size(); i++) zs.add(s.structure().number(i));
+        TreeSet<Integer> untrained = new TreeSet<>();
+        for (Sample s : splits.all()) {
+            for (int i = 0; i < s.structure().size(); i++) if (!zs.contains(s.structure().number(i))) untrained.add(s.structure().number(i));
+        }
+        if (!untrained.isEmpty()) {
+            StringBuilder u = new StringBuilder();
+            for (int z : untrained) u.append(u.length() > 0 ? " " : "").append(Elements.symbol(z));
+            listener.message("warning: elements " + u + " appear only in validation or test structures; the model has no training "
+                + "atoms of them and predicts them from what it learned of the others");
+            zs.addAll(untrained);
+        }
         int[] species = zs.stream().mapToInt(Integer::intValue).toArray();
         Map<String, TargetLayout> layouts = TargetLayouts.infer(options, train, listener::message);
 
@@ -90,8 +104,6 @@ public final class Trainer {
         String yaml = options.toYaml(optionsBase);
         provenance.put("options_sha256", HexFormat.of().formatHex(digest(yaml)));
 
-        TrainedModel.checkSpecies(species, splits.validation());
-        TrainedModel.checkSpecies(species, splits.test());
         List<ModelBlock> blocks = ModelBlock.of(options, layouts);
         if (blocks.isEmpty()) throw new org.tensorbasis.BadInputException("no target block left to learn (every target is zero in the training data)");
         // every sample's block values are read once; the training samples come first (Splits.all())

@@ -56,7 +56,8 @@ class BasisScaleTest {
                         for (int mu = 0; mu < dim; mu++) sum += tv[(i * nb + q) * dim + mu] * tv[(i * nb + q) * dim + mu];
                     }
                     if (n == 0) {
-                        assertThat(scale[q]).as("absent species").isEqualTo(1.0);
+                        assertThat(scale[q]).as("absent species: the scale of all atoms")
+                            .isCloseTo(1 / Math.max(Math.sqrt(pooled[q]), 1 / TensorModel.MAX_BASIS_SCALE), within(1e-9 * scale[q]));
                         assertThat(raw[b][s][q]).isZero();
                     } else {
                         double pr = TensorModel.SCALE_PRIOR_ATOMS;
