@@ -85,7 +85,16 @@ class TensorModelGradientTest {
         blocks.add(new TensorModel.Block("scalar", 0, 1, 1, perAtom, false, null));
         TensorModel.Hypers hy = shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2);
         TensorModel m = new TensorModel(SPECIES, F, kPerL, hy, blocks, 42);
-        if (shared) assertThat(m.parameters().block("scalar.embedding").shape()).containsExactly(SPECIES.length, 3);
+        if (shared) {
+            assertThat(m.parameters().block("scalar.embedding").shape()).containsExactly(SPECIES.length, 3);
+            // the contractions go through the embedding: shared and embedded weights are trained (and
+            // checked below), the per-element ones are derived buffers
+            if (m.basis(0).usesV()) {
+                assertThat(m.parameters().block("t.v.shared").trainable()).isTrue();
+                assertThat(m.parameters().block("t.v.embed").shape()).containsExactly(3, kPerL[1], 3);
+                assertThat(m.parameters().block("t.v.Z" + SPECIES[0]).trainable()).isFalse();
+            }
+        }
         AtomBatch batch = randomBatch(rng, kPerL, maxL);
         // basis scales other than 1 (buffers: fixed, so no gradient of their own)
         for (Parameters.Block block : m.parameters().blocks()) {
