@@ -16,7 +16,9 @@ import org.tensorbasis.model.TensorModel;
  * training set (design rows are buffered and multiplied with BLAS); {@link #solve} adds a ridge term
  * and solves by Cholesky. Per-atom targets give block-diagonal systems (one per species), solved
  * separately. The trainer chooses the ridge per block on the validation set and keeps the SGD heads
- * when no refit is better.
+ * when no refit is better. With the shared scalar network ({@link ScalarNetworks#isShared}) every
+ * block has one head for all species: one system of n_basis × width unknowns per block, over all
+ * atoms of all elements (per-atom blocks) or over the structures (per-structure blocks).
  */
 final class HeadRefinement {
     /** Relative ridge strengths tried (times the mean diagonal of the normal matrix). */
@@ -97,7 +99,9 @@ final class HeadRefinement {
 
     static Normal newNormal(TensorModel net, int b) {
         int seg = net.basis(b).size() * net.scalarNetworks().width();
-        return new Normal(net.species().length, seg, net.blocks().get(b).properties(), net.blocks().get(b).perAtom());
+        // a shared head is one set of unknowns for every species: the system of a single "species"
+        int heads = net.scalarNetworks().isShared() ? 1 : net.species().length;
+        return new Normal(heads, seg, net.blocks().get(b).properties(), net.blocks().get(b).perAtom());
     }
 
     /**
@@ -110,6 +114,7 @@ final class HeadRefinement {
                            Normal[] normals, double[] hidden) {
         ScalarNetworks nets = net.scalarNetworks();
         int width = nets.width();
+        boolean shared = nets.isShared();
         nets.hidden(hidden);
         for (int b = 0; b < net.blocks().size(); b++) {
             TensorModel.Block bl = net.blocks().get(b);
@@ -123,7 +128,7 @@ final class HeadRefinement {
                 double[] t = targets[b][which[k]];
                 if (bl.perAtom()) {
                     for (int i = a0; i < a1; i++) {
-                        int s = speciesOfAtom[i];
+                        int s = shared ? 0 : speciesOfAtom[i];
                         for (int mu = 0; mu < dim; mu++) {
                             double[] row = nm.row(s);
                             fill(row, nm.rowOffset(s), tv, i * nb * dim, nb, dim, mu, hidden, i * width, width, 1.0);
@@ -136,7 +141,7 @@ final class HeadRefinement {
                         double[] row = nm.row(0);
                         int ro = nm.rowOffset(0);
                         for (int i = a0; i < a1; i++) {
-                            fill(row, ro + speciesOfAtom[i] * nm.seg, tv, i * nb * dim, nb, dim, mu, hidden, i * width, width, inv);
+                            fill(row, ro + (shared ? 0 : speciesOfAtom[i] * nm.seg), tv, i * nb * dim, nb, dim, mu, hidden, i * width, width, inv);
                         }
                         nm.commit(0, t, mu, dim);
                     }

@@ -26,6 +26,7 @@ import org.tensorbasis.descriptors.SphericalExpansion;
 import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.CacheBatches;
 import org.tensorbasis.model.Parameters;
+import org.tensorbasis.model.ScalarNetworks;
 import org.tensorbasis.model.SpeciesMlp;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Elements;
@@ -56,7 +57,10 @@ public final class LambdaMcovModel implements TrainedModel {
      * allocated, so {@link MemoryEstimate} can size a run from it before the network exists.
      */
     record Design(DescriptorSettings descriptor, SphericalExpansion expansion, List<ModelBlock> modelBlocks,
-                  List<TensorModel.Block> blocks, int width, int depth) {
+                  List<TensorModel.Block> blocks, int width, int depth, ScalarNetworks.Mode scalarNetwork, int embedding) {
+        /** Whether one scalar network serves all elements. */
+        boolean shared() { return scalarNetwork == ScalarNetworks.Mode.SHARED; }
+
         /** K_l of the density expansion for every l up to the largest expansion order. */
         int[] kPerL() {
             int[] k = new int[expansion.maxExpansionL() + 1];
@@ -64,8 +68,16 @@ public final class LambdaMcovModel implements TrainedModel {
             return k;
         }
 
-        /** @param mixing the species mixing (S × d over the sorted species), or null for one-hot channels */
+        /**
+         * @param mixing the species mixing (S × d over the sorted species), or null for one-hot channels
+         * (the scalar networks as {@code model.scalar_network} resolves for these species)
+         */
         static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing) {
+            return of(options, species, layouts, mixing, null);
+        }
+
+        /** As {@link #of(Options, int[], Map, double[])} with the scalar networks given (a model file's), or null to resolve the option. */
+        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing, ScalarNetworks.Mode scalarNetwork) {
             int[] sorted = species.clone();
             Arrays.sort(sorted);
             LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
@@ -90,7 +102,9 @@ public final class LambdaMcovModel implements TrainedModel {
                     throw BadInputException.option(null, -1, "model.soap.max_angular", "must be >= 1 for tensorial targets (the vector basis needs l = 1)");
                 }
             }
-            return new Design(descriptor, expansion, List.copyOf(modelBlocks), List.copyOf(blocks), mo.width(), mo.depth());
+            ScalarNetworks.Mode sn = scalarNetwork != null ? scalarNetwork : mo.scalarNetworkFor(sorted.length);
+            return new Design(descriptor, expansion, List.copyOf(modelBlocks), List.copyOf(blocks), mo.width(), mo.depth(), sn,
+                sn == ScalarNetworks.Mode.SHARED ? mo.elementEmbedding() : 0);
         }
     }
 
@@ -123,7 +137,8 @@ public final class LambdaMcovModel implements TrainedModel {
         if (norms.length != blocks.size()) throw new IllegalArgumentException("one normalisation per block");
         this.norms = norms.clone();
         this.expansion = design.expansion();
-        TensorModel.Hypers hy = new TensorModel.Hypers(design.width(), design.depth(), Math.max(1, threads));
+        TensorModel.Hypers hy = new TensorModel.Hypers(design.width(), design.depth(), Math.max(1, threads), design.scalarNetwork(),
+            design.embedding());
         this.network = new TensorModel(this.species, expansion.powerSpectrumSize(), design.kPerL(), hy, blocks, seed);
         // features() hands over LayerNorm-normalised rows
         this.network.scalarNetworks().setInputNormalized(true);
@@ -297,6 +312,8 @@ public final class LambdaMcovModel implements TrainedModel {
         arch.put("species", species);
         arch.put("n_features", network.nFeatures());
         arch.put("k_per_l", network.kPerL());
+        arch.put(SCALAR_NETWORK, design.scalarNetwork().option());
+        if (design.shared()) arch.put(ELEMENT_EMBEDDING, design.embedding());
         arch.put("targets", ModelMetadata.layoutsJson(layouts));
         arch.put("normalization", ModelMetadata.normalizationJson(norms, species.length));
         meta.put("model", Json.write(arch));
@@ -346,7 +363,9 @@ public final class LambdaMcovModel implements TrainedModel {
             Normalization[] norms = ModelMetadata.normalization(arch.get("normalization"), layouts, species.length);
             Map<String, String> prov = ModelMetadata.provenance(meta);
             double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
-            LambdaMcovModel model = new LambdaMcovModel(options, yaml, species, layouts, norms, prov, 0, threads, mixing);
+            ScalarNetworks.Mode sn = scalarNetwork(arch, options, name);
+            Design design = Design.of(options, species, layouts, mixing, sn);
+            LambdaMcovModel model = new LambdaMcovModel(design, options, yaml, layouts, norms, prov, 0, threads);
             model.checkDescription(arch, name);
             model.loadValues(c.tensors(), name, model.network.parameters().values(), "", ModelMetadata.version(meta) >= 2);
             return model;
@@ -355,6 +374,37 @@ public final class LambdaMcovModel implements TrainedModel {
         } catch (RuntimeException e) {
             throw BadInputException.inFile(name, "corrupt model description: " + e);
         }
+    }
+
+    /** Key of {@code model} in the model file: the scalar networks, {@code per_element} or {@code shared}. */
+    static final String SCALAR_NETWORK = "scalar_network";
+    /** Key of {@code model}: d of the element embedding (shared scalar network only). */
+    static final String ELEMENT_EMBEDDING = "element_embedding";
+
+    /**
+     * The scalar networks a model file records ({@code model.scalar_network}; files written before the
+     * shared network existed have none and hold one network per element). The element embedding's d
+     * must be the options' (it is a size of the weights); explicit options must agree with the record.
+     */
+    private static ScalarNetworks.Mode scalarNetwork(Map<?, ?> arch, Options options, String name) {
+        String recorded = ModelMetadata.string(arch, SCALAR_NETWORK, ScalarNetworks.Mode.PER_ELEMENT.option(), name, "model.");
+        ScalarNetworks.Mode mode;
+        try {
+            mode = ScalarNetworks.Mode.of(recorded);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.atField(name, "model." + SCALAR_NETWORK, "is '" + recorded + "', expected per_element or shared");
+        }
+        LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
+        if (!mo.scalarNetwork().equals("auto") && !mo.scalarNetwork().equals(mode.option())) {
+            throw BadInputException.atField(name, "model." + SCALAR_NETWORK, "is " + mode.option() + ", the embedded options say " + mo.scalarNetwork());
+        }
+        if (mode == ScalarNetworks.Mode.SHARED) {
+            Object d = arch.get(ELEMENT_EMBEDDING);
+            if (!(d instanceof Number n) || n.intValue() != mo.elementEmbedding()) {
+                throw BadInputException.atField(name, "model." + ELEMENT_EMBEDDING, "is " + d + ", the options give " + mo.elementEmbedding());
+            }
+        }
+        return mode;
     }
 
     /** The sizes recorded in {@code model} must be those of the network rebuilt from the options. */

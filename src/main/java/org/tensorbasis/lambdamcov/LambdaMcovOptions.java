@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 import org.tensorbasis.descriptors.DescriptorSettings;
+import org.tensorbasis.model.ScalarNetworks;
 import org.tensorbasis.options.ArchitectureOptions;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.options.OptionsNode;
@@ -21,13 +22,48 @@ import org.tensorbasis.options.SoapOptions;
 public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) implements ArchitectureOptions {
     public static final String NAME = "lambda_mcov";
 
-    /** Model hyper-parameters. */
+    /**
+     * {@code model.scalar_network: auto} takes one network per element up to this many centre elements
+     * (every earlier result unchanged) and the shared network above.
+     */
+    public static final int AUTO_MAX_PER_ELEMENT = 8;
+
+    /** Default d of the element embedding of the shared scalar network ({@code model.element_embedding}). */
+    public static final int DEFAULT_ELEMENT_EMBEDDING = 16;
+
+    /** The values of {@code model.scalar_network}. */
+    static final List<String> SCALAR_NETWORKS = List.of("auto", ScalarNetworks.Mode.PER_ELEMENT.option(), ScalarNetworks.Mode.SHARED.option());
+
+    /**
+     * Model hyper-parameters.
+     *
+     * @param scalarNetwork    {@code auto}, {@code per_element} or {@code shared} (resolved by {@link #scalarNetworkFor})
+     * @param elementEmbedding d of the shared network's element embedding
+     */
     public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular,
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
-                               org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies) {
+                               org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
+                               String scalarNetwork, int elementEmbedding) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
+        }
+
+        /** The scalar networks of a training set with {@code elements} centre elements: {@code auto} resolved. */
+        public ScalarNetworks.Mode scalarNetworkFor(int elements) {
+            if (!scalarNetwork.equals("auto")) return ScalarNetworks.Mode.of(scalarNetwork);
+            return elements <= AUTO_MAX_PER_ELEMENT ? ScalarNetworks.Mode.PER_ELEMENT : ScalarNetworks.Mode.SHARED;
+        }
+
+        /** One line for the training log: which scalar networks a run with {@code elements} centre elements uses, and why. */
+        public String describeScalarNetwork(int elements) {
+            ScalarNetworks.Mode m = scalarNetworkFor(elements);
+            String why = scalarNetwork.equals("auto")
+                ? ", " + (m == ScalarNetworks.Mode.SHARED ? "more than " : "at most ") + AUTO_MAX_PER_ELEMENT + " elements" : "";
+            return m == ScalarNetworks.Mode.SHARED
+                ? String.format(java.util.Locale.ROOT, "scalar network: one shared by %d elements, element embedding d = %d (scalar_network: %s%s)",
+                    elements, elementEmbedding, scalarNetwork, why)
+                : String.format(java.util.Locale.ROOT, "scalar network: one per element, %d elements (scalar_network: %s%s)", elements, scalarNetwork, why);
         }
     }
 
@@ -88,13 +124,20 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int depth = b.integer("num_hidden_layers", 2, 1, 8, "Depth of the per-species scalar network (LayerNorm → Linear → SiLU per layer).");
             int width = b.integer("num_neurons_per_layer", 128, 1, 4096, "Width of each hidden layer.");
             b.finish();
+            String sn = m.choice("scalar_network", "auto", SCALAR_NETWORKS, "auto: one network per element up to " + AUTO_MAX_PER_ELEMENT
+                + " centre elements, one shared network (conditioned on a learned element embedding) above.");
+            int emb = m.integer("element_embedding", DEFAULT_ELEMENT_EMBEDDING, 1, 256,
+                "Size d of the learned element embedding of the shared scalar network.");
+            if (m.has("element_embedding") && sn.equals(ScalarNetworks.Mode.PER_ELEMENT.option())) {
+                throw m.error("element_embedding", "has no effect with scalar_network: per_element (use shared or auto)");
+            }
             boolean lb = m.bool("add_lambda_basis", true, "Adds the λ correction (a learned map of the order-λ expansion) for λ ≥ 2.");
             PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "axial",
                 java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies());
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -130,6 +173,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  bpnn:\n");
         sb.append("    num_hidden_layers: ").append(mo.depth()).append('\n');
         sb.append("    num_neurons_per_layer: ").append(mo.width()).append('\n');
+        sb.append("  scalar_network: ").append(mo.scalarNetwork()).append('\n');
+        if (!mo.scalarNetwork().equals(ScalarNetworks.Mode.PER_ELEMENT.option())) {
+            sb.append("  element_embedding: ").append(mo.elementEmbedding()).append('\n');
+        }
         sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
         sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis().option()).append('\n');
         sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');

@@ -115,6 +115,7 @@ final class LambdaMcovTrainer {
 
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train));
+        listener.message(hypers.model().describeScalarNetwork(species.length));
         List<int[]> numbers = new ArrayList<>(run.structures.size());
         for (Structure st : run.structures) numbers.add(st.numbers());
         MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),
@@ -575,9 +576,13 @@ final class LambdaMcovTrainer {
         double[] original = p.snapshot();
         double[] chosen = original.clone();
         int ns = run.model.species().length;
+        // the shared scalar network has one head per block for all species
+        boolean shared = net.scalarNetworks().isShared();
+        int heads = shared ? 1 : ns;
         // validation squared error per block and centre species: a per-atom block's heads are
         // independent per species, so each species keeps its own ridge (or its SGD heads); a
-        // per-structure block couples the species through the sums and is chosen as a whole
+        // per-structure block couples the species through the sums, and a shared head serves every
+        // species: those are chosen as a whole
         double[][] bestSq = validationSquares(run);
         double[][] before = new double[nb][];
         for (int b = 0; b < nb; b++) before[b] = bestSq[b].clone();
@@ -591,7 +596,7 @@ final class LambdaMcovTrainer {
             double[] amp = amplification(run, 0, run.nTrain + run.nVal);
             for (int b = 0; b < nb; b++) {
                 if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
-                if (net.blocks().get(b).perAtom()) {
+                if (net.blocks().get(b).perAtom() && !shared) {
                     for (int s = 0; s < ns; s++) {
                         if (sq[b][s] < bestSq[b][s]) {
                             bestSq[b][s] = sq[b][s];
@@ -603,7 +608,7 @@ final class LambdaMcovTrainer {
                 } else if (sum(sq[b]) < sum(bestSq[b])) {
                     bestSq[b] = sq[b];
                     Arrays.fill(ridgeOf[b], ridge);
-                    for (int s = 0; s < ns; s++) {
+                    for (int s = 0; s < heads; s++) {
                         Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
                         System.arraycopy(vals, w.offset(), chosen, w.offset(), w.size());
                     }
@@ -615,7 +620,7 @@ final class LambdaMcovTrainer {
         for (int b = 0; b < nb; b++) {
             // species chosen separately could in principle combine into a larger factor: then keep SGD heads
             if (ampChosen[b] > HeadRefinement.MAX_AMPLIFICATION) {
-                for (int s = 0; s < ns; s++) {
+                for (int s = 0; s < heads; s++) {
                     Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
                     System.arraycopy(original, w.offset(), chosen, w.offset(), w.size());
                 }
@@ -632,7 +637,7 @@ final class LambdaMcovTrainer {
             TensorModel.Block bl = net.blocks().get(b);
             sb.append(String.format(Locale.ROOT, " %s %.4g -> %.4g", bl.name(), Math.sqrt(sum(before[b]) / Math.max(1, count[b])),
                 Math.sqrt(sum(bestSq[b]) / Math.max(1, count[b]))));
-            if (bl.perAtom() && ns > 1) {
+            if (bl.perAtom() && ns > 1 && !shared) {
                 StringBuilder per = new StringBuilder();
                 for (int s = 0; s < ns; s++) {
                     per.append(s == 0 ? "" : ", ").append(Elements.symbol(run.model.species()[s])).append(' ')

@@ -64,10 +64,12 @@ public final class MemoryEstimate {
     private final String transientName;
     private final long totalBytes;
     private final boolean widthDominates;
+    private final boolean shared;       // one scalar network for all elements
     private final long finalMetricsBytes;
 
     private MemoryEstimate(String what, int elements, long features, long atoms, long cacheBytes, long parameters, long parameterBytes,
-                           long workBytes, long transientBytes, String transientName, boolean widthDominates, long finalMetricsBytes) {
+                           long workBytes, long transientBytes, String transientName, boolean widthDominates, long finalMetricsBytes,
+                           boolean shared) {
         this.what = what;
         this.elements = elements;
         this.features = features;
@@ -81,6 +83,7 @@ public final class MemoryEstimate {
         this.finalMetricsBytes = finalMetricsBytes;
         this.totalBytes = Math.max(cacheBytes + parameterBytes + workBytes + transientBytes, finalMetricsBytes);
         this.widthDominates = widthDominates;
+        this.shared = shared;
     }
 
     // ------------------------------------------------------------------ closed formulas
@@ -110,24 +113,34 @@ public final class MemoryEstimate {
      * Parameters of the network of a design: per element, its scalar network (LayerNorm γ, β: 2F;
      * W0: width × F; width² per further layer) and per block its head (width × properties × n_basis)
      * and contractions (K_1 × 3 for v, and for u when σ = −1; K_λ × (2λ+1) for the λ correction),
-     * plus per block the basis-scale buffer (elements × n_basis).
+     * plus per block the basis-scale buffer (elements × n_basis). The shared scalar network has one
+     * network and one head per block for all elements, plus the embedding (elements × d) and its map
+     * (width × d); the contractions stay per element.
      */
     static long parameters(LambdaMcovModel.Design d) {
         long s = d.descriptor().species().length;
         long f = d.expansion().powerSpectrumSize();
         long w = d.width();
         int[] k = d.kPerL();
-        long perSpecies = 2 * f + w * f + (d.depth() - 1L) * w * w;
+        long network = 2 * f + w * f + (d.depth() - 1L) * w * w;
+        long heads = 0;
+        long perSpecies = 0;
         long buffers = 0;
         for (TensorModel.Block b : d.blocks()) {
             TensorBasis tb = basis(b);
-            perSpecies += w * b.properties() * tb.size();
+            heads += w * b.properties() * tb.size();
             if (tb.usesV()) perSpecies += 3L * k[1];
             if (tb.usesU()) perSpecies += 3L * k[tb.uOrder()];
             if (tb.usesLambdaCorrection()) perSpecies += (long) k[b.lambda()] * b.dim();
             buffers += s * tb.size();
         }
-        return s * perSpecies + buffers;
+        long scalar = d.shared() ? network + heads + s * d.embedding() + w * d.embedding() : s * (network + heads);
+        return scalar + s * perSpecies + buffers;
+    }
+
+    /** Scalar networks that forward (one per element, or the shared one). */
+    private static long networks(LambdaMcovModel.Design d) {
+        return d.shared() ? 1 : d.descriptor().species().length;
     }
 
     /** Bytes of the feature cache of structures with {@code atoms} atoms in all. */
@@ -174,7 +187,13 @@ public final class MemoryEstimate {
         // the head buffers (maxOut, width) and 1/σ; capacities grow by 1.5
         long perRow = f + w * (3L * d.depth() + 2) + maxOut + w + 1;
         long bytes = 0;
-        for (long r : maxRows) bytes += grown(r) * perRow * 8;
+        if (d.shared()) {
+            // one network over every row of the batch (its head outputs are written in place), the
+            // species index of each row, and the bias table and its gradient (elements × width each)
+            bytes = grown(maxBatch) * (perRow * 8 + 4) + 2L * 8 * d.descriptor().species().length * w;
+        } else {
+            for (long r : maxRows) bytes += grown(r) * perRow * 8;
+        }
         // per chunk of the basis part (one per thread), a gradient accumulator of the contraction weights
         return bytes + grown(maxBatch) * perAtom * 8 + Math.max(1, threads) * 8 * contractions(d);
     }
@@ -192,14 +211,18 @@ public final class MemoryEstimate {
         return c * d.descriptor().species().length;
     }
 
-    /** The first-layer buffers W0⊙γ (width × F per element, one per network that forwards). */
+    /** The first-layer buffers W0⊙γ (width × F per scalar network that forwards: per element, or the shared one). */
     static long firstLayerBytes(LambdaMcovModel.Design d) {
-        return 8L * d.descriptor().species().length * d.width() * d.expansion().powerSpectrumSize();
+        return 8L * networks(d) * d.width() * d.expansion().powerSpectrumSize();
     }
 
-    /** Normal equations of the head refit of every block, and the largest block's factors. */
+    /**
+     * Normal equations of the head refit of every block, and the largest block's factors. Per element:
+     * a per-atom block has one system of n_basis·width unknowns per element, a per-structure block one
+     * of elements·n_basis·width; shared: one system of n_basis·width per block.
+     */
     static long refitBytes(LambdaMcovModel.Design d) {
-        long s = d.descriptor().species().length;
+        long s = networks(d);
         long w = d.width();
         long normals = 0;
         long factors = 0;
@@ -270,7 +293,7 @@ public final class MemoryEstimate {
         long after = 16 * p + Math.max(prediction(d, numbers.subList(nTrain, nTrain + nVal), threads).totalBytes,
             prediction(d, numbers.subList(nTrain + nVal, numbers.size()), threads).totalBytes);
         return new MemoryEstimate("training", ns, d.expansion().powerSpectrumSize(), atoms, cache, p, params, work, tr,
-            trName, d.width() > d.expansion().powerSpectrumSize(), after);
+            trName, d.width() > d.expansion().powerSpectrumSize(), after, d.shared());
     }
 
     /**
@@ -294,7 +317,7 @@ public final class MemoryEstimate {
             work *= workers;
         }
         return new MemoryEstimate("prediction", ns, d.expansion().powerSpectrumSize(), atoms, cacheBytes(d, atoms), p, params, work, 0, "",
-            d.width() > d.expansion().powerSpectrumSize(), 0);
+            d.width() > d.expansion().powerSpectrumSize(), 0, d.shared());
     }
 
     /** Largest rows per element and atoms of a batch of {@code size} structures taken in any order. */
@@ -369,9 +392,10 @@ public final class MemoryEstimate {
         long suggest = (long) Math.ceil((totalBytes / MARGIN + Math.max(0, inUse)) / GB) + 1;
         String msg = String.format(Locale.ROOT,
             "%s would need ~%s but only %s of heap is available (%.0f %% usable): %s; lower model.soap.max_radial or "
-                + "max_angular (fewer features), model.bpnn.num_neurons_per_layer (fewer parameters), train on fewer elements, "
+                + "max_angular (fewer features), model.bpnn.num_neurons_per_layer (fewer parameters), %strain on fewer elements, "
                 + "or raise the heap with TENSORBASIS_JAVA_OPTS=-Xmx%dg",
-            what, gb(totalBytes), gb(available), 100 * MARGIN, numbers(), suggest);
+            what, gb(totalBytes), gb(available), 100 * MARGIN, numbers(),
+            shared || elements < 2 || what.startsWith("prediction") ? "" : "use model.scalar_network: shared (one network for all elements), ", suggest);
         if (what.startsWith("prediction")) {
             throw new BadInputException(msg.replace("train on fewer elements", "predict fewer structures at a time")
                 .replace("lower model.soap.max_radial or max_angular (fewer features), model.bpnn.num_neurons_per_layer (fewer parameters), ",
@@ -384,6 +408,7 @@ public final class MemoryEstimate {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d power-spectrum features per atom (%d elements), cache %s for %d atoms, "
             + "%s parameters (%s with gradients, Adam and best weights), batch work arrays %s", features, elements, gb(cacheBytes), atoms,
             count(parameters), gb(parameterBytes), gb(workBytes)));
+        if (shared) sb.insert(sb.indexOf(" parameters (") + " parameters".length(), " of one shared scalar network");
         if (transientBytes > 0) sb.append(", ").append(transientName).append(' ').append(gb(transientBytes));
         if (finalMetricsBytes > cacheBytes + parameterBytes + workBytes + transientBytes) {
             sb.append(", final metrics ").append(gb(finalMetricsBytes));

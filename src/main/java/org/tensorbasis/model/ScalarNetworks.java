@@ -2,23 +2,59 @@ package org.tensorbasis.model;
 
 import java.util.Arrays;
 import java.util.List;
+import org.tensorbasis.linalg.Gemm;
 import java.util.stream.IntStream;
 
 /**
- * Per-centre-species scalar networks with per-species target heads: for an atom of species Z with
- * feature row x, head h gives {@code c_h = W_{h,Z} · MLP_Z(x)}, {@code nOut(h)} coefficients.
+ * The scalar networks that give every atom its invariant coefficients, in one of two {@link Mode}s.
  *
- * <p>A batch mixes species; {@link #forward} groups the rows per species (a permutation; the gather is
- * fused into each species' LayerNorm), runs each species' network and heads, and scatters the head
- * outputs back to the original row order. {@link #backward} does the reverse and accumulates into
+ * <p><b>Per element</b> ({@link Mode#PER_ELEMENT}, the original construction): one network and one
+ * set of heads per centre species; for an atom of species Z with feature row x, head h gives
+ * {@code c_h = W_{h,Z} · MLP_Z(x)}, {@code nOut(h)} coefficients. A batch mixes species;
+ * {@link #forward} groups the rows per species (a permutation; the gather is fused into each species'
+ * LayerNorm), runs each species' network and heads, and scatters the head outputs back to the
+ * original row order. {@link #backward} does the reverse and accumulates into
  * {@link Parameters#grads()}. Species are independent (disjoint parameter blocks, workspaces and
  * output rows), so they may run in parallel ({@link #setParallel}).
  *
- * <p>Parameter blocks: {@code prefix + "Z<z>."} + the {@link SpeciesMlp} blocks, and
- * {@code prefix + "head.<name>.Z<z>.weight" [nOut, width]} (initialised U(−1/√width, 1/√width)).
- * Blocks are registered species by species in the given order, then heads by head, then species.
+ * <p><b>Shared</b> ({@link Mode#SHARED}): one network over all rows of the batch, conditioned on
+ * the element through a learned embedding e_Z ∈ R^d mapped by a learned matrix A (width × d) to a
+ * bias of the first hidden layer, {@code h1 = SiLU(W1·LN(x) + A·e_Z)}, and one head per target
+ * shared by all elements: {@code c_h = W_h · MLP(x, e_Z)}. The parameters no longer grow with the
+ * number of elements (apart from d per element), and a rare element learns from every atom.
+ *
+ * <p>Parameter blocks, per element: {@code prefix + "Z<z>."} + the {@link SpeciesMlp} blocks, and
+ * {@code prefix + "head.<name>.Z<z>.weight" [nOut, width]} (initialised U(−1/√width, 1/√width)),
+ * registered species by species in the given order, then heads by head, then species. Shared:
+ * {@code prefix + "shared."} + the {@link SpeciesMlp} blocks, {@code prefix + "embedding" [species, d]}
+ * (rows in the order of the given atomic numbers, U(−0.1, 0.1)), {@code prefix + "embedding_map"
+ * [width, d]} (U(−1/√d, 1/√d)) and {@code prefix + "head.<name>.weight" [nOut, width]}, in that order.
  */
 public final class ScalarNetworks {
+
+    /** How the networks are laid out over the centre elements. */
+    public enum Mode {
+        /** One network and one set of heads per centre element. */
+        PER_ELEMENT("per_element"),
+        /** One network and one set of heads for all elements, conditioned on a learned element embedding. */
+        SHARED("shared");
+
+        private final String option;
+
+        Mode(String option) { this.option = option; }
+
+        /** The option's spelling ({@code model.scalar_network}). */
+        public String option() { return option; }
+
+        /** The mode spelt {@code option} ({@link #option()}). */
+        public static Mode of(String option) {
+            for (Mode m : values()) if (m.option.equals(option)) return m;
+            throw new IllegalArgumentException("unknown scalar network " + option);
+        }
+    }
+
+    /** Bound of the uniform initialisation of the element embedding: small, so every element starts near the shared network. */
+    public static final double EMBEDDING_INIT = 0.1;
 
     /** A target head: a name (e.g. the target block) and its number of outputs per atom. */
     public record HeadSpec(String name, int nOut) {
@@ -27,12 +63,22 @@ public final class ScalarNetworks {
         }
     }
 
+    private final Parameters params;
+    private final Mode mode;
     private final int[] atomicNumbers;
     private final int[] speciesOfZ;
     private final int nFeatures;
     private final int width;
-    private final SpeciesMlp[] mlps;
-    private final Linear[][] heads; // [head][species]
+    private final SpeciesMlp[] mlps;  // [species], or the one shared network
+    private final Linear[][] heads; // [head][species], or [head][0] shared
+    // shared mode: the element embedding [species, d], its map to the first layer [width, d], and per
+    // forward the species index of every row and the bias table E·Aᵀ [species, width] (and its gradient)
+    private final int embeddingDim;
+    private final Parameters.Block embedding;
+    private final Parameters.Block embeddingMap;
+    private int[] rowSpecies = new int[0];
+    private final double[] biasTable;
+    private final double[] dBiasTable;
     private final HeadSpec[] headSpecs;
     private final SpeciesMlp.Workspace[] ws;
     private boolean parallel;
@@ -59,7 +105,21 @@ public final class ScalarNetworks {
      */
     public ScalarNetworks(Parameters params, String prefix, int[] atomicNumbers, int nFeatures, int width,
                           int depth, List<HeadSpec> heads) {
+        this(params, prefix, atomicNumbers, nFeatures, width, depth, heads, Mode.PER_ELEMENT, 0);
+    }
+
+    /**
+     * As {@link #ScalarNetworks(Parameters, String, int[], int, int, int, List)} in the given mode.
+     *
+     * @param embeddingDim d of the element embedding ({@link Mode#SHARED}, ≥ 1; ignored per element)
+     */
+    public ScalarNetworks(Parameters params, String prefix, int[] atomicNumbers, int nFeatures, int width,
+                          int depth, List<HeadSpec> heads, Mode mode, int embeddingDim) {
         if (atomicNumbers.length == 0) throw new IllegalArgumentException("no species");
+        if (mode == null) throw new IllegalArgumentException("no scalar network mode");
+        if (mode == Mode.SHARED && embeddingDim < 1) throw new IllegalArgumentException("the element embedding needs d >= 1");
+        this.params = params;
+        this.mode = mode;
         this.atomicNumbers = atomicNumbers.clone();
         int maxZ = Arrays.stream(atomicNumbers).max().getAsInt();
         this.speciesOfZ = new int[maxZ + 1];
@@ -72,13 +132,20 @@ public final class ScalarNetworks {
         }
         this.nFeatures = nFeatures;
         this.width = width;
-        int ns = atomicNumbers.length;
+        boolean shared = mode == Mode.SHARED;
+        int species = atomicNumbers.length;
+        int ns = shared ? 1 : species; // networks
         this.mlps = new SpeciesMlp[ns];
         this.ws = new SpeciesMlp.Workspace[ns];
         for (int s = 0; s < ns; s++) {
-            mlps[s] = new SpeciesMlp(params, prefix + "Z" + atomicNumbers[s] + ".", nFeatures, width, depth);
+            mlps[s] = new SpeciesMlp(params, prefix + (shared ? "shared." : "Z" + atomicNumbers[s] + "."), nFeatures, width, depth);
             ws[s] = mlps[s].newWorkspace();
         }
+        this.embeddingDim = shared ? embeddingDim : 0;
+        this.embedding = shared ? params.register(prefix + "embedding", Parameters.Init.uniform(EMBEDDING_INIT), species, embeddingDim) : null;
+        this.embeddingMap = shared ? params.register(prefix + "embedding_map", Parameters.Init.linear(embeddingDim), width, embeddingDim) : null;
+        this.biasTable = new double[shared ? species * width : 0];
+        this.dBiasTable = new double[shared ? species * width : 0];
         this.headSpecs = heads.toArray(new HeadSpec[0]);
         this.heads = new Linear[headSpecs.length][ns];
         int mo = 1;
@@ -89,7 +156,7 @@ public final class ScalarNetworks {
                 }
             }
             for (int s = 0; s < ns; s++) {
-                this.heads[h][s] = new Linear(params, prefix + "head." + headSpecs[h].name() + ".Z" + atomicNumbers[s] + ".weight",
+                this.heads[h][s] = new Linear(params, prefix + "head." + headSpecs[h].name() + (shared ? "" : ".Z" + atomicNumbers[s]) + ".weight",
                     width, headSpecs[h].nOut());
             }
             mo = Math.max(mo, headSpecs[h].nOut());
@@ -114,8 +181,23 @@ public final class ScalarNetworks {
     /** Whether input rows are expected LayerNorm-normalised. */
     public boolean isInputNormalized() { return inputNormalized; }
 
-    /** Run species concurrently on the common fork-join pool (default false). */
+    /** Run species concurrently on the common fork-join pool (default false; no effect in shared mode: one network). */
     public void setParallel(boolean parallel) { this.parallel = parallel; }
+
+    /** How the networks are laid out over the elements. */
+    public Mode mode() { return mode; }
+
+    /** Whether one network and one set of heads serve all elements ({@link Mode#SHARED}). */
+    public boolean isShared() { return mode == Mode.SHARED; }
+
+    /** d of the element embedding (shared mode), 0 per element. */
+    public int embeddingDim() { return embeddingDim; }
+
+    /** The element embedding block [species, d] (shared mode), else null. */
+    public Parameters.Block embedding() { return embedding; }
+
+    /** The embedding map block [width, d] (shared mode), else null. */
+    public Parameters.Block embeddingMap() { return embeddingMap; }
 
     public int[] atomicNumbers() { return atomicNumbers.clone(); }
 
@@ -133,11 +215,11 @@ public final class ScalarNetworks {
         throw new IllegalArgumentException("no head " + name);
     }
 
-    /** The network of species index {@code s} (order of the constructor's atomic numbers). */
-    public SpeciesMlp mlp(int s) { return mlps[s]; }
+    /** The network of species index {@code s} (order of the constructor's atomic numbers; the shared one for every s in shared mode). */
+    public SpeciesMlp mlp(int s) { return mlps[isShared() ? 0 : s]; }
 
-    /** Head {@code h} of species index {@code s}. */
-    public Linear headLinear(int h, int s) { return heads[h][s]; }
+    /** Head {@code h} of species index {@code s} (the shared head for every s in shared mode). */
+    public Linear headLinear(int h, int s) { return heads[h][isShared() ? 0 : s]; }
 
     /** Rows of the last forward pass. */
     public int rows() { return n; }
@@ -150,6 +232,10 @@ public final class ScalarNetworks {
      */
     public void forward(double[] x, int[] z, int n) {
         if (x.length < (long) n * nFeatures) throw new IllegalArgumentException("x holds fewer than n rows");
+        if (isShared()) {
+            forwardShared(x, null, null, z, n);
+            return;
+        }
         group(z, n);
         forEachSpecies(s -> forwardSpecies(s, x, null, null));
     }
@@ -166,8 +252,41 @@ public final class ScalarNetworks {
                 throw new IllegalArgumentException("row " + i + " holds fewer than " + nFeatures + " features");
             }
         }
+        if (isShared()) {
+            forwardShared(null, rowArrays, rowOffsets, z, n);
+            return;
+        }
         group(z, n);
         forEachSpecies(s -> forwardSpecies(s, null, rowArrays, rowOffsets));
+    }
+
+    /**
+     * Shared mode: the rows in their own order through the one network, the element entering as the
+     * first-layer bias {@code A·e_Z} (one table of species × width per forward), then the shared heads
+     * write the outputs in place.
+     */
+    private void forwardShared(double[] x, double[][] rowArrays, int[] rowOffsets, int[] z, int n) {
+        if (z.length < n) throw new IllegalArgumentException("z holds fewer than n species");
+        this.n = n;
+        if (rowSpecies.length < n) rowSpecies = new int[Math.max(n, rowSpecies.length + (rowSpecies.length >> 1))];
+        for (int i = 0; i < n; i++) rowSpecies[i] = speciesIndex(z[i]);
+        sizeOutputs(n);
+        if (dHBuf[0].length < n * width) dHBuf[0] = new double[Math.max(n * width, dHBuf[0].length + (dHBuf[0].length >> 1))];
+        double[] p = params.values();
+        // B = E·Aᵀ: row s is the first-layer bias of species s
+        Gemm.gemm(false, true, atomicNumbers.length, width, embeddingDim, 1.0, p, embedding.offset(), p, embeddingMap.offset(),
+            0.0, biasTable, 0);
+        double[] hid = x != null
+            ? mlps[0].forward(x, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies)
+            : mlps[0].forward(rowArrays, rowOffsets, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies);
+        for (int h = 0; h < headSpecs.length; h++) heads[h][0].forward(hid, 0, n, out[h], 0);
+    }
+
+    private void sizeOutputs(int n) {
+        for (int h = 0; h < out.length; h++) {
+            int need = n * headSpecs[h].nOut();
+            if (out[h].length < need) out[h] = new double[Math.max(need, out[h].length + (out[h].length >> 1))];
+        }
     }
 
     /** Groups the rows by species (the permutation {@code perm}) and sizes the output buffers. */
@@ -182,10 +301,7 @@ public final class ScalarNetworks {
         for (int s = 0; s < ns; s++) start[s + 1] = start[s] + fill[s];
         System.arraycopy(start, 0, fill, 0, ns);
         for (int i = 0; i < n; i++) perm[fill[speciesOfZ[z[i]]]++] = i;
-        for (int h = 0; h < out.length; h++) {
-            int need = n * headSpecs[h].nOut();
-            if (out[h].length < need) out[h] = new double[Math.max(need, out[h].length + (out[h].length >> 1))];
-        }
+        sizeOutputs(n);
         for (int s = 0; s < ns; s++) {
             int rows = start[s + 1] - start[s];
             if (headBuf[s].length < rows * maxOut) headBuf[s] = new double[Math.max(rows * maxOut, headBuf[s].length + (headBuf[s].length >> 1))];
@@ -221,6 +337,10 @@ public final class ScalarNetworks {
      * which training uses to refit them exactly.
      */
     public void hidden(double[] dst) {
+        if (isShared()) {
+            System.arraycopy(ws[0].post[mlps[0].depth() - 1], 0, dst, 0, n * width);
+            return;
+        }
         for (int s = 0; s < mlps.length; s++) {
             int r0 = start[s];
             int rows = start[s + 1] - r0;
@@ -247,7 +367,32 @@ public final class ScalarNetworks {
                 throw new IllegalArgumentException("gradient of head " + headSpecs[h].name() + " holds fewer than n rows");
             }
         }
+        if (isShared()) {
+            backwardShared(dOut, dx);
+            return;
+        }
         forEachSpecies(s -> backwardSpecies(s, dOut, dx));
+    }
+
+    /** Shared mode: heads, the network, then the bias table's gradient into the embedding and its map. */
+    private void backwardShared(double[][] dOut, double[] dx) {
+        double[] hid = ws[0].post[mlps[0].depth() - 1];
+        double[] dH = dHBuf[0];
+        boolean first = true;
+        for (int h = 0; h < headSpecs.length; h++) {
+            if (dOut[h] == null) continue;
+            heads[h][0].backward(dOut[h], 0, hid, 0, n, dH, 0, first ? 0.0 : 1.0);
+            first = false;
+        }
+        if (first) return; // no gradient at all
+        int species = atomicNumbers.length;
+        Arrays.fill(dBiasTable, 0.0);
+        mlps[0].backward(dH, 0, ws[0], dx, 0, dBiasTable);
+        double[] p = params.values();
+        double[] g = params.grads();
+        // B = E·Aᵀ:  dA += dBᵀ·E,  dE += dB·A
+        Gemm.gemm(true, false, width, embeddingDim, species, 1.0, dBiasTable, 0, p, embedding.offset(), 1.0, g, embeddingMap.offset());
+        Gemm.gemm(false, false, species, embeddingDim, width, 1.0, dBiasTable, 0, p, embeddingMap.offset(), 1.0, g, embedding.offset());
     }
 
     private void backwardSpecies(int s, double[][] dOut, double[] dx) {

@@ -72,6 +72,7 @@ public final class SpeciesMlp {
         double[] xsrc;  // the normalised rows used by the last forward: xhat, or the caller's array
         int xsrcOff;
         boolean normalizedInput;
+        int[] biasIndex; // the row-bias rows of the last forward (the caller's array), null without a row bias
         double[][] pre;
         double[][] sig;
         double[][] post;
@@ -194,7 +195,7 @@ public final class SpeciesMlp {
      * before the backward pass.
      */
     public double[] forward(double[] x, int[] rows, int rowsStart, int n, Workspace ws, boolean normalizedInput) {
-        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput);
+        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput, null, null);
     }
 
     /**
@@ -206,14 +207,35 @@ public final class SpeciesMlp {
      */
     public double[] forward(double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
                             boolean normalizedInput) {
-        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput);
+        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput, null, null);
+    }
+
+    /**
+     * As {@link #forward(double[], int[], int, int, Workspace, boolean)} with a bias per row added to
+     * the first layer's pre-activation (before its SiLU): batch row r gets
+     * {@code biasTable[biasIndex[r]·width .. + width)}, e.g. a learned embedding of the row's element
+     * ({@link ScalarNetworks}, shared mode). {@code biasIndex} must not change before the backward pass,
+     * whose {@link #backward(double[], int, Workspace, double[], int, double[])} returns the gradient
+     * of the table.
+     */
+    public double[] forward(double[] x, int[] rows, int rowsStart, int n, Workspace ws, boolean normalizedInput,
+                            double[] biasTable, int[] biasIndex) {
+        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
+    }
+
+    /** As {@link #forward(double[], int[], int, int, Workspace, boolean, double[], int[])} with rows held by reference. */
+    public double[] forward(double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
+                            boolean normalizedInput, double[] biasTable, int[] biasIndex) {
+        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
     }
 
     private double[] forward(double[] x, double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n,
-                             Workspace ws, boolean normalizedInput) {
+                             Workspace ws, boolean normalizedInput, double[] biasTable, int[] biasIndex) {
+        if ((biasTable == null) != (biasIndex == null)) throw new IllegalArgumentException("a row bias needs its table and its index");
         ws.ensure(n, nFeatures, width);
         ws.n = n;
         ws.normalizedInput = normalizedInput;
+        ws.biasIndex = biasIndex;
         final int f = nFeatures;
         final double[] p = params.values();
         // rows used in place: normalised, contiguous rows of one flat array; otherwise gathered into x̂
@@ -264,6 +286,13 @@ public final class SpeciesMlp {
             int ro = r * width;
             for (int o = 0; o < width; o++) a0[ro + o] += ws.bias[o];
         }
+        if (biasTable != null) {
+            for (int r = 0; r < n; r++) {
+                int ro = r * width;
+                int bo = biasIndex[r] * width;
+                for (int o = 0; o < width; o++) a0[ro + o] += biasTable[bo + o];
+            }
+        }
         silu(a0, ws.sig[0], ws.post[0], n * width);
         for (int l = 1; l < depth; l++) {
             hidden[l].forward(ws.post[l - 1], 0, n, ws.pre[l], 0);
@@ -295,6 +324,16 @@ public final class SpeciesMlp {
      * if the forward pass had normalised input).
      */
     public void backward(double[] dH, int dHOff, Workspace ws, double[] dx, int dxOff) {
+        backward(dH, dHOff, ws, dx, dxOff, null);
+    }
+
+    /**
+     * As {@link #backward(double[], int, Workspace, double[], int)}; if the last forward had a row bias
+     * and {@code dBiasTable != null}, also accumulates its gradient: row k of the table gets the sum of
+     * dL/d(pre-activation of the first layer) over the batch rows r with {@code biasIndex[r] = k}
+     * (rows in batch order, so the sum has a fixed order).
+     */
+    public void backward(double[] dH, int dHOff, Workspace ws, double[] dx, int dxOff, double[] dBiasTable) {
         final int n = ws.n;
         final int nw = n * width;
         final int f = nFeatures;
@@ -302,6 +341,13 @@ public final class SpeciesMlp {
         for (int l = depth - 1; l >= 0; l--) {
             siluBackward(ws.dH, ws.pre[l], ws.sig[l], ws.dA, nw);
             if (l > 0) hidden[l].backward(ws.dA, 0, ws.post[l - 1], 0, n, ws.dH, 0, 0.0);
+        }
+        if (dBiasTable != null && ws.biasIndex != null) {
+            for (int r = 0; r < n; r++) {
+                int ro = r * width;
+                int bo = ws.biasIndex[r] * width;
+                for (int o = 0; o < width; o++) dBiasTable[bo + o] += ws.dA[ro + o];
+            }
         }
         // first layer, fused with the LayerNorm, by blocks of feature columns
         final double[] p = params.values();

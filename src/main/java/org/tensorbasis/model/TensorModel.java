@@ -46,12 +46,29 @@ public final class TensorModel {
         public int dim() { return 2 * lambda + 1; }
     }
 
-    /** Hyper-parameters of the scalar network and threading. */
-    public record Hypers(int width, int depth, int threads) {
+    /**
+     * Hyper-parameters of the scalar network and threading: width, depth, threads, and the layout of
+     * the scalar networks over the centre elements ({@link ScalarNetworks.Mode}) with the element
+     * embedding's d (shared mode; 0 per element).
+     */
+    public record Hypers(int width, int depth, int threads, ScalarNetworks.Mode scalarNetwork, int embedding) {
         public Hypers {
             if (width < 1) throw new IllegalArgumentException("width must be >= 1");
             if (depth < 1) throw new IllegalArgumentException("depth must be >= 1");
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+            if (scalarNetwork == null) scalarNetwork = ScalarNetworks.Mode.PER_ELEMENT;
+            if (scalarNetwork == ScalarNetworks.Mode.PER_ELEMENT) embedding = 0;
+            else if (embedding < 1) throw new IllegalArgumentException("the element embedding needs d >= 1");
+        }
+
+        /** One scalar network per element. */
+        public Hypers(int width, int depth, int threads) {
+            this(width, depth, threads, ScalarNetworks.Mode.PER_ELEMENT, 0);
+        }
+
+        /** The same hyper-parameters on {@code threads} threads. */
+        public Hypers withThreads(int threads) {
+            return new Hypers(width, depth, threads, scalarNetwork, embedding);
         }
 
         public static Hypers defaults() {
@@ -135,7 +152,8 @@ public final class TensorModel {
             }
         }
         expansionOrders = orders.stream().mapToInt(Integer::intValue).toArray();
-        nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads);
+        nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads,
+            hypers.scalarNetwork(), hypers.embedding());
         // species own disjoint rows and parameter blocks: running them concurrently is bit-identical
         nets.setParallel(hypers.threads() > 1);
         vW = new Parameters.Block[nb][];
@@ -175,7 +193,7 @@ public final class TensorModel {
      * batch at a time).
      */
     public TensorModel replica(int threads) {
-        TensorModel r = new TensorModel(species, nFeatures, kPerL, new Hypers(hypers.width(), hypers.depth(), threads), blocks, 0);
+        TensorModel r = new TensorModel(species, nFeatures, kPerL, hypers.withThreads(threads), blocks, 0);
         System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
         r.nets.setInputNormalized(nets.isInputNormalized());
         return r;
@@ -183,10 +201,78 @@ public final class TensorModel {
 
     private Parameters.Block[] register(String name, int k, int cols) {
         Parameters.Block[] out = new Parameters.Block[species.length];
+        if (nets.embedding() != null) {
+            // shared network: the element's weights are derived, W(Z) = W_shared + Σ_e E[Z, e] W_e, with E
+            // the network's element embedding, so rare elements borrow what the common ones learned
+            for (int s = 0; s < species.length; s++) {
+                out[s] = params.registerBuffer(name + ".Z" + species[s], Parameters.Init.constant(0.0), k, cols);
+            }
+            Parameters.Block shared = params.register(name + ".shared", Parameters.Init.linear(k), k, cols);
+            Parameters.Block embed = params.register(name + ".embed", Parameters.Init.linear(k), nets.embeddingDim(), k, cols);
+            embedded.add(new EmbeddedContraction(out, shared, embed));
+            return out;
+        }
         for (int s = 0; s < species.length; s++) {
             out[s] = params.register(name + ".Z" + species[s], Parameters.Init.linear(k), k, cols);
         }
         return out;
+    }
+
+    /** A contraction whose per-element weights (buffers) derive from shared weights and the element embedding. */
+    private record EmbeddedContraction(Parameters.Block[] perElement, Parameters.Block shared, Parameters.Block embed) {}
+
+    private final List<EmbeddedContraction> embedded = new ArrayList<>();
+
+    /** Shared mode: {@code W(Z_s) = W_shared + Σ_e E[s, e] W_e} into the per-element blocks. */
+    private void deriveContractions() {
+        if (embedded.isEmpty()) return;
+        double[] w = params.values();
+        Parameters.Block emb = nets.embedding();
+        int d = nets.embeddingDim();
+        for (EmbeddedContraction c : embedded) {
+            int n = c.shared().size();
+            for (int s = 0; s < species.length; s++) {
+                int o = c.perElement()[s].offset();
+                System.arraycopy(w, c.shared().offset(), w, o, n);
+                for (int e = 0; e < d; e++) {
+                    double es = w[emb.offset() + s * d + e];
+                    int we = c.embed().offset() + e * n;
+                    for (int k = 0; k < n; k++) w[o + k] += es * w[we + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * Shared mode: moves the gradients accumulated on the derived per-element weights G_s to the
+     * shared weights (Σ_s G_s), the embedded ones (Σ_s E[s, e] G_s) and the embedding (⟨W_e, G_s⟩),
+     * and clears them (they are buffers).
+     */
+    private void foldContractionGradients() {
+        if (embedded.isEmpty()) return;
+        double[] w = params.values();
+        double[] g = params.grads();
+        Parameters.Block emb = nets.embedding();
+        int d = nets.embeddingDim();
+        for (EmbeddedContraction c : embedded) {
+            int n = c.shared().size();
+            for (int s = 0; s < species.length; s++) {
+                int o = c.perElement()[s].offset();
+                for (int k = 0; k < n; k++) g[c.shared().offset() + k] += g[o + k];
+                for (int e = 0; e < d; e++) {
+                    int ei = emb.offset() + s * d + e;
+                    double es = w[ei];
+                    int we = c.embed().offset() + e * n;
+                    double dot = 0;
+                    for (int k = 0; k < n; k++) {
+                        g[we + k] += es * g[o + k];
+                        dot += w[we + k] * g[o + k];
+                    }
+                    g[ei] += dot;
+                }
+                Arrays.fill(g, o, o + n, 0.0);
+            }
+        }
     }
 
     /** Per-chunk scratch: basis workspaces, per-atom temporaries, private gradient accumulator. */
@@ -394,6 +480,7 @@ public final class TensorModel {
     public void forward(AtomBatch batch) {
         checkBatch(batch);
         ensureCapacity(batch);
+        deriveContractions();
         last = batch;
         int n = batch.atoms();
         if (batch.hasFlatFeatures()) {
@@ -649,6 +736,7 @@ public final class TensorModel {
         double[][] dOut = new double[bases.length][];
         for (int b = 0; b < bases.length; b++) dOut[b] = gAtom[b] == null ? null : dCoef[b];
         nets.backward(dOut);
+        foldContractionGradients();
     }
 
     /** {@code gW[K, k] += Σ_m e[K, m] gv[3k + m]}. */

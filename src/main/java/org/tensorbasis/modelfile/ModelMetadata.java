@@ -84,6 +84,18 @@ public final class ModelMetadata {
         return a;
     }
 
+    /**
+     * An optional text entry of a JSON object of the metadata (e.g. of {@code model}): {@code absent}
+     * when the key is missing (files written before it existed), a {@link BadInputException} naming
+     * {@code prefix + key} when it is not text.
+     */
+    public static String string(Map<?, ?> json, String key, String absent, String fileName, String prefix) {
+        Object v = json.get(key);
+        if (v == null) return absent;
+        if (!(v instanceof String s)) throw BadInputException.atField(fileName, prefix + key, "is " + v + ", expected text");
+        return s;
+    }
+
     /** Provenance entries (empty if absent). */
     public static Map<String, String> provenance(Map<String, String> meta) {
         Map<String, String> prov = new LinkedHashMap<>();

@@ -95,11 +95,19 @@ class MemoryCheckCliTest {
     @Test
     void thePhononSetWithOneHotChannelsIsRefused() throws IOException {
         Assumptions.assumeTrue(Files.isRegularFile(PHONON), "../shared/data/phonon-bec-eps is not present");
-        Path o = options(PHONON, "becs", "model: {soap: {species_channels: one_hot}}\n");
+        Path o = options(PHONON, "becs", "model: {soap: {species_channels: one_hot}, scalar_network: per_element}\n");
         CliRun r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n")
-            .contains("583040 power-spectrum features per atom (64 elements)", "for 11220 atoms", "4.85G parameters");
+            .contains("583040 power-spectrum features per atom (64 elements)", "for 11220 atoms", "4.85G parameters",
+                "use model.scalar_network: shared");
+        // the default above 8 elements, one shared scalar network: 64 times fewer network parameters, but the one-hot cache alone is 49 GB
+        o = options(PHONON, "becs", "model: {soap: {species_channels: one_hot}}\n");
+        r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n")
+            .contains("583040 power-spectrum features per atom (64 elements)", "cache 49.0 GB", "76.22M parameters of one shared scalar network")
+            .doesNotContain("use model.scalar_network");
     }
 
     /** The defaults compress 64 elements into 8 pseudo-species: 9264 features instead of 583040 (and the estimate sees it). */

@@ -16,13 +16,15 @@ class HeadRefinementTest {
     static final int[] SPECIES = {1, 6, 8};
     static final int F = 10;
 
-    @ParameterizedTest(name = "λ={0} σ={1} perAtom={2}")
-    @CsvSource({"0,1,false", "1,1,false", "2,1,false", "3,-1,false", "0,1,true", "2,1,true", "1,-1,true"})
-    void refitHeadsZeroTheHeadGradient(int lambda, int sigma, boolean perAtom) {
-        SplittableRandom rng = new SplittableRandom(7 + lambda + (perAtom ? 100 : 0));
+    @ParameterizedTest(name = "λ={0} σ={1} perAtom={2} shared={3}")
+    @CsvSource({"0,1,false,false", "1,1,false,false", "2,1,false,false", "3,-1,false,false", "0,1,true,false", "2,1,true,false",
+        "1,-1,true,false", "0,1,false,true", "2,1,false,true", "3,-1,false,true", "0,1,true,true", "2,1,true,true", "1,-1,true,true"})
+    void refitHeadsZeroTheHeadGradient(int lambda, int sigma, boolean perAtom, boolean shared) {
+        SplittableRandom rng = new SplittableRandom(7 + lambda + (perAtom ? 100 : 0) + (shared ? 1000 : 0));
         int[] kPerL = {3, 4, 3, 4};
         TensorModel.Block block = new TensorModel.Block("t", lambda, sigma, 2, perAtom, true, null);
-        TensorModel net = new TensorModel(SPECIES, F, kPerL, new TensorModel.Hypers(5, 2, 2), List.of(block), 3);
+        TensorModel.Hypers hy = shared ? new TensorModel.Hypers(5, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(5, 2, 2);
+        TensorModel net = new TensorModel(SPECIES, F, kPerL, hy, List.of(block), 3);
         int structures = 40;
         int atoms = 0;
         int[] sizes = new int[structures];
@@ -73,6 +75,10 @@ class HeadRefinementTest {
         }
 
         HeadRefinement.Normal[] normals = {HeadRefinement.newNormal(net, 0)};
+        // one system per species for per-atom blocks, one coupling the species for per-structure blocks; one shared head: one system
+        int seg = net.basis(0).size() * nets.width();
+        assertThat(normals[0].ata.length).isEqualTo(perAtom && !shared ? SPECIES.length : 1);
+        assertThat(normals[0].d).isEqualTo(perAtom || shared ? seg : SPECIES.length * seg);
         HeadRefinement.accumulate(net, batch, which, targets, sidx, normals, new double[atoms * nets.width()]);
         normals[0].flushAll();
         double before = headGradientNorm(net, batch, targets, sizes, perAtom, w);
@@ -106,7 +112,7 @@ class HeadRefinementTest {
         p.zeroGrads();
         net.backward(new double[][] {g});
         double sq = 0;
-        for (int s = 0; s < SPECIES.length; s++) {
+        for (int s = 0; s < (net.scalarNetworks().isShared() ? 1 : SPECIES.length); s++) {
             Parameters.Block b = net.scalarNetworks().headLinear(0, s).weight();
             for (int k = b.offset(); k < b.end(); k++) sq += p.grads()[k] * p.grads()[k];
         }

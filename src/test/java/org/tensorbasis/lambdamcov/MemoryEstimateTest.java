@@ -58,9 +58,11 @@ class MemoryEstimateTest {
         return out;
     }
 
-    @Test
-    void parametersAndCacheAreExactlyThoseAllocated() {
-        Options options = Options.parse(YAML, "opts.yaml", null);
+    @org.junit.jupiter.params.ParameterizedTest(name = "scalar_network {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"auto", "shared"})
+    void parametersAndCacheAreExactlyThoseAllocated(String scalarNetwork) {
+        boolean shared = scalarNetwork.equals("shared");
+        Options options = Options.parse(YAML + "  scalar_network: " + scalarNetwork + "\n" + (shared ? "  element_embedding: 5\n" : ""), "opts.yaml", null);
         Map<String, TargetLayout> layouts = layouts();
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts, null);
         List<Structure> structures = molecules(150, 5);
@@ -73,6 +75,7 @@ class MemoryEstimateTest {
         MemoryEstimate est = MemoryEstimate.training(design, numbers, 120, 15, 8, true, false, 2);
 
         LambdaMcovModel model = new LambdaMcovModel(design, options, YAML, layouts, norms(layouts), new LinkedHashMap<>(), 3, 2);
+        assertThat(model.network().scalarNetworks().isShared()).isEqualTo(shared);
         assertThat(est.parameters()).isEqualTo(model.network().parameters().size());
         assertThat(est.features()).isEqualTo(model.network().nFeatures());
         FeatureCache cache = model.features(structures, 2);
@@ -80,7 +83,8 @@ class MemoryEstimateTest {
         // the state: values, gradients, Adam's moments, the best snapshot (5 P), and the W0⊙γ buffers
         long w0 = 0;
         for (int s = 0; s < SPECIES.length; s++) {
-            w0 += model.network().parameters().block("scalar.Z" + SPECIES[s] + ".linear0.weight").size();
+            w0 += model.network().parameters().block("scalar." + (shared ? "shared" : "Z" + SPECIES[s]) + ".linear0.weight").size();
+            if (shared) break;
         }
         assertThat(est.parameterBytes()).isEqualTo(8L * 5 * model.network().parameters().size() + 8 * w0);
         // the head refit: its normal equations as allocated, plus the largest block's factors
@@ -96,6 +100,8 @@ class MemoryEstimateTest {
             factors = Math.max(factors, f);
         }
         assertThat(MemoryEstimate.refitBytes(design)).isEqualTo(normals + factors);
+        if (shared) assertThat(est.describe(8L << 30)).contains("parameters of one shared scalar network");
+        else assertThat(est.describe(8L << 30)).doesNotContain("shared");
         assertThat(est.describe(8L << 30)).startsWith("memory: " + est.features() + " power-spectrum features per atom (4 elements)")
             .contains(est.parameters() / 1000 + "").endsWith("of 8.00 GB available");
     }
@@ -113,7 +119,36 @@ class MemoryEstimateTest {
             .hasMessageContaining("features per atom (4 elements)")
             .hasMessageContaining("parameters")
             .hasMessageContaining("TENSORBASIS_JAVA_OPTS=-Xmx")
+            .hasMessageContaining("model.scalar_network: shared")
             .hasMessageNotContaining("\n");
+    }
+
+    /** 64 elements: the shared network has one network's parameters and one small refit system per block. */
+    @Test
+    void theSharedNetworkRemovesTheFactorOfElements() {
+        int[] many = new int[64];
+        for (int k = 0; k < many.length; k++) many[k] = k + 1;
+        LambdaMcovModel.Design perElement = LambdaMcovModel.Design.of(Options.parse(YAML + "  scalar_network: per_element\n", "o.yaml", null),
+            many, layouts(), null);
+        LambdaMcovModel.Design auto = LambdaMcovModel.Design.of(Options.parse(YAML, "o.yaml", null), many, layouts(), null);
+        assertThat(perElement.shared()).isFalse();
+        assertThat(auto.shared()).isTrue();
+        assertThat(auto.embedding()).isEqualTo(LambdaMcovOptions.DEFAULT_ELEMENT_EMBEDDING);
+        long contractionsAndBuffers = MemoryEstimate.contractions(auto);
+        for (org.tensorbasis.model.TensorModel.Block b : auto.blocks()) {
+            contractionsAndBuffers += 64L * new org.tensorbasis.basis.TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode()).size();
+        }
+        long scalarPerElement = MemoryEstimate.parameters(perElement) - contractionsAndBuffers;
+        long scalarShared = MemoryEstimate.parameters(auto) - contractionsAndBuffers;
+        long embedding = 64L * 16 + 24L * 16;
+        assertThat(scalarPerElement).isEqualTo(64 * (scalarShared - embedding));
+        assertThat(MemoryEstimate.refitBytes(auto)).isLessThan(MemoryEstimate.refitBytes(perElement) / 60);
+        assertThat(MemoryEstimate.firstLayerBytes(auto) * 64).isEqualTo(MemoryEstimate.firstLayerBytes(perElement));
+        List<int[]> numbers = new ArrayList<>();
+        for (Structure s : molecules(40, 9)) numbers.add(s.numbers());
+        MemoryEstimate est = MemoryEstimate.training(auto, numbers, 30, 5, 8, true, false, 1);
+        assertThatThrownBy(() -> est.check(est.totalBytes())).isInstanceOf(BadInputException.class)
+            .hasMessageNotContaining("model.scalar_network");
     }
 
     @Test

@@ -35,7 +35,10 @@ class ModelEquivarianceTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Source s : Source.values()) {
-            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(s, m));
+            for (PseudoMode m : PseudoMode.values()) {
+                out.add(Arguments.of(s, m, false));
+                out.add(Arguments.of(s, m, true)); // the shared scalar network with its element embedding
+            }
         }
         return out.stream();
     }
@@ -58,7 +61,7 @@ class ModelEquivarianceTest {
     }
 
     /** Every (λ, σ, correction) block, two properties each. */
-    static TensorModel model(int[] species, SphericalExpansion calc, PseudoMode mode) {
+    static TensorModel model(int[] species, SphericalExpansion calc, PseudoMode mode, boolean shared) {
         List<TensorModel.Block> blocks = new ArrayList<>();
         for (int lambda = 0; lambda <= MAX_L; lambda++) {
             for (int sigma : new int[] {1, -1}) {
@@ -68,7 +71,8 @@ class ModelEquivarianceTest {
                 }
             }
         }
-        return new TensorModel(species, calc.powerSpectrumSize(), RealPipeline.kPerL(calc), new TensorModel.Hypers(8, 2, 1), blocks, 7);
+        TensorModel.Hypers hy = shared ? new TensorModel.Hypers(8, 2, 1, ScalarNetworks.Mode.SHARED, 4) : new TensorModel.Hypers(8, 2, 1);
+        return new TensorModel(species, calc.powerSpectrumSize(), RealPipeline.kPerL(calc), hy, blocks, 7);
     }
 
     /** Copies of the per-atom and per-structure outputs of every block. */
@@ -109,18 +113,18 @@ class ModelEquivarianceTest {
         return d;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} shared network {2}")
     @MethodSource("cases")
-    void equivariantUnderProperAndImproperRotations(Source source, PseudoMode mode) throws IOException {
+    void equivariantUnderProperAndImproperRotations(Source source, PseudoMode mode, boolean shared) throws IOException {
         List<Structure> structures = structures(source);
         int[] species = RealPipeline.species(structures);
         SphericalExpansion calc = RealPipeline.expansion(MAX_L, species);
-        TensorModel m = model(species, calc, mode);
+        TensorModel m = model(species, calc, mode, shared);
         AtomBatch batch = RealPipeline.batch(structures, calc);
         // basis elements scaled to unit RMS on these structures (factors up to 1e6), as training does
         m.fitBasisScales(List.of(batch));
         Outputs ref = run(m, batch);
-        SplittableRandom rng = new SplittableRandom(source.ordinal() * 31L + mode.ordinal());
+        SplittableRandom rng = new SplittableRandom(source.ordinal() * 31L + mode.ordinal() + (shared ? 7 : 0));
         double worst = 0;
         for (int t = 0; t < 4; t++) {
             double[] r = Rotations.random(rng);
@@ -138,16 +142,16 @@ class ModelEquivarianceTest {
                 worst = Math.max(worst, Math.max(ea, es));
             }
         }
-        System.out.printf(Locale.ROOT, "equivariance %s %s: worst relative error %.2e%n", source, mode, worst);
+        System.out.printf(Locale.ROOT, "equivariance %s %s shared %b: worst relative error %.2e%n", source, mode, shared, worst);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} shared network {2}")
     @MethodSource("cases")
-    void invariantUnderPermutationAndTranslation(Source source, PseudoMode mode) throws IOException {
+    void invariantUnderPermutationAndTranslation(Source source, PseudoMode mode, boolean shared) throws IOException {
         List<Structure> structures = structures(source);
         int[] species = RealPipeline.species(structures);
         SphericalExpansion calc = RealPipeline.expansion(MAX_L, species);
-        TensorModel m = model(species, calc, mode);
+        TensorModel m = model(species, calc, mode, shared);
         AtomBatch batch = RealPipeline.batch(structures, calc);
         Outputs ref = run(m, batch);
         SplittableRandom rng = new SplittableRandom(77 + source.ordinal());

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ScalarNetworksTest {
-    private static final int[] SPECIES = {1, 6, 8};
-    private static final List<ScalarNetworks.HeadSpec> HEADS =
+    static final int[] SPECIES = {1, 6, 8};
+    static final List<ScalarNetworks.HeadSpec> HEADS =
         List.of(new ScalarNetworks.HeadSpec("l0", 1), new ScalarNetworks.HeadSpec("l2", 5));
 
     private final long savedLimit = Gemm.smallLimit;

@@ -23,13 +23,18 @@ class TensorModelGradientTest {
                 for (boolean corr : new boolean[] {false, true}) {
                     for (boolean perAtom : new boolean[] {false, true}) {
                         if (sigma > 0) {
-                            out.add(Arguments.of(lambda, sigma, corr, perAtom, PseudoMode.PSEUDOSCALAR));
+                            out.add(Arguments.of(lambda, sigma, corr, perAtom, PseudoMode.PSEUDOSCALAR, false));
                         } else {
-                            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, sigma, corr, perAtom, m));
+                            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, sigma, corr, perAtom, m, false));
                         }
                     }
                 }
             }
+        }
+        // the shared scalar network (one MLP, element embedding, shared heads): a case per (λ, σ)
+        for (int lambda = 0; lambda <= 6; lambda++) {
+            out.add(Arguments.of(lambda, 1, lambda >= 2, lambda % 2 == 0, PseudoMode.PSEUDOSCALAR, true));
+            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, -1, lambda >= 2, lambda % 2 == 0, m, true));
         }
         return out.stream();
     }
@@ -68,9 +73,9 @@ class TensorModelGradientTest {
         return l;
     }
 
-    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3} {4}")
+    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3} {4} shared={5}")
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom, PseudoMode mode) {
+    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom, PseudoMode mode, boolean shared) {
         SplittableRandom rng = new SplittableRandom(lambda * 100L + sigma * 10L + (corr ? 3 : 0) + (perAtom ? 1 : 0));
         int maxL = Math.max(2, lambda); // l = 2: the axial mode's second triplet
         int[] kPerL = new int[maxL + 1];
@@ -78,7 +83,18 @@ class TensorModelGradientTest {
         List<TensorModel.Block> blocks = new ArrayList<>();
         blocks.add(new TensorModel.Block("t", lambda, sigma, 2, perAtom, corr, mode));
         blocks.add(new TensorModel.Block("scalar", 0, 1, 1, perAtom, false, null));
-        TensorModel m = new TensorModel(SPECIES, F, kPerL, new TensorModel.Hypers(6, 2, 2), blocks, 42);
+        TensorModel.Hypers hy = shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2);
+        TensorModel m = new TensorModel(SPECIES, F, kPerL, hy, blocks, 42);
+        if (shared) {
+            assertThat(m.parameters().block("scalar.embedding").shape()).containsExactly(SPECIES.length, 3);
+            // the contractions go through the embedding: shared and embedded weights are trained (and
+            // checked below), the per-element ones are derived buffers
+            if (m.basis(0).usesV()) {
+                assertThat(m.parameters().block("t.v.shared").trainable()).isTrue();
+                assertThat(m.parameters().block("t.v.embed").shape()).containsExactly(3, kPerL[1], 3);
+                assertThat(m.parameters().block("t.v.Z" + SPECIES[0]).trainable()).isFalse();
+            }
+        }
         AtomBatch batch = randomBatch(rng, kPerL, maxL);
         // basis scales other than 1 (buffers: fixed, so no gradient of their own)
         for (Parameters.Block block : m.parameters().blocks()) {

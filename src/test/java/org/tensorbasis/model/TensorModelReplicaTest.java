@@ -4,24 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 
 /** A replica predicts exactly what its original does, and does not share state with it. */
 class TensorModelReplicaTest {
-    @Test
-    void replicaForwardsLikeTheOriginal() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "shared scalar network {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void replicaForwardsLikeTheOriginal(boolean shared) {
         int[] kPerL = {3, 4, 3};
         List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
             new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
         TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, kPerL,
-            new TensorModel.Hypers(6, 2, 2), blocks, 11);
+            shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2), blocks, 11);
         // weights different from the initialisation, so that the copy matters
         SplittableRandom rng = new SplittableRandom(4);
         double[] v = m.parameters().values();
         for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
         AtomBatch batch = TensorModelGradientTest.randomBatch(rng, kPerL, 2);
         TensorModel r = m.replica(1);
+        assertThat(r.hypers()).isEqualTo(m.hypers().withThreads(1));
+        assertThat(r.scalarNetworks().isShared()).isEqualTo(shared);
         m.forward(batch);
         double[] so = m.structureOutput(0).clone();
         double[] ao = m.atomOutput(1).clone();

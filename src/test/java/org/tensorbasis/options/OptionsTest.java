@@ -75,6 +75,8 @@ class OptionsTest {
               bpnn: {num_hidden_layers: 3, num_neurons_per_layer: 16}
               add_lambda_basis: false
               pseudotensor_basis: pseudo_maximal
+              scalar_network: shared
+              element_embedding: 12
             training:
               epochs: 7
               batch_size: 2
@@ -118,6 +120,8 @@ class OptionsTest {
         assertThat(m.width()).isEqualTo(16);
         assertThat(m.addLambdaBasis()).isFalse();
         assertThat(m.pseudotensorBasis()).isEqualTo(PseudoMode.PSEUDO_MAXIMAL);
+        assertThat(m.scalarNetwork()).isEqualTo("shared");
+        assertThat(m.elementEmbedding()).isEqualTo(12);
         LambdaMcovOptions.TrainingOptions t = LambdaMcovOptions.of(o).training();
         assertThat(t).isEqualTo(new LambdaMcovOptions.TrainingOptions(7, 2, 2.5e-3, 0.2, "plateau", 0.25, 4, Map.of("s", 0.5), 0, 3, false, false, true, 20.0));
         assertThat(LambdaMcovOptions.of(o).lossWeight("s")).isEqualTo(0.5);

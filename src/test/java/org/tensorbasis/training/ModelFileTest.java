@@ -99,6 +99,31 @@ class ModelFileTest {
         assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(file));
     }
 
+    /**
+     * Two elements: one scalar network per element, recorded as such; a file written before the
+     * record existed (no {@code model.scalar_network}) loads as per_element, bit for bit.
+     */
+    @Test
+    void perElementNetworksAreRecordedAndFilesWithoutTheRecordLoadAsPerElement() throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        Map<?, ?> arch = (Map<?, ?>) org.tensorbasis.io.Json.parse(c.metadata().get("model"));
+        assertThat(arch.get("scalar_network")).isEqualTo("per_element");
+        assertThat(arch.containsKey("element_embedding")).isFalse();
+        Map<String, Object> old = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : arch.entrySet()) if (!e.getKey().equals("scalar_network")) old.put((String) e.getKey(), e.getValue());
+        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+        meta.put("model", org.tensorbasis.io.Json.write(old));
+        Path older = dir.resolve("no-record.tbm");
+        ModelFile.write(older, meta, c.tensors());
+        LambdaMcovModel loaded = LambdaMcovModel.load(older);
+        assertThat(loaded.network().scalarNetworks().isShared()).isFalse();
+        Predictions a = trained.predict(structures, 1);
+        Predictions b = loaded.predict(structures, 1);
+        for (String t : a.targets()) {
+            for (int k = 0; k < structures.size(); k++) assertThat(b.values(t, k)).isEqualTo(a.values(t, k));
+        }
+    }
+
     /** Outputs get the permissions of any file created in the folder (the umask), not owner-only ones. */
     @Test
     void outputsHaveTheUsualPermissions() throws IOException {
