@@ -22,14 +22,10 @@ class TensorModelGradientTest {
             for (int sigma : new int[] {1, -1}) {
                 for (boolean corr : new boolean[] {false, true}) {
                     for (boolean perAtom : new boolean[] {false, true}) {
-                        out.add(Arguments.of(lambda, sigma, corr, perAtom, false));
+                        out.add(Arguments.of(lambda, sigma, corr, perAtom));
                     }
                 }
             }
-        }
-        // the shared scalar network (one MLP, element embedding, shared heads): a case per (λ, σ)
-        for (int lambda = 0; lambda <= 6; lambda++) {
-            for (int sigma : new int[] {1, -1}) out.add(Arguments.of(lambda, sigma, lambda >= 2, lambda % 2 == 0, true));
         }
         return out.stream();
     }
@@ -68,9 +64,9 @@ class TensorModelGradientTest {
         return l;
     }
 
-    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3} shared={4}")
+    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3}")
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom, boolean shared) {
+    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom) {
         SplittableRandom rng = new SplittableRandom(lambda * 100L + sigma * 10L + (corr ? 3 : 0) + (perAtom ? 1 : 0));
         int maxL = Math.max(1, lambda);
         int[] kPerL = new int[maxL + 1];
@@ -79,9 +75,7 @@ class TensorModelGradientTest {
         blocks.add(new TensorModel.Block("t", lambda, sigma, 2, perAtom, corr,
             rng.nextBoolean() ? PseudoMode.PSEUDOSCALAR : PseudoMode.PSEUDO_MAXIMAL));
         blocks.add(new TensorModel.Block("scalar", 0, 1, 1, perAtom, false, null));
-        TensorModel.Hypers hy = shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2);
-        TensorModel m = new TensorModel(SPECIES, F, kPerL, hy, blocks, 42);
-        if (shared) assertThat(m.parameters().block("scalar.embedding").shape()).containsExactly(SPECIES.length, 3);
+        TensorModel m = new TensorModel(SPECIES, F, kPerL, new TensorModel.Hypers(6, 2, 2), blocks, 42);
         AtomBatch batch = randomBatch(rng, kPerL, maxL);
         // basis scales other than 1 (buffers: fixed, so no gradient of their own)
         for (Parameters.Block block : m.parameters().blocks()) {
