@@ -181,8 +181,21 @@ public final class ScalarNetworks {
     /** Whether input rows are expected LayerNorm-normalised. */
     public boolean isInputNormalized() { return inputNormalized; }
 
-    /** Run species concurrently on the common fork-join pool (default false; no effect in shared mode: one network). */
-    public void setParallel(boolean parallel) { this.parallel = parallel; }
+    /**
+     * Run species concurrently on the common fork-join pool (default false). In shared mode (one
+     * network) the first layer's row blocks and column blocks run concurrently instead, dealt whole to
+     * the threads: bit-identical to one thread.
+     */
+    public void setParallel(boolean parallel) {
+        this.parallel = parallel;
+        if (isShared()) setSharedParallelism(parallel ? java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1 : 1);
+    }
+
+    /** Shared mode: the threads of the first layer's blocks ({@link SpeciesMlp.Workspace#setParallelism}); tests set any count. */
+    void setSharedParallelism(int slots) {
+        if (!isShared()) throw new IllegalStateException("only the shared network runs its blocks in parallel");
+        ws[0].setParallelism(slots);
+    }
 
     /** How the networks are laid out over the elements. */
     public Mode mode() { return mode; }

@@ -79,21 +79,15 @@ public final class SpeciesMlp {
         double[] dA = new double[0];
         double[] dH = new double[0];
         final int chunk;
-        final double[] weff;   // W0⊙γ for one block of CHUNK feature columns
-        final double[] g;      // dA0ᵀ·x̂ for one block of CHUNK feature columns
+        final double[] weff;   // W0⊙γ for one block of CHUNK feature columns (input gradient)
         final double[] bias;
         final double[] colsum;
-        final double[] dgl;
-        final double[] dbl;
-        // zero-offset copies of one block of columns: C2 (JDK 17) vectorises a loop only when all its
-        // arrays are indexed alike; with different offsets into possibly-aliased arrays it stays scalar
-        final double[] gam;
-        final double[] bet;
-        final double[] wl;
-        final double[] gl;
-        final double[] gs;
         final int rowBlock;
         private double[] weffAll = new double[0];  // W0⊙γ, width × F, rebuilt by every forward
+        private final int width;
+        // per slot of the parallel loops (slot 0 for the serial ones): the scratch of one block of columns
+        private Columns[] slots;
+        private int parallelism = 1;
 
         Workspace(int nFeatures, int width, int depth) {
             rowBlock = rowBlock(width, nFeatures);
@@ -102,17 +96,35 @@ public final class SpeciesMlp {
             post = new double[depth][0];
             int ch = Math.min(chunkForNewWorkspaces, nFeatures);
             chunk = ch;
+            this.width = width;
             weff = new double[width * ch];
-            g = new double[width * ch];
             bias = new double[width];
             colsum = new double[width];
-            dgl = new double[ch];
-            dbl = new double[ch];
-            gam = new double[ch];
-            bet = new double[ch];
-            wl = new double[ch];
-            gl = new double[ch];
-            gs = new double[ch];
+            slots = new Columns[] {new Columns(width, ch)};
+        }
+
+        /**
+         * Runs the row blocks of the first-layer forward and the column blocks of its backward on up to
+         * {@code slots} threads of the common pool (default 1). Every block is computed by the same
+         * operations in either case (blocks are dealt to threads whole, each thread with its own
+         * scratch, writing disjoint outputs), so the results are bit-identical to one thread.
+         */
+        public void setParallelism(int slots) {
+            if (slots < 1) throw new IllegalArgumentException("parallelism must be >= 1");
+            this.parallelism = slots;
+        }
+
+        /** Threads the first layer may use ({@link #setParallelism}). */
+        public int parallelism() { return parallelism; }
+
+        /** The scratch of slot k (0 ≤ k &lt; parallelism), created on first use. */
+        Columns slot(int k) {
+            if (slots.length <= k) {
+                Columns[] grown = Arrays.copyOf(slots, Math.max(k + 1, parallelism));
+                for (int i = slots.length; i < grown.length; i++) grown[i] = new Columns(width, chunk);
+                slots = grown;
+            }
+            return slots[k];
         }
 
         void ensure(int rows, int nFeatures, int width) {
@@ -142,6 +154,52 @@ public final class SpeciesMlp {
 
         /** Rows of the last forward pass. */
         public int rows() { return n; }
+    }
+
+    /** Scratch for one block of feature columns of the first layer. */
+    static final class Columns {
+        final double[] g;      // dA0ᵀ·x̂ for one block of CHUNK feature columns
+        final double[] dgl;
+        final double[] dbl;
+        // zero-offset copies of one block of columns: C2 (JDK 17) vectorises a loop only when all its
+        // arrays are indexed alike; with different offsets into possibly-aliased arrays it stays scalar
+        final double[] gam;
+        final double[] bet;
+        final double[] wl;
+        final double[] gl;
+        final double[] gs;
+
+        Columns(int width, int ch) {
+            g = new double[width * ch];
+            dgl = new double[ch];
+            dbl = new double[ch];
+            gam = new double[ch];
+            bet = new double[ch];
+            wl = new double[ch];
+            gl = new double[ch];
+            gs = new double[ch];
+        }
+    }
+
+    /**
+     * {@code body(slot, block)} for blocks 0 .. blocks−1, dealt round-robin to
+     * min(parallelism, blocks) slots running on the common pool; serial when that is 1.
+     */
+    private static void forBlocks(Workspace ws, int blocks, BlockBody body) {
+        int slots = Math.min(ws.parallelism, blocks);
+        if (slots <= 1) {
+            for (int b = 0; b < blocks; b++) body.run(0, b);
+            return;
+        }
+        for (int k = 0; k < slots; k++) ws.slot(k); // created before the threads start
+        java.util.stream.IntStream.range(0, slots).parallel().forEach(k -> {
+            for (int b = k; b < blocks; b += slots) body.run(k, b);
+        });
+    }
+
+    @FunctionalInterface
+    private interface BlockBody {
+        void run(int slot, int block);
     }
 
     /**
@@ -254,19 +312,23 @@ public final class SpeciesMlp {
         // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
         Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
         final double[] weff = ws.weffAll(f, width);
-        final double[] gam = ws.gam, wl = ws.wl;
-        for (int c0 = 0; c0 < f; c0 += ws.chunk) {
-            int cw = Math.min(ws.chunk, f - c0);
+        final int ch = ws.chunk;
+        forBlocks(ws, (f + ch - 1) / ch, (slot, blk) -> {
+            Columns c = ws.slot(slot);
+            final double[] gam = c.gam, wl = c.wl;
+            int c0 = blk * ch;
+            int cw = Math.min(ch, f - c0);
             System.arraycopy(p, gOff + c0, gam, 0, cw);
             for (int o = 0; o < width; o++) {
                 System.arraycopy(p, w0.offset() + o * f + c0, wl, 0, cw);
                 for (int j = 0; j < cw; j++) wl[j] *= gam[j];
                 System.arraycopy(wl, 0, weff, o * f + c0, cw);
             }
-        }
+        });
         // by blocks of rows: each block is gathered (or normalised) and multiplied while it is in cache
         final int rb = ws.rowBlock;
-        for (int r0 = 0; r0 < n; r0 += rb) {
+        forBlocks(ws, (n + rb - 1) / rb, (slot, blk) -> {
+            int r0 = blk * rb;
             int nb = Math.min(rb, n - r0);
             if (!inPlace) {
                 for (int r = r0; r < r0 + nb; r++) {
@@ -281,7 +343,7 @@ public final class SpeciesMlp {
                 }
             }
             Gemm.gemm(false, true, nb, width, f, 1.0, ws.xsrc, ws.xsrcOff + r0 * f, f, weff, 0, f, 0.0, a0, r0 * width, width);
-        }
+        });
         for (int r = 0; r < n; r++) {
             int ro = r * width;
             for (int o = 0; o < width; o++) a0[ro + o] += ws.bias[o];
@@ -359,16 +421,20 @@ public final class SpeciesMlp {
         }
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
-        final double[] g = ws.g;
-        for (int c0 = 0; c0 < f; c0 += ws.chunk) {
-            int cw = Math.min(ws.chunk, f - c0);
+        final int ch = ws.chunk;
+        // the column blocks write disjoint parts of dW0, dγ, dβ: they may run on several threads
+        forBlocks(ws, (f + ch - 1) / ch, (slot, blk) -> {
+            Columns c = ws.slot(slot);
+            final double[] g = c.g;
+            int c0 = blk * ch;
+            int cw = Math.min(ch, f - c0);
             // G = dA0ᵀ·x̂[:, block];  dW0 += γ⊙G + s⊗β;  dγ += Σ_o W0⊙G;  dβ += Σ_o W0·s_o
             Gemm.gemm(true, false, width, cw, n, 1.0, ws.dA, 0, width, ws.xsrc, ws.xsrcOff + c0, f, 0.0, g, 0, cw);
-            final double[] gam = ws.gam, bet = ws.bet, wl = ws.wl, gl = ws.gl, gs = ws.gs;
+            final double[] gam = c.gam, bet = c.bet, wl = c.wl, gl = c.gl, gs = c.gs;
             System.arraycopy(p, gOff + c0, gam, 0, cw);
             System.arraycopy(p, bOff + c0, bet, 0, cw);
             // dγ and dβ of this block accumulate in zero-offset slices
-            final double[] dgl = ws.dgl, dbl = ws.dbl;
+            final double[] dgl = c.dgl, dbl = c.dbl;
             Arrays.fill(dgl, 0, cw, 0.0);
             Arrays.fill(dbl, 0, cw, 0.0);
             for (int o = 0; o < width; o++) {
@@ -384,7 +450,7 @@ public final class SpeciesMlp {
             }
             for (int j = 0; j < cw; j++) gr[gOff + c0 + j] += dgl[j];
             for (int j = 0; j < cw; j++) gr[bOff + c0 + j] += dbl[j];
-        }
+        });
         if (dx != null) {
             // dx̂ = dA0·(W0⊙γ), then through the normalisation unless the input was x̂ already
             for (int c0 = 0; c0 < f; c0 += ws.chunk) {

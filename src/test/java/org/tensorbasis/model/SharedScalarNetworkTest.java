@@ -296,6 +296,38 @@ class SharedScalarNetworkTest {
         for (int i = 0; i < 5; i++) assertThat(net.output(1)[i * 5 + 2]).isCloseTo(out[1][i * 5 + 2], Offset.offset(1e-13));
     }
 
+    /** The first layer's row and column blocks on several threads: outputs and gradients bit-identical to one thread. */
+    @ParameterizedTest(name = "row block {0}, column block {1}, normalised {2}")
+    @CsvSource({"4, 8, true", "7, 5, false", "256, 3, true", "1, 256, false"})
+    void parallelBlocksGiveIdenticalResults(int rowBlock, int chunk, boolean normalized) {
+        SpeciesMlp.rowBlockForNewWorkspaces = rowBlock;
+        SpeciesMlp.chunkForNewWorkspaces = chunk;
+        int f = 37, width = 9;
+        SplittableRandom rng = new SplittableRandom(rowBlock * 31L + chunk);
+        ScalarNetworksTest.Batch b = ScalarNetworksTest.randomBatch(rng, 45, f);
+        double[] x = b.x().clone();
+        if (normalized) SpeciesMlp.normalizeRows(x, b.n(), f, x);
+        double[][] w = {new double[b.n()], new double[5 * b.n()]};
+        for (double[] a : w) for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
+        Parameters p = new Parameters();
+        ScalarNetworks net = shared(p, f, width, 2, 3);
+        ScalarNetworksTest.randomize(p, rng);
+        net.setInputNormalized(normalized);
+        List<double[]> results = new java.util.ArrayList<>();
+        for (int slots : new int[] {1, 2, 3, 8}) {
+            net.setSharedParallelism(slots);
+            p.zeroGrads();
+            net.forward(x, b.z(), b.n());
+            results.add(net.output(1).clone());
+            net.backward(w);
+            results.add(p.grads().clone());
+        }
+        for (int k = 2; k < results.size(); k += 2) {
+            assertThat(results.get(k)).containsExactly(results.get(0));
+            assertThat(results.get(k + 1)).containsExactly(results.get(1));
+        }
+    }
+
     @Test
     void absentElementsGetNoEmbeddingGradientAndTheRestAccumulates() {
         int f = 6, width = 4, d = 3;
