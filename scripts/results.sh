@@ -262,6 +262,14 @@ study_qm7x() {
     run_case qm7x w128 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400))"
   done
+  # issue 12's options on 4 elements: the shared scalar network, compressed neighbour channels, both
+  local n=80
+  run_case qm7x w128-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared/')"
+  run_case qm7x w128-spectral2 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
+  run_case qm7x w128-spectral2-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
 }
 
 study_bulk() {
@@ -392,6 +400,8 @@ $(bec_body 10 axial)" becs
   done
   run_case bec "e10-pseudoscalar" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
 $(bec_body 10 pseudoscalar)" becs
+  SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
+$(bec_body 10 axial)" becs
   for n in $(sizes 100 1368 100 300 1368); do
     run_case bec linear-ridge "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$t
 $(linear_body)" becs

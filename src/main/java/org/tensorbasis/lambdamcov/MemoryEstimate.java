@@ -135,7 +135,9 @@ public final class MemoryEstimate {
             buffers += s * tb.size();
         }
         long scalar = d.shared() ? network + heads + s * d.embedding() + w * d.embedding() : s * (network + heads);
-        return scalar + s * perSpecies + buffers;
+        // shared mode: the per-element contractions are derived buffers of W_shared + Σ_e E[Z, e] W_e
+        long contractions = d.shared() ? (s + 1 + d.embedding()) * perSpecies : s * perSpecies;
+        return scalar + contractions + buffers;
     }
 
     /** Scalar networks that forward (one per element, or the shared one). */

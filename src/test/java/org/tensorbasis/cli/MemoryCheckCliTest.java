@@ -106,7 +106,7 @@ class MemoryCheckCliTest {
         r = CliRun.of("train", o.toString(), "-o", dir.resolve("m.tbm").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n")
-            .contains("583040 power-spectrum features per atom (64 elements)", "cache 49.0 GB", "76.22M parameters of one shared scalar network")
+            .contains("583040 power-spectrum features per atom (64 elements)", "cache 49.0 GB", "76.33M parameters of one shared scalar network")
             .doesNotContain("use model.scalar_network");
     }
 

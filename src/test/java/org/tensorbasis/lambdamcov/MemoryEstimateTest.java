@@ -139,7 +139,9 @@ class MemoryEstimateTest {
             contractionsAndBuffers += 64L * new org.tensorbasis.basis.TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode()).size();
         }
         long scalarPerElement = MemoryEstimate.parameters(perElement) - contractionsAndBuffers;
-        long scalarShared = MemoryEstimate.parameters(auto) - contractionsAndBuffers;
+        // shared: the per-element contractions are derived buffers of shared and embedded weights (1 + d sets)
+        long derived = MemoryEstimate.contractions(auto) / 64 * (1 + 16);
+        long scalarShared = MemoryEstimate.parameters(auto) - contractionsAndBuffers - derived;
         long embedding = 64L * 16 + 24L * 16;
         assertThat(scalarPerElement).isEqualTo(64 * (scalarShared - embedding));
         assertThat(MemoryEstimate.refitBytes(auto)).isLessThan(MemoryEstimate.refitBytes(perElement) / 60);
