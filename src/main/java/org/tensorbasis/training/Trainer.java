@@ -22,6 +22,7 @@ import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingData;
 import org.tensorbasis.architecture.TrainingOutcome;
 import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.architecture.TransformedModel;
 import org.tensorbasis.evaluation.Evaluation;
 import org.tensorbasis.evaluation.Metrics;
 import org.tensorbasis.evaluation.Predictions;
@@ -156,7 +157,7 @@ public final class Trainer {
         TrainedModel model;
         try {
             out = arch.train(data, session);
-            model = out.model();
+            model = TransformedModel.wrap(out.model()); // predicts (and is measured) in the targets' own units
             if (!out.interrupted()) model.save(staged.model());
         } catch (IOException | RuntimeException | Error e) {
             if (Files.isRegularFile(staged.checkpoint())) {
