@@ -99,8 +99,10 @@ public final class Trainer {
         double[][][] values = ModelBlock.values(blocks, options, layouts, splits.all());
         double[][][] trainValues = new double[values.length][][];
         for (int b = 0; b < values.length; b++) trainValues[b] = java.util.Arrays.copyOf(values[b], train.size());
+        java.util.Set<String> intensive = new java.util.HashSet<>();
+        for (Options.Target t : options.targets().values()) if (t.intensive()) intensive.add(t.name());
         Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
-            options.hypers().perSpeciesScale());
+            options.hypers().perSpeciesScale(), intensive);
         StringBuilder sym = new StringBuilder();
         for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",

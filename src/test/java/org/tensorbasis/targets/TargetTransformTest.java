@@ -132,4 +132,41 @@ class TargetTransformTest {
             assertThat(relDiff(java.util.Arrays.copyOfRange(b, 1, 6), want)).isLessThan(1e-12);
         }
     }
+
+    @Test
+    void theBaselineOfAnIntensiveTargetIsFittedOnTheCompositionFractions() {
+        // λ = 0 of an intensive target: learned values n·y; the baseline is the least-squares fit of y on the fractions
+        // n_s / n (each structure counted once), not of n·y on the counts (large cells counted n² times)
+        int[][] comp = {{1, 1}, {3, 1}, {1, 5}, {10, 2}, {2, 0}, {0, 3}}; // atoms of species 1 and 8 per structure
+        double[] y = {2.0, 3.5, 1.2, 9.0, 4.0, 1.5};
+        List<Sample> train = new java.util.ArrayList<>();
+        double[][][] values = new double[1][comp.length][];
+        double[][] fr = new double[comp.length][2];
+        for (int k = 0; k < comp.length; k++) {
+            int n = comp[k][0] + comp[k][1];
+            int[] z = new int[n];
+            for (int i = 0; i < n; i++) z[i] = i < comp[k][0] ? 1 : 8;
+            train.add(new Sample(new Structure(z, new double[3 * n]), "t.xyz", k));
+            values[0][k] = new double[] {n * y[k]};
+            fr[k][0] = comp[k][0] / (double) n;
+            fr[k][1] = comp[k][1] / (double) n;
+        }
+        // the 2×2 normal equations of y ≈ c_1 f_1 + c_8 f_8
+        double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+        for (int k = 0; k < comp.length; k++) {
+            a11 += fr[k][0] * fr[k][0];
+            a12 += fr[k][0] * fr[k][1];
+            a22 += fr[k][1] * fr[k][1];
+            b1 += fr[k][0] * y[k];
+            b2 += fr[k][1] * y[k];
+        }
+        double det = a11 * a22 - a12 * a12;
+        double c1 = (a22 * b1 - a12 * b2) / det, c8 = (a11 * b2 - a12 * b1) / det;
+        List<ModelBlock> blocks = List.of(new ModelBlock(0, "eps", 0, new TargetLayout.Block("eps:L0+", 0, 1, 1, new int[] {0}), false));
+        Normalization mean = Normalization.fit(blocks, new int[] {1, 8}, train, values, true, true, java.util.Set.of("eps"))[0];
+        assertThat(mean.baseline(0, 0)).isCloseTo(c1, org.assertj.core.api.Assertions.within(1e-8));
+        assertThat(mean.baseline(1, 0)).isCloseTo(c8, org.assertj.core.api.Assertions.within(1e-8));
+        Normalization sum = Normalization.fit(blocks, new int[] {1, 8}, train, values, true, true)[0];
+        assertThat(Math.abs(sum.baseline(0, 0) - c1)).as("the sum's fit weighs large cells more").isGreaterThan(1e-3);
+    }
 }
