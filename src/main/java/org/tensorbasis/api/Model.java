@@ -15,6 +15,7 @@ import org.tensorbasis.targets.Sample;
 import org.tensorbasis.targets.TargetLayout;
 import org.tensorbasis.architecture.Architectures;
 import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.architecture.TransformedModel;
 
 /**
  * A trained model, loaded from a model file ({@code .tbm}, see {@code docs/model-file.md}) or
@@ -53,7 +54,7 @@ public final class Model {
 
     /** Wraps a model of the training package (e.g. {@code Trainer.Result.model()} of {@code org.tensorbasis.training}). */
     public static Model of(TrainedModel model) {
-        return new Model(Objects.requireNonNull(model, "model"), defaultThreads());
+        return new Model(TransformedModel.wrap(Objects.requireNonNull(model, "model")), defaultThreads());
     }
 
     private static int defaultThreads() {

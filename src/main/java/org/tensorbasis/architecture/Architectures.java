@@ -32,7 +32,10 @@ public final class Architectures {
         return a;
     }
 
-    /** Loads a model file of any architecture (the file records it; format-1 files are λ-MCoV). */
+    /**
+     * Loads a model file of any architecture (the file records it; format-1 files are λ-MCoV), wrapped in a
+     * {@link TransformedModel} when a target has a transform (its stored options say so; older files have none).
+     */
     public static TrainedModel load(Path path, int threads) {
         ModelFile.Contents c = ModelFile.read(path);
         String name = path.toString();
@@ -47,6 +50,6 @@ public final class Architectures {
             throw BadInputException.atField(name, "architecture", "'" + arch + "' is not an architecture of this program (known: "
                 + String.join(", ", ALL.keySet()) + ")");
         }
-        return a.load(c, name, threads);
+        return TransformedModel.wrap(a.load(c, name, threads)); // predictions in the targets' own units
     }
 }

@@ -60,7 +60,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainedModel loaded = Architectures.load(modelFile, 1);
-        if (!(loaded instanceof LambdaMcovModel model)) {
+        // the basis is the architecture's own: a target transform (log, intensive) changes only the values learned
+        if (!(org.tensorbasis.architecture.TransformedModel.unwrap(loaded) instanceof LambdaMcovModel model)) {
             throw BadInputException.inFile(modelFile.toString(), "diagnose inspects the tensor basis of lambda_mcov models; this model's architecture is "
                 + loaded.architecture());
         }

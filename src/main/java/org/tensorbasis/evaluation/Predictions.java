@@ -77,6 +77,15 @@ public final class Predictions {
         }
     }
 
+    /**
+     * Maps the spherical rows of one target and structure in place ({@code rows × sphericalSize}, as
+     * {@link #spherical}): how a target's transform is undone on a model's predictions
+     * ({@code targets.TargetTransform}).
+     */
+    public void mapSpherical(String target, int k, java.util.function.Consumer<double[]> inPlace) {
+        inPlace.accept(spherical[index(target)][k]);
+    }
+
     /** Target names, in the model's order. */
     public List<String> targets() { return names; }
 

@@ -120,6 +120,7 @@ public final class LinearRidgeArchitecture implements Architecture {
         int ns = model.species().length;
         int row = bf.rowSize();
         int width = mb.rowWidth();
+        boolean intensive = model.options().targets().get(mb.targetName()).intensive();
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
         ThreadLocal<LinearRidgeModel.Workspace> workspaces = ThreadLocal.withInitial(() -> model.new Workspace()); // one per worker
         try {
@@ -160,8 +161,11 @@ public final class LinearRidgeArchitecture implements Architecture {
                         double[] y = new double[width];
                         nz.addBaseline(g, 0, s.size(), y, 0);
                         for (int j = 0; j < width; j++) y[j] = (v[j] - y[j]) / nz.scale();
-                        if (training) sys.addTraining(0, x, 0, y, 0, 1);
-                        else sys.addValidation(0, x, 0, y, 0, 1);
+                        // an intensive target is learned as n_atoms × y (targets.TargetTransform): weight 1/n² makes the
+                        // squared error that of the mean, each structure counting once (as λ-MCoV's per-atom loss)
+                        double w = intensive ? 1.0 / ((double) s.size() * s.size()) : 1.0;
+                        if (training) sys.addTraining(0, x, 0, y, 0, 1, w);
+                        else sys.addValidation(0, x, 0, y, 0, 1, w);
                     }
                 }
             }

@@ -53,9 +53,32 @@ public record Options(
     /** Symmetry handling of Cartesian tensors of rank ≥ 2. */
     public enum Symmetry { AUTO, SYMMETRIC, GENERAL }
 
-    /** A target: name → extended-XYZ field, layout and unit. */
+    /**
+     * A transform of a target's values before learning ({@code targets.<name>.transform}); predictions are
+     * mapped back by its inverse, so metrics and written values are in the file's units.
+     */
+    public enum Transform {
+        /** The values as they are. */
+        NONE,
+        /** Matrix logarithm of a symmetric positive-definite rank-2 tensor (predictions: the matrix exponential). */
+        LOG;
+
+        /** The option's word. */
+        public String option() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    /**
+     * A target: name → extended-XYZ field, layout and unit; {@code transform} and {@code intensive} say how its
+     * values are mapped to the learned ones ({@code targets.TargetTransform}).
+     */
     public record Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
-                         List<int[]> blocks, String unit) {
+                         List<int[]> blocks, String unit, Transform transform, boolean intensive) {
+        /** A target with neither a transform nor intensive scaling (the values are learned as they are). */
+        public Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
+                      List<int[]> blocks, String unit) {
+            this(name, key, perAtom, type, rank, symmetric, blocks, unit, Transform.NONE, false);
+        }
+
         /** Number of numbers per structure (or atom) in the file; -1 for "infer from the data". */
         public int width() {
             if (type == TargetType.SPHERICAL) {
@@ -69,7 +92,7 @@ public record Options(
 
     public static final Set<String> TOP = keys("seed", "threads", "min_distance", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
-    public static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit");
+    public static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit", "transform", "intensive");
     /** The architecture used when options.yaml names none. */
     public static final String DEFAULT_ARCHITECTURE = "lambda_mcov";
 
@@ -181,7 +204,23 @@ public record Options(
             if (blocks.isEmpty()) throw m.get("blocks").error("at least one block is required");
         }
         String unit = m.containsKey("unit") ? m.get("unit").text() : "";
-        return new Target(name, key, perAtom, type, rank, sym, blocks, unit);
+        Transform transform = Transform.NONE;
+        if (m.containsKey("transform")) {
+            OptionsNode tn = m.get("transform");
+            transform = Transform.valueOf(tn.choice(keys("none", "log")).toUpperCase(Locale.ROOT));
+            if (transform == Transform.LOG) {
+                // the matrix logarithm is defined for symmetric positive-definite 3×3 tensors only
+                if (type == TargetType.SPHERICAL) throw tn.error("'log' needs a Cartesian rank-2 symmetric target (type: cartesian), not a spherical one");
+                if (rank > 0 && rank != 2) throw tn.error("'log' needs a Cartesian rank-2 symmetric target, not rank " + rank);
+                if (sym == Symmetry.GENERAL) throw tn.error("'log' needs a symmetric target (symmetric: true or auto), not symmetric: false");
+            }
+        }
+        boolean intensive = false;
+        if (m.containsKey("intensive")) {
+            intensive = m.get("intensive").bool();
+            if (intensive && perAtom) throw m.get("intensive").error("'intensive' is for per-structure targets, not per_atom ones (a per-atom value is not a sum)");
+        }
+        return new Target(name, key, perAtom, type, rank, sym, blocks, unit, transform, intensive);
     }
 
     /** The registered architectures' option parsers, by name (in registration order). */
@@ -263,6 +302,8 @@ public record Options(
                 sb.append("]\n");
             }
             sb.append("    unit: ").append(quote(t.unit())).append('\n');
+            sb.append("    transform: ").append(t.transform().option()).append('\n');
+            sb.append("    intensive: ").append(t.intensive()).append('\n');
         }
         sb.append(hypers.toYaml());
         return sb.toString();

@@ -39,7 +39,10 @@ public record ModelBlock(int target, String targetName, int inTarget, TargetLayo
         return out;
     }
 
-    /** Real-unit values of each block for each sample: [block][sample] rows × (properties × dim). */
+    /**
+     * Real-unit values of each block for each sample: [block][sample] rows × (properties × dim), of the learned
+     * values of each target ({@link TargetTransform}: the file's values unless a target has a transform or is intensive).
+     */
     public static double[][][] values(List<ModelBlock> blocks, Options options, Map<String, TargetLayout> layouts, List<Sample> samples) {
         double[][][] out = new double[blocks.size()][samples.size()][];
         for (int b = 0; b < blocks.size(); b++) {
@@ -47,8 +50,10 @@ public record ModelBlock(int target, String targetName, int inTarget, TargetLayo
             Options.Target t = options.targets().get(mb.targetName());
             TargetLayout l = layouts.get(mb.targetName());
             int w = mb.rowWidth();
+            TargetTransform tr = TargetTransform.of(t);
             for (int s = 0; s < samples.size(); s++) {
-                double[] d = TargetValues.read(samples.get(s), t, l.width());
+                Sample smp = samples.get(s);
+                double[] d = tr.forward(TargetValues.read(smp, t, l.width()), l.width(), smp.structure().size(), smp);
                 int rows = d.length / l.width();
                 double[] v = new double[rows * w];
                 for (int r = 0; r < rows; r++) l.gather(l.toSpherical(d, r * l.width()), mb.inTarget(), v, r * w);

@@ -129,12 +129,19 @@ public final class Normalization {
      */
     public static Normalization[] fit(List<ModelBlock> blocks, int[] species, List<Sample> train, double[][][] values,
                                             boolean composition, boolean perSpeciesScale) {
-        return fit(blocks, species, train, values, composition, perSpeciesScale, SCALE_PRIOR_ATOMS);
+        return fit(blocks, species, train, values, composition, perSpeciesScale, java.util.Set.of(), SCALE_PRIOR_ATOMS);
     }
 
-    /** As {@link #fit(List, int[], List, double[][][], boolean, boolean)} with the shrinkage prior of per-species scales (atoms). */
+    /**
+     * As {@link #fit(List, int[], List, double[][][], boolean, boolean)}; the per-structure blocks of the
+     * {@code intensive} targets (learned as n_atoms × y, {@link TargetTransform}) get their composition baseline
+     * from a fit of y on the composition fractions n_s / n_atoms, i.e. every structure's error counts once, not
+     * n_atoms² times: the baseline of a mean is a composition-weighted mean of per-species values. Per-species
+     * scales shrink towards the block's scale by {@code scalePriorAtoms} atoms' worth of it.
+     */
     public static Normalization[] fit(List<ModelBlock> blocks, int[] species, List<Sample> train, double[][][] values,
-                                      boolean composition, boolean perSpeciesScale, double scalePriorAtoms) {
+                                      boolean composition, boolean perSpeciesScale, java.util.Set<String> intensive,
+                                      double scalePriorAtoms) {
         Normalization[] out = new Normalization[blocks.size()];
         int ns = species.length;
         for (int b = 0; b < blocks.size(); b++) {
@@ -157,10 +164,12 @@ public final class Normalization {
                 } else {
                     double[][] counts = new double[train.size()][ns];
                     double[][] targets = new double[train.size()][bl.properties()];
+                    boolean mean = intensive.contains(bl.targetName());
                     for (int s = 0; s < train.size(); s++) {
                         Structure st = train.get(s).structure();
-                        for (int i = 0; i < st.size(); i++) counts[s][Arrays.binarySearch(species, st.number(i))]++;
-                        for (int p = 0; p < bl.properties(); p++) targets[s][p] = values[b][s][p];
+                        double f = mean ? 1.0 / st.size() : 1.0; // the same equations divided by n_atoms
+                        for (int i = 0; i < st.size(); i++) counts[s][Arrays.binarySearch(species, st.number(i))] += f;
+                        for (int p = 0; p < bl.properties(); p++) targets[s][p] = values[b][s][p] * f;
                     }
                     base = fitBaseline(counts, targets, ns, bl.properties());
                 }

@@ -28,6 +28,7 @@ public final class TargetLayouts {
                         "target '" + t.name() + "' has " + width + " numbers, its blocks need " + t.width());
                 }
                 layout = TargetLayout.spherical(t.name(), t.blocks());
+                if (t.intensive()) messages.accept("target " + t.name() + ": " + TargetTransform.of(t).describe());
             } else {
                 int rank = t.rank();
                 if (rank < 1) {
@@ -48,6 +49,7 @@ public final class TargetLayouts {
                     case GENERAL -> false;
                     case AUTO -> rank >= 2 && looksSymmetric(train, t, rank, width);
                 };
+                if (t.transform() == Options.Transform.LOG) checkLogTarget(train, t, rank, symmetric);
                 TargetLayout full = TargetLayout.cartesian(t.name(), rank, symmetric, null);
                 Map<String, Boolean> keep = nonZeroBlocks(train, t, full);
                 layout = TargetLayout.cartesian(t.name(), rank, symmetric, keep);
@@ -56,6 +58,8 @@ public final class TargetLayouts {
                 for (TargetLayout.Block b : full.blocks()) {
                     if (!keep.get(b.name())) msg.append(" (").append(b.irrep().name()).append(" is zero in the data: predicted as zero)");
                 }
+                TargetTransform tr = TargetTransform.of(t);
+                if (!tr.isIdentity()) msg.append("; ").append(tr.describe());
                 messages.accept(msg.toString());
             }
             out.put(t.name(), layout);
@@ -88,11 +92,46 @@ public final class TargetLayouts {
         return maxDev <= 1e-3 * rms;
     }
 
+    /**
+     * {@code transform: log} needs a symmetric rank-2 target: a rank inferred from the data (3, 27 or 81 numbers) or
+     * {@code symmetric: auto} decided as general is an error naming the first frame (the largest antisymmetric part).
+     */
+    private static void checkLogTarget(List<Sample> train, Options.Target t, int rank, boolean symmetric) {
+        Sample first = train.get(0);
+        if (rank != 2) {
+            throw BadInputException.atFrame(first.file(), first.frame(), t.key(), "target '" + t.name() + "' is a rank-" + rank
+                + " tensor (" + (int) Math.round(Math.pow(3, rank)) + " numbers): transform: log needs a symmetric rank-2 (3×3) tensor");
+        }
+        if (symmetric) return;
+        Sample worst = first;
+        double worstDev = -1;
+        for (Sample s : train) {
+            double[] d = TargetValues.read(s, t, 9);
+            double dev = 0, size = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    dev = Math.max(dev, Math.abs(d[3 * i + j] - d[3 * j + i]));
+                    size = Math.max(size, Math.abs(d[3 * i + j]));
+                }
+            }
+            double rel = size > 0 ? dev / size : 0;
+            if (rel > worstDev) {
+                worstDev = rel;
+                worst = s;
+            }
+        }
+        throw BadInputException.atFrame(worst.file(), worst.frame(), t.key(), String.format(java.util.Locale.ROOT,
+            "target '%s' is not symmetric (antisymmetric part %.3g of its largest entry here): transform: log needs a symmetric "
+                + "rank-2 tensor (symmetric: true symmetrises it, if the asymmetry is noise)", t.name(), worstDev));
+    }
+
+    /** Which blocks of the learned values (after the target's transform) are non-zero somewhere in the training data. */
     private static Map<String, Boolean> nonZeroBlocks(List<Sample> train, Options.Target t, TargetLayout full) {
         double[] norm = new double[full.blocks().size()];
         double total = 0;
+        TargetTransform tr = TargetTransform.of(t);
         for (Sample s : train) {
-            double[] d = TargetValues.read(s, t, full.width());
+            double[] d = tr.forward(TargetValues.read(s, t, full.width()), full.width(), s.structure().size(), s);
             for (int r = 0; r < d.length / full.width(); r++) {
                 double[] sph = full.toSpherical(d, r * full.width());
                 for (int b = 0; b < norm.length; b++) {

@@ -22,6 +22,7 @@ import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingData;
 import org.tensorbasis.architecture.TrainingOutcome;
 import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.architecture.TransformedModel;
 import org.tensorbasis.evaluation.Evaluation;
 import org.tensorbasis.evaluation.Metrics;
 import org.tensorbasis.evaluation.Predictions;
@@ -110,8 +111,10 @@ public final class Trainer {
         double[][][] values = ModelBlock.values(blocks, options, layouts, splits.all());
         double[][][] trainValues = new double[values.length][][];
         for (int b = 0; b < values.length; b++) trainValues[b] = java.util.Arrays.copyOf(values[b], train.size());
+        java.util.Set<String> intensive = new java.util.HashSet<>();
+        for (Options.Target t : options.targets().values()) if (t.intensive()) intensive.add(t.name());
         Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
-            options.hypers().perSpeciesScale(), options.hypers().speciesScalePrior());
+            options.hypers().perSpeciesScale(), intensive, options.hypers().speciesScalePrior());
         StringBuilder sym = new StringBuilder();
         for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",
@@ -168,7 +171,7 @@ public final class Trainer {
         TrainedModel model;
         try {
             out = arch.train(data, session);
-            model = out.model();
+            model = TransformedModel.wrap(out.model()); // predicts (and is measured) in the targets' own units
             if (!out.interrupted()) model.save(staged.model());
         } catch (IOException | RuntimeException | Error e) {
             if (Files.isRegularFile(staged.checkpoint())) {
