@@ -69,14 +69,21 @@ public record Options(
 
     /**
      * A target: name → extended-XYZ field, layout and unit; {@code transform} and {@code intensive} say how its
-     * values are mapped to the learned ones ({@code targets.TargetTransform}).
+     * values are mapped to the learned ones ({@code targets.TargetTransform}); {@code zeroSum} (per-atom targets)
+     * that every structure's values sum to zero, which predictions are projected onto.
      */
     public record Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
-                         List<int[]> blocks, String unit, Transform transform, boolean intensive) {
+                         List<int[]> blocks, String unit, Transform transform, boolean intensive, boolean zeroSum) {
         /** A target with neither a transform nor intensive scaling (the values are learned as they are). */
         public Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
                       List<int[]> blocks, String unit) {
-            this(name, key, perAtom, type, rank, symmetric, blocks, unit, Transform.NONE, false);
+            this(name, key, perAtom, type, rank, symmetric, blocks, unit, Transform.NONE, false, false);
+        }
+
+        /** A target without the zero-sum projection. */
+        public Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
+                      List<int[]> blocks, String unit, Transform transform, boolean intensive) {
+            this(name, key, perAtom, type, rank, symmetric, blocks, unit, transform, intensive, false);
         }
 
         /** Number of numbers per structure (or atom) in the file; -1 for "infer from the data". */
@@ -92,7 +99,8 @@ public record Options(
 
     public static final Set<String> TOP = keys("seed", "threads", "min_distance", "training_set", "validation_set", "test_set", "targets", "model", "training");
     static final Set<String> SET = keys("read_from");
-    public static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit", "transform", "intensive");
+    public static final Set<String> TARGET = keys("key", "per_atom", "type", "rank", "symmetric", "blocks", "unit", "transform", "intensive",
+        "zero_sum");
     /** The architecture used when options.yaml names none. */
     public static final String DEFAULT_ARCHITECTURE = "lambda_mcov";
 
@@ -220,7 +228,13 @@ public record Options(
             intensive = m.get("intensive").bool();
             if (intensive && perAtom) throw m.get("intensive").error("'intensive' is for per-structure targets, not per_atom ones (a per-atom value is not a sum)");
         }
-        return new Target(name, key, perAtom, type, rank, sym, blocks, unit, transform, intensive);
+        boolean zeroSum = false;
+        if (m.containsKey("zero_sum")) {
+            zeroSum = m.get("zero_sum").bool();
+            if (zeroSum && !perAtom) throw m.get("zero_sum").error("'zero_sum' is for per_atom targets (the atoms' values of a structure sum to zero)");
+            if (zeroSum && transform == Transform.LOG) throw m.get("zero_sum").error("'zero_sum' and transform: log exclude each other (positive-definite values cannot sum to zero)");
+        }
+        return new Target(name, key, perAtom, type, rank, sym, blocks, unit, transform, intensive, zeroSum);
     }
 
     /** The registered architectures' option parsers, by name (in registration order). */
@@ -304,6 +318,7 @@ public record Options(
             sb.append("    unit: ").append(quote(t.unit())).append('\n');
             sb.append("    transform: ").append(t.transform().option()).append('\n');
             sb.append("    intensive: ").append(t.intensive()).append('\n');
+            sb.append("    zero_sum: ").append(t.zeroSum()).append('\n');
         }
         sb.append(hypers.toYaml());
         return sb.toString();

@@ -17,6 +17,9 @@ import org.tensorbasis.options.Options;
  *   <li>{@code intensive: true} (per-structure targets): the learned value is {@code n_atoms × y}, which a model
  *       learns as a sum of atomic contributions; the prediction is divided by {@code n_atoms}, i.e. the target
  *       is the mean of the atomic contributions.</li>
+ *   <li>{@code zero_sum: true} (per-atom targets, e.g. Born charges: the acoustic sum rule Σ_i Z*_i = 0): the
+ *       training values are checked to sum to zero per structure, and each prediction has its structure's mean
+ *       subtracted, component by component.</li>
  * </ol>
  *
  * <p>Forward: log first, then the scaling; the inverse in the opposite order. Both are applied outside every
@@ -24,28 +27,33 @@ import org.tensorbasis.options.Options;
  * {@code architecture.TransformedModel}), so they hold for all of them, for {@code eval} and for the Java API.
  */
 public final class TargetTransform {
-    private static final TargetTransform IDENTITY = new TargetTransform(null, Options.Transform.NONE, false);
+    private static final TargetTransform IDENTITY = new TargetTransform(null, Options.Transform.NONE, false, false);
 
     private final Options.Target target;
     private final Options.Transform transform;
     private final boolean intensive;
+    private final boolean zeroSum;
 
-    private TargetTransform(Options.Target target, Options.Transform transform, boolean intensive) {
+    private TargetTransform(Options.Target target, Options.Transform transform, boolean intensive, boolean zeroSum) {
         this.target = target;
         this.transform = transform;
         this.intensive = intensive;
+        this.zeroSum = zeroSum;
     }
 
     /** The transform of a target's options. */
     public static TargetTransform of(Options.Target t) {
-        if (t.transform() == Options.Transform.NONE && !t.intensive()) return IDENTITY;
-        return new TargetTransform(t, t.transform(), t.intensive());
+        if (t.transform() == Options.Transform.NONE && !t.intensive() && !t.zeroSum()) return IDENTITY;
+        return new TargetTransform(t, t.transform(), t.intensive(), t.zeroSum());
     }
 
-    /** Whether the learned values are the file's values. */
+    /** Whether the learned values are the file's values and predictions are not changed. */
     public boolean isIdentity() {
-        return transform == Options.Transform.NONE && !intensive;
+        return transform == Options.Transform.NONE && !intensive && !zeroSum;
     }
+
+    /** Whether per-atom predictions are projected onto a zero sum per structure ({@code zero_sum: true}). */
+    public boolean zeroSum() { return zeroSum; }
 
     public Options.Transform transform() { return transform; }
 
@@ -56,6 +64,7 @@ public final class TargetTransform {
         if (isIdentity()) return "none";
         String s = transform == Options.Transform.LOG ? "learned as the matrix log (predictions: matrix exp)" : "";
         if (intensive) s += (s.isEmpty() ? "" : ", ") + "intensive (the mean of atomic contributions)";
+        if (zeroSum) s += (s.isEmpty() ? "" : ", ") + "zero sum over each structure's atoms (predictions minus their mean)";
         return s;
     }
 
@@ -68,7 +77,8 @@ public final class TargetTransform {
      * @throws BadInputException naming file, frame and field if a value is not symmetric positive definite ({@code log})
      */
     public double[] forward(double[] values, int width, int atoms, Sample where) {
-        if (isIdentity()) return values;
+        if (zeroSum) checkZeroSum(values, width, where);
+        if (transform == Options.Transform.NONE && !intensive) return values;
         double[] out = values.clone();
         if (transform == Options.Transform.LOG) {
             if (width != 9) {
@@ -92,12 +102,45 @@ public final class TargetTransform {
         return out;
     }
 
+    /** Relative tolerance of the zero-sum check of training values ({@code |Σ_i y_ic| ≤ tol · sqrt(Σ_i y_ic²)}). */
+    public static final double ZERO_SUM_TOLERANCE = 1e-3;
+
+    /** A zero_sum target's values of one structure must sum to zero (to {@link #ZERO_SUM_TOLERANCE}). */
+    private void checkZeroSum(double[] values, int width, Sample where) {
+        int atoms = values.length / width;
+        for (int c = 0; c < width; c++) {
+            double sum = 0, sq = 0;
+            for (int i = 0; i < atoms; i++) {
+                sum += values[i * width + c];
+                sq += values[i * width + c] * values[i * width + c];
+            }
+            if (Math.abs(sum) > ZERO_SUM_TOLERANCE * Math.sqrt(sq) + 1e-12) {
+                String msg = String.format(Locale.ROOT, "target '%s' has zero_sum: true, but component %d of the atoms' values sums to %.6g "
+                    + "(RMS %.6g); remove zero_sum or fix the data", target.name(), c, sum, Math.sqrt(sq / Math.max(1, atoms)));
+                if (where == null) throw new BadInputException(msg);
+                throw BadInputException.atFrame(where.file(), where.frame(), target.key(), msg);
+            }
+        }
+    }
+
     /**
      * The file-unit values of learned ones, in the spherical layout: {@code rows × layout.sphericalSize()}
      * numbers, changed in place (first the division by {@code atoms}, then the matrix exponential).
      */
     public void inverseSpherical(TargetLayout layout, double[] rows, int atoms) {
         if (isIdentity()) return;
+        if (zeroSum) {
+            // the orthogonal projection onto Σ_atoms y_i = 0, component by component: linear and the same for every
+            // component of a block, so it commutes with rotations; it never increases the error of a structure
+            // whose reference sums to zero (‖P(ŷ − y)‖ ≤ ‖ŷ − y‖)
+            int w = rows.length / atoms;
+            for (int c = 0; c < w; c++) {
+                double mean = 0;
+                for (int i = 0; i < atoms; i++) mean += rows[i * w + c];
+                mean /= atoms;
+                for (int i = 0; i < atoms; i++) rows[i * w + c] -= mean;
+            }
+        }
         if (intensive) {
             double inv = 1.0 / atoms;
             for (int i = 0; i < rows.length; i++) rows[i] *= inv;
@@ -107,6 +150,7 @@ public final class TargetTransform {
             double[] sph = new double[ss];
             for (int r = 0; r < rows.length / ss; r++) {
                 System.arraycopy(rows, r * ss, sph, 0, ss);
+                // (log and zero_sum exclude each other, so the projection above never precedes an exp)
                 double[] e = SymmetricMatrices.exp(layout.toCartesian(sph));
                 System.arraycopy(layout.toSpherical(e, 0), 0, rows, r * ss, ss);
             }
