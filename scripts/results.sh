@@ -10,7 +10,9 @@
 # shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis), linear (the
 # linear_ridge architecture on the monomer and nmr splits, beside λ-MCoV), pseudo (the σ = −1 bases
 # compared: nmr with the axial basis), bec (Born charges of the 64-element phonon set: learning
-# curve, pseudotensor bases, linear_ridge and the per-element mean); default: all, in this order.
+# curve, pseudotensor bases, linear_ridge and the per-element mean), eps (ε∞ of the same crystals: sum,
+# log + intensive), rerun12 (QM7-X and NMR with this
+# revision's defaults, and QM7-X with the shared network / compressed channels); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
@@ -32,7 +34,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -67,7 +69,7 @@ run_case() {
 seed: ${SEED:-1}
 training_set: $train
 validation_set: 0.1
-test_set: 0.0
+test_set: $([ -n "${TEST_IN_TRAINING:-}" ] && echo "$test" || echo 0.0)
 $body
 YAML
   log "$study $config N=$n: training"
@@ -262,14 +264,47 @@ study_qm7x() {
     run_case qm7x w128 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400))"
   done
-  # issue 12's options on 4 elements: the shared scalar network, compressed neighbour channels, both
-  local n=80
+}
+
+# ε∞ (per crystal) of the same split, λ-MCoV at its defaults for 64 elements (compressed channels, shared
+# network), 10 epochs: as a sum of atomic contributions, and as the mean of atomic matrix logs
+study_eps() {
+  study_bec_data
+  local TEST_IN_TRAINING=1
+  run_case eps "e10-sum" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" 'targets:
+  eps: {symmetric: true}'"
+$(bec_body 10 axial)"
+  run_case eps "e10-log-intensive" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" 'targets:
+  eps: {symmetric: true, transform: log, intensive: true}'"
+$(bec_body 10 axial)"
+}
+
+# issue 12 reruns of the few-element sets with this revision's defaults (axial σ = −1 basis, shrunk
+# per-species scales; auto keeps one-hot channels and per-element networks there), as new configs beside
+# the old rows, and issue 12's options on QM7-X's 4 elements: the shared network, compressed channels, both
+study_rerun12() {
+  study_qm7x_data
+  local d="$OUT/qm7x/data" n t='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 20 80 20 40 80); do
+    run_case qm7x w128-i12 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400))"
+  done
+  n=80
   run_case qm7x w128-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared/')"
   run_case qm7x w128-spectral2 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
   run_case qm7x w128-spectral2-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
+  study_nmr_data
+  t='targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'
+  for n in $(sizes 50 100 50 100 200 412); do
+    run_case nmr "w128-e5-i12" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5)" ms
+  done
 }
 
 study_bulk() {
@@ -392,6 +427,9 @@ YAML
 }
 study_bec() {
   study_bec_data
+  # the test file is also the training run's test_set, so that the model knows the elements a small
+  # training subset lacks (64 elements: at N = 100 the test crystals hold elements never trained on)
+  local TEST_IN_TRAINING=1
   local n t='targets:
   becs: {per_atom: true, symmetric: false, unit: "e"}'
   for n in $(sizes 100 1368 100 300 1368); do
@@ -400,11 +438,22 @@ $(bec_body 10 axial)" becs
   done
   run_case bec "e10-pseudoscalar" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
 $(bec_body 10 pseudoscalar)" becs
+  # the acoustic sum rule: the same models' predictions projected onto Σ_i Z*_i = 0 (targets.becs.zero_sum)
+  local tz='targets:
+  becs: {per_atom: true, symmetric: false, zero_sum: true, unit: "e"}'
+  for n in $(sizes 100 1368 100 300 1368); do
+    run_case bec "e10-axial-zerosum" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial)" becs
+  done
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
 $(bec_body 10 axial)" becs
+  # linear_ridge at the settings of docs/linear-ridge.md ("Many elements"): its defaults (max_radial 5,
+  # max_angular 4) need 8.9 GB of normal equations per element for 57–64 elements
   for n in $(sizes 100 1368 100 300 1368); do
-    run_case bec linear-ridge "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$t
-$(linear_body)" becs
+    run_case bec linear-ridge-r3a3 "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$t
+model:
+  architecture: linear_ridge
+  soap: {max_radial: 3, max_angular: 3}" becs
   done
   $PY element_mean "$OUT/bec/data/pool.xyz" "$OUT/bec/data/test.xyz" becs "$DOCS/metrics.csv" bec
 }
