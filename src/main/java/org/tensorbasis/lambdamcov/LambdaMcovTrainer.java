@@ -256,6 +256,47 @@ final class LambdaMcovTrainer {
      * Loss and its gradient with respect to the per-atom outputs for a batch after a forward pass;
      * accumulates real-unit squared errors per block. Returns the loss.
      */
+    /** Whether block b belongs to a target with {@code zero_sum: true} (per-atom values summing to zero per structure). */
+    private static boolean zeroSum(LambdaMcovModel model, int b) {
+        Options.Target t = model.options().targets().get(model.modelBlocks().get(b).targetName());
+        return t != null && t.zeroSum();
+    }
+
+    /**
+     * The squared residuals of one structure of a {@code zero_sum} per-atom block after projecting the
+     * prediction onto a zero sum in real units (what the model's predictions are, {@code TargetTransform}):
+     * with d_i = ŷ_i − t̂_i in the normalised units of atom i (scale s_i), the residual is
+     * r_i = d_i − m / s_i, m = mean_j s_j d_j (the reference sums to zero, so its mean drops out, and so does
+     * the composition baseline); dL/dŷ_k = g (r_k − s_k mean_i r_i / s_i). Returns Σ r²; accumulates the real
+     * squared errors into {@code sq[b]} and, when {@code grad} is given, the gradient times {@code g}.
+     */
+    static double zeroSumResiduals(org.tensorbasis.targets.Normalization nz, int[] species, double[] y, int a0,
+                                           double[] t, int w, double[] sq, int b, double[] grad, double g) {
+        int na = t.length / w;
+        double sum = 0;
+        for (int c = 0; c < w; c++) {
+            double m = 0;
+            for (int i = 0; i < na; i++) m += nz.scale(species[i]) * (y[(a0 + i) * w + c] - t[i * w + c]);
+            m /= na;
+            double q = 0;
+            for (int i = 0; i < na; i++) {
+                double sc = nz.scale(species[i]);
+                double r = y[(a0 + i) * w + c] - t[i * w + c] - m / sc;
+                sum += r * r;
+                sq[b] += r * r * sc * sc;
+                q += r / sc;
+            }
+            q /= na;
+            if (grad == null) continue;
+            for (int i = 0; i < na; i++) {
+                double sc = nz.scale(species[i]);
+                double r = y[(a0 + i) * w + c] - t[i * w + c] - m / sc;
+                grad[(a0 + i) * w + c] = g * (r - sc * q);
+            }
+        }
+        return sum;
+    }
+
     private double lossAndGradient(Run run, int[] which, AtomBatch batch, double[][] grad, double[] sq, long[] count) {
         LambdaMcovModel model = run.model;
         TensorModel net = model.network();
@@ -272,9 +313,16 @@ final class LambdaMcovTrainer {
                 int nAtoms = batch.atoms();
                 double inv = 1.0 / ((double) nAtoms * w);
                 if (grad != null) grad[b] = new double[nAtoms * w];
+                boolean zeroSum = zeroSum(model, b);
                 for (int k = 0; k < which.length; k++) {
                     double[] t = run.targetsNorm[b][which[k]];
                     int a0 = batch.structureStart(k);
+                    if (zeroSum) {
+                        sum += zeroSumResiduals(model.normalization(b), run.speciesIdx[which[k]], y, a0, t, w, sq, b,
+                            grad == null ? null : grad[b], 2 * weight * inv);
+                        count[b] += t.length;
+                        continue;
+                    }
                     for (int j = 0; j < t.length; j++) {
                         double d = y[a0 * w + j] - t[j];
                         sum += d * d;

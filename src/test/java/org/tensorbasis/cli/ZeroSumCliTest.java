@@ -25,7 +25,8 @@ import org.tensorbasis.structure.Value;
 /**
  * {@code targets.<name>.zero_sum: true}: a per-atom target whose atoms' values sum to zero in every structure
  * (Born charges: the acoustic sum rule) is predicted with its structure's mean removed — exactly zero-sum,
- * still equivariant, never a larger error than without — for both architectures; values that do not sum
+ * still equivariant (for linear_ridge, whose fit it does not change, never a larger error than without; λ-MCoV
+ * also trains on the projected loss) — for both architectures; values that do not sum
  * to zero and misplaced options are errors naming file, frame / line and field.
  */
 class ZeroSumCliTest {
@@ -127,8 +128,13 @@ class ZeroSumCliTest {
                 assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
             }
         }
-        // the same weights (the option only acts on predictions) projected: the error cannot grow
-        assertThat(sq(pred, "zs")).isLessThanOrEqualTo(sq(ExtXyzReader.readAll(outPlain), "zs") * (1 + 1e-12));
+        if (architecture.equals("linear_ridge")) {
+            // the same weights (the option only acts on its predictions) projected: the error cannot grow
+            assertThat(sq(pred, "zs")).isLessThanOrEqualTo(sq(ExtXyzReader.readAll(outPlain), "zs") * (1 + 1e-12));
+        } else {
+            // λ-MCoV also trains on the projected loss (another model), so only a sanity bound
+            assertThat(sq(pred, "zs")).isLessThan(4 * sq(ExtXyzReader.readAll(outPlain), "zs"));
+        }
     }
 
     @Test
