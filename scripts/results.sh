@@ -291,9 +291,11 @@ study_rerun12() {
     run_case qm7x w128-i12 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400))"
   done
-  n=80
-  run_case qm7x w128-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
+  for n in $(sizes 20 80 20 40 80); do
+    run_case qm7x w128-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared/')"
+  done
+  n=80
   run_case qm7x w128-spectral2 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
   run_case qm7x w128-spectral2-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
@@ -445,6 +447,23 @@ $(bec_body 10 pseudoscalar)" becs
     run_case bec "e10-axial-zerosum" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial)" becs
   done
+  # (the rows above are of the revision where zero_sum only projected the predictions; since, λ-MCoV also
+  # trains on the projected loss:) the curve again, and longer training (the best epoch of 10 is the last)
+  for n in $(sizes 100 1368 100 300 1368); do
+    run_case bec "e10-axial-zsloss" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial)" becs
+  done
+  for e in 20 40; do
+    run_case bec "e$e-axial-zsloss" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body $e axial)" becs
+  done
+  # a wider network, a longer cutoff (compare them on the validation metrics in train.log)
+  run_case bec "e10-axial-zsloss-w256" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed 's/^model:/model:\n  bpnn: {num_neurons_per_layer: 256}/')" becs
+  run_case bec "e10-axial-zsloss-rc6" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed 's/^model:/model:\n  soap: {cutoff: 6.0}/')" becs
+  SEED=2 run_case bec "e10-axial-zsloss-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial)" becs
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
 $(bec_body 10 axial)" becs
   # linear_ridge at the settings of docs/linear-ridge.md ("Many elements"): its defaults (max_radial 5,
