@@ -93,7 +93,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public boolean perSpeciesScale() { return training.perSpeciesScale(); }
 
     @Override
-    public double speciesScalePrior() { return training.speciesScalePrior(); }
+    public double speciesScalePrior(int elements) {
+        double p = training.speciesScalePrior();
+        return Double.isNaN(p) ? ArchitectureOptions.autoSpeciesScalePrior(elements) : p;
+    }
 
     @Override
     public double cutoff() { return model.cutoff(); }
@@ -156,9 +159,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             boolean cb = t.bool("composition_baseline", true, "Subtract a per-species baseline from invariant blocks before learning.");
             boolean rh = t.bool("refine_heads", true, "After the last epoch, refit the heads of every block exactly by ridge least squares.");
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species.");
-            double ssp = t.number("species_scale_prior", org.tensorbasis.targets.Normalization.SCALE_PRIOR_ATOMS, 0, 1e9,
+            OptionsNode sspNode = t.raw("species_scale_prior", "auto or number 0–1e9 (atoms)", "auto",
                 "Per-species scales (of per-atom targets and of basis elements) shrink towards the scale of all atoms as if each "
-                + "species had this many more atoms (0: each species' own RMS).");
+                + "species had this many more atoms (0: each species' own RMS; auto: 0 up to 8 elements, 20 above).");
+            double ssp = sspNode == null || sspNode.isScalar() && "auto".equals(sspNode.text()) ? Double.NaN : sspNode.number(0, 1e9);
             t.finish();
             return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp));
         }
@@ -200,7 +204,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
         sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
         sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
-        sb.append("  species_scale_prior: ").append(Options.fmt(tr.speciesScalePrior())).append('\n');
+        sb.append("  species_scale_prior: ").append(Double.isNaN(tr.speciesScalePrior()) ? "auto" : Options.fmt(tr.speciesScalePrior())).append('\n');
         return sb.toString();
     }
 }

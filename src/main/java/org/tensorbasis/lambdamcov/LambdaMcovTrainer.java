@@ -532,7 +532,7 @@ final class LambdaMcovTrainer {
                 return run.model.batch(run.cache, which, run.structures, buf);
             }
         };
-        double[][][] rms = net.fitBasisScales(batches, hypers.speciesScalePrior());
+        double[][][] rms = net.fitBasisScales(batches, hypers.speciesScalePrior(net.species().length));
         StringBuilder sb = new StringBuilder("basis scaled to unit RMS per element; raw RMS");
         for (int b = 0; b < rms.length; b++) {
             double lo = Double.POSITIVE_INFINITY, hi = 0;

@@ -20,9 +20,19 @@ public interface ArchitectureOptions {
     /**
      * Per-species scales (of targets and, for λ-MCoV, of basis elements) shrink towards the scale of
      * all atoms as if each species had this many more atoms ({@code training.species_scale_prior}; 0:
-     * each species' own RMS, as before this option existed).
+     * each species' own RMS, as before this option existed), for a training set of {@code elements}
+     * elements: by default ({@link #autoSpeciesScalePrior}) 0 up to 8 elements, 20 above.
      */
-    default double speciesScalePrior() { return org.tensorbasis.targets.Normalization.SCALE_PRIOR_ATOMS; }
+    default double speciesScalePrior(int elements) { return autoSpeciesScalePrior(elements); }
+
+    /**
+     * The {@code auto} shrinkage prior: none for few elements (each has hundreds of atoms, and every
+     * result measured before stays bit for bit), {@link org.tensorbasis.targets.Normalization#SCALE_PRIOR_ATOMS}
+     * above 8 elements, where elements with a handful of atoms are the rule.
+     */
+    static double autoSpeciesScalePrior(int elements) {
+        return elements <= 8 ? 0 : org.tensorbasis.targets.Normalization.SCALE_PRIOR_ATOMS;
+    }
 
     /** The descriptor's cutoff radius (Å): how far the neighbour search reaches. */
     double cutoff();

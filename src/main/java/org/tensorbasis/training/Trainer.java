@@ -114,7 +114,7 @@ public final class Trainer {
         java.util.Set<String> intensive = new java.util.HashSet<>();
         for (Options.Target t : options.targets().values()) if (t.intensive()) intensive.add(t.name());
         Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
-            options.hypers().perSpeciesScale(), intensive, options.hypers().speciesScalePrior());
+            options.hypers().perSpeciesScale(), intensive, options.hypers().speciesScalePrior(species.length));
         StringBuilder sym = new StringBuilder();
         for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",
