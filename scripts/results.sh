@@ -289,22 +289,27 @@ study_rerun12() {
   alpha: {symmetric: true, unit: "a.u."}'
   for n in $(sizes 20 80 20 40 80); do
     run_case qm7x w128-i12 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
-$(model_body 128 $(epochs_for $n 80 400))"
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^training:/training:\n  species_scale_prior: 20/')"
   done
   for n in $(sizes 20 80 20 40 80); do
     run_case qm7x w128-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
-$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared/')"
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared/; s/^training:/training:\n  species_scale_prior: 20/')"
   done
   n=80
   run_case qm7x w128-spectral2 "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
-$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 2}/; s/^training:/training:\n  species_scale_prior: 20/')"
   run_case qm7x w128-spectral2-shared "$n" "$(subset qm7x $n)" "$d/test.xyz" "$t
-$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared\n  soap: {species_channels: spectral, pseudo_species: 2}/')"
+$(model_body 128 $(epochs_for $n 80 400) | sed 's/^model:/model:\n  scalar_network: shared\n  soap: {species_channels: spectral, pseudo_species: 2}/; s/^training:/training:\n  species_scale_prior: 20/')"
   study_nmr_data
   t='targets:
   ms: {per_atom: true, symmetric: false, unit: "ppm"}'
   for n in $(sizes 50 100 50 100 200 412); do
     run_case nmr "w128-e5-i12" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
+$(model_body 128 5 | sed 's/^training:/training:\n  species_scale_prior: 20/')" ms
+  done
+  # the defaults of this revision (species_scale_prior auto = 0 on 5 elements)
+  for n in $(sizes 50 100 50 100 200 412); do
+    run_case nmr "w128-e5-axial6" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" "$t
 $(model_body 128 5)" ms
   done
 }
