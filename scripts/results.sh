@@ -467,6 +467,14 @@ $(bec_body $e axial)" becs
 $(bec_body 10 axial | sed 's/^model:/model:\n  bpnn: {num_neurons_per_layer: 256}/')" becs
   run_case bec "e10-axial-zsloss-rc6" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial | sed 's/^model:/model:\n  soap: {cutoff: 6.0}/')" becs
+  # the compressed channels: fewer, more, and data-derived (spectral) instead of random
+  for ch in "random 4" "random 16" "spectral 8"; do
+    set -- $ch
+    run_case bec "e10-axial-zsloss-$1$2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: $1, pseudo_species: $2}/")" becs
+  done
+  SEED=2 run_case bec "e10-axial-zsloss-spectral8-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 8}/")" becs
   SEED=2 run_case bec "e10-axial-zsloss-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial)" becs
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
