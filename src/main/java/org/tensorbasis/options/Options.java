@@ -35,6 +35,11 @@ public record Options(
     ArchitectureOptions hypers,
     double minDistance) {
 
+    /** The same options with other targets (e.g. with {@code zero_sum: auto} decided). */
+    public Options withTargets(Map<String, Target> newTargets) {
+        return new Options(seed, threads, trainingSet, validationSet, testSet, newTargets, hypers, minDistance);
+    }
+
     /** Default of {@code min_distance} (Å): closer atoms are an error (duplicated or collapsed atoms). */
     public static final double DEFAULT_MIN_DISTANCE = 0.25;
 
@@ -70,20 +75,28 @@ public record Options(
     /**
      * A target: name → extended-XYZ field, layout and unit; {@code transform} and {@code intensive} say how its
      * values are mapped to the learned ones ({@code targets.TargetTransform}); {@code zeroSum} (per-atom targets)
-     * that every structure's values sum to zero, which predictions are projected onto.
+     * that every structure's values sum to zero, which predictions are projected onto; {@code zeroSumAuto} that
+     * this is still to be decided from the training data ({@code zero_sum: auto}, the per-atom default; decided
+     * by {@link #withZeroSum} before anything is learned, and written out as true or false).
      */
     public record Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
-                         List<int[]> blocks, String unit, Transform transform, boolean intensive, boolean zeroSum) {
+                         List<int[]> blocks, String unit, Transform transform, boolean intensive, boolean zeroSum,
+                         boolean zeroSumAuto) {
         /** A target with neither a transform nor intensive scaling (the values are learned as they are). */
         public Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
                       List<int[]> blocks, String unit) {
-            this(name, key, perAtom, type, rank, symmetric, blocks, unit, Transform.NONE, false, false);
+            this(name, key, perAtom, type, rank, symmetric, blocks, unit, Transform.NONE, false, false, false);
         }
 
         /** A target without the zero-sum projection. */
         public Target(String name, String key, boolean perAtom, TargetType type, int rank, Symmetry symmetric,
                       List<int[]> blocks, String unit, Transform transform, boolean intensive) {
-            this(name, key, perAtom, type, rank, symmetric, blocks, unit, transform, intensive, false);
+            this(name, key, perAtom, type, rank, symmetric, blocks, unit, transform, intensive, false, false);
+        }
+
+        /** The same target with {@code zero_sum} decided. */
+        public Target withZeroSum(boolean on) {
+            return new Target(name, key, perAtom, type, rank, symmetric, blocks, unit, transform, intensive, on, false);
         }
 
         /** Number of numbers per structure (or atom) in the file; -1 for "infer from the data". */
@@ -229,12 +242,21 @@ public record Options(
             if (intensive && perAtom) throw m.get("intensive").error("'intensive' is for per-structure targets, not per_atom ones (a per-atom value is not a sum)");
         }
         boolean zeroSum = false;
+        // per-atom targets decide from the data by default (Born charges, charges and forces of neutral, free
+        // systems sum to zero; shieldings never do); log targets cannot
+        boolean zeroSumAuto = perAtom && transform != Transform.LOG;
         if (m.containsKey("zero_sum")) {
-            zeroSum = m.get("zero_sum").bool();
-            if (zeroSum && !perAtom) throw m.get("zero_sum").error("'zero_sum' is for per_atom targets (the atoms' values of a structure sum to zero)");
-            if (zeroSum && transform == Transform.LOG) throw m.get("zero_sum").error("'zero_sum' and transform: log exclude each other (positive-definite values cannot sum to zero)");
+            OptionsNode zn = m.get("zero_sum");
+            if (zn.isScalar() && "auto".equalsIgnoreCase(zn.text())) {
+                if (!perAtom) throw zn.error("'zero_sum' is for per_atom targets (the atoms' values of a structure sum to zero)");
+            } else {
+                zeroSum = zn.bool();
+                zeroSumAuto = false;
+                if (zeroSum && !perAtom) throw zn.error("'zero_sum' is for per_atom targets (the atoms' values of a structure sum to zero)");
+                if (zeroSum && transform == Transform.LOG) throw zn.error("'zero_sum' and transform: log exclude each other (positive-definite values cannot sum to zero)");
+            }
         }
-        return new Target(name, key, perAtom, type, rank, sym, blocks, unit, transform, intensive, zeroSum);
+        return new Target(name, key, perAtom, type, rank, sym, blocks, unit, transform, intensive, zeroSum, zeroSumAuto);
     }
 
     /** The registered architectures' option parsers, by name (in registration order). */
@@ -318,7 +340,7 @@ public record Options(
             sb.append("    unit: ").append(quote(t.unit())).append('\n');
             sb.append("    transform: ").append(t.transform().option()).append('\n');
             sb.append("    intensive: ").append(t.intensive()).append('\n');
-            sb.append("    zero_sum: ").append(t.zeroSum()).append('\n');
+            if (t.perAtom()) sb.append("    zero_sum: ").append(t.zeroSumAuto() ? "auto" : String.valueOf(t.zeroSum())).append('\n');
         }
         sb.append(hypers.toYaml());
         return sb.toString();

@@ -68,12 +68,65 @@ public final class Trainer {
         stopRequested = true;
     }
 
+    /** Relative tolerance of {@code zero_sum: auto}: every component's sum within this fraction of its root sum of squares. */
+    static final double ZERO_SUM_AUTO_TOLERANCE = 1e-6;
+
+    /**
+     * Decides {@code zero_sum: auto} for every per-atom target from the training structures: true when each
+     * structure's values sum to zero component by component (to {@link #ZERO_SUM_AUTO_TOLERANCE} of their root sum
+     * of squares) and some structure of more than one atom has non-zero values — the acoustic sum rule of Born
+     * charges, charges of neutral systems, forces on free ones. Says what it decided when it turned the projection on.
+     */
+    static Options resolveZeroSum(Options options, List<Sample> train, TrainingSession.Listener listener) {
+        boolean any = false;
+        Map<String, Options.Target> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Options.Target> e : options.targets().entrySet()) {
+            Options.Target t = e.getValue();
+            if (!t.zeroSumAuto()) {
+                out.put(e.getKey(), t);
+                continue;
+            }
+            any = true;
+            boolean zero = true;
+            boolean signal = false;
+            for (Sample s : train) {
+                org.tensorbasis.structure.Value v = s.structure().arrays().get(t.key());
+                int atoms = s.structure().size();
+                if (v == null || atoms == 0) {
+                    zero = false;
+                    break;
+                }
+                double[] x = v.toDoubles();
+                int w = x.length / atoms;
+                for (int c = 0; c < w && zero; c++) {
+                    double sum = 0, sq = 0;
+                    for (int i = 0; i < atoms; i++) {
+                        sum += x[i * w + c];
+                        sq += x[i * w + c] * x[i * w + c];
+                    }
+                    if (!(Math.abs(sum) <= ZERO_SUM_AUTO_TOLERANCE * Math.sqrt(sq) + 1e-300)) zero = false;
+                    if (atoms > 1 && sq > 0) signal = true;
+                }
+                if (!zero) break;
+            }
+            boolean on = zero && signal;
+            if (on) {
+                listener.message("target " + t.name() + ": zero_sum auto: every training structure's values sum to zero, so predictions are "
+                    + "projected onto a zero sum per structure (set zero_sum: false to keep them as they are)");
+            }
+            out.put(e.getKey(), t.withZeroSum(on));
+        }
+        return any ? options.withTargets(out) : options;
+    }
+
     /** Reads, splits and normalises the data of the options (the same for every architecture). */
     TrainingData prepare() {
         int threads = options.effectiveThreads();
         Splits splits = Splits.of(options, listener::message);
         GeometryCheck.check(splits.all(), options.hypers().cutoff(), options.minDistance());
         List<Sample> train = splits.train();
+        // from here on the options with zero_sum: auto decided (what the model file and the resolved options record)
+        Options options = resolveZeroSum(this.options, train, listener);
         // the model knows every element of the three splits: with many elements a random split leaves
         // some only in validation or test structures, which must still be predicted (they get the
         // untrained share of the model: the block's scale, no baseline, an untrained embedding)

@@ -108,7 +108,7 @@ class ZeroSumCliTest {
         String name = "zs-" + architecture;
         CliRun r = train(name, options(architecture, "{per_atom: true, symmetric: false, zero_sum: true}"));
         assertThat(r.code()).as(r.err()).isZero();
-        CliRun plain = train(name + "-plain", options(architecture, "{per_atom: true, symmetric: false}"));
+        CliRun plain = train(name + "-plain", options(architecture, "{per_atom: true, symmetric: false, zero_sum: false}"));
         assertThat(plain.code()).as(plain.err()).isZero();
         Path out = dir.resolve(name + "/pred.xyz");
         Path outPlain = dir.resolve(name + "-plain/pred.xyz");
@@ -135,6 +135,38 @@ class ZeroSumCliTest {
             // λ-MCoV also trains on the projected loss (another model), so only a sanity bound
             assertThat(sq(pred, "zs")).isLessThan(4 * sq(ExtXyzReader.readAll(outPlain), "zs"));
         }
+    }
+
+    @Test
+    void autoDecidesFromTheTrainingValues() throws IOException {
+        // the default of a per-atom target: these values sum to zero, so the projection is on and recorded
+        CliRun r = train("auto", options("linear_ridge", "{per_atom: true, symmetric: false}"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out() + r.err()).contains("target zs: zero_sum auto");
+        assertThat(Files.readString(dir.resolve("auto/m.options.yaml"))).contains("zero_sum: true");
+        Path out = dir.resolve("auto/pred.xyz");
+        assertThat(CliRun.of("eval", dir.resolve("auto/m.tbm").toString(), test.toString(), "-o", out.toString()).code()).isZero();
+        for (Structure f : ExtXyzReader.readAll(out)) {
+            double[] p = f.arrays().get("zs_pred").toDoubles();
+            double sum = 0, abs = 0;
+            for (int i = 0; i < f.size(); i++) {
+                sum += p[9 * i];
+                abs += Math.abs(p[9 * i]);
+            }
+            assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
+        }
+        // values that do not sum to zero (one atom shifted): auto stays off, silently, and writes false
+        List<Structure> frames = ExtXyzReader.readAll(data);
+        Structure s = frames.get(0);
+        double[] z = s.arrays().get("zs").toDoubles();
+        z[0] += 0.5;
+        frames.set(0, s.withArrays(Map.of("zs", Value.ofReals(s.size(), 9, z))));
+        Path file = dir.resolve("notzero.xyz");
+        ExtXyzWriter.writeAll(file, frames);
+        r = train("auto-off", options("linear_ridge", "{per_atom: true, symmetric: false}").replace(data.toString(), file.toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out() + r.err()).doesNotContain("zero_sum auto");
+        assertThat(Files.readString(dir.resolve("auto-off/m.options.yaml"))).contains("zero_sum: false");
     }
 
     @Test
