@@ -339,14 +339,18 @@ public final class LambdaMcovModel implements TrainedModel {
         ModelFile.write(path, metadata(), t);
     }
 
-    /** Loads a λ-MCoV model file (any other architecture is a {@link BadInputException} naming the file). */
+    /**
+     * Loads a λ-MCoV model file (any other architecture is a {@link BadInputException} naming the file): the
+     * architecture's own model, whose predictions are in the learned space — without the targets' transforms
+     * ({@code transform}, {@code intensive}, {@code zero_sum}), which {@code Architectures.load} applies.
+     */
     public static LambdaMcovModel load(Path path) {
         return load(path, 1);
     }
 
     /** As {@link #load(Path)}, with the network evaluated on {@code threads} threads. */
     public static LambdaMcovModel load(Path path, int threads) {
-        TrainedModel m = org.tensorbasis.architecture.Architectures.load(path, threads);
+        TrainedModel m = org.tensorbasis.architecture.TransformedModel.unwrap(org.tensorbasis.architecture.Architectures.load(path, threads));
         if (m instanceof LambdaMcovModel l) return l;
         throw BadInputException.atField(path.toString(), "architecture", "a " + m.architecture() + " model, not " + LambdaMcovOptions.NAME);
     }

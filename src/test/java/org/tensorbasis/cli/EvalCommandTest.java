@@ -113,7 +113,8 @@ class EvalCommandTest {
         assertThat(r.out()).contains("predictions written to").contains("alpha_pred, mu_pred, r0_pred");
         List<Structure> back = ExtXyzReader.readAll(out, w -> { });
         assertThat(back).hasSize(frames.size());
-        LambdaMcovModel m = LambdaMcovModel.load(model);
+        // what eval predicts: the model with its targets' transforms (r0 sums to zero per structure: zero_sum auto)
+        var m = org.tensorbasis.architecture.Architectures.load(model, 1);
         var p = m.predict(frames, 1);
         for (int k = 0; k < back.size(); k++) {
             Structure s = back.get(k);
