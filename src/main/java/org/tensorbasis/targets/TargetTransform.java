@@ -108,19 +108,34 @@ public final class TargetTransform {
     /** A zero_sum target's values of one structure must sum to zero (to {@link #ZERO_SUM_TOLERANCE}). */
     private void checkZeroSum(double[] values, int width, Sample where) {
         int atoms = values.length / width;
+        int c = firstNonZeroSum(values, width, ZERO_SUM_TOLERANCE, 1e-12);
+        if (c < 0) return;
+        double sum = 0, sq = 0;
+        for (int i = 0; i < atoms; i++) {
+            sum += values[i * width + c];
+            sq += values[i * width + c] * values[i * width + c];
+        }
+        String msg = String.format(Locale.ROOT, "target '%s' has zero_sum: true, but component %d of the atoms' values sums to %.6g "
+            + "(RMS %.6g); remove zero_sum or fix the data", target.name(), c, sum, Math.sqrt(sq / Math.max(1, atoms)));
+        if (where == null) throw new BadInputException(msg);
+        throw BadInputException.atFrame(where.file(), where.frame(), target.key(), msg);
+    }
+
+    /**
+     * The first component c of one structure's per-atom values ({@code atoms × width}) whose sum over the atoms
+     * exceeds {@code rel · sqrt(Σ_i y_ic²) + abs}, or −1 when every component sums to zero within that.
+     */
+    public static int firstNonZeroSum(double[] values, int width, double rel, double abs) {
+        int atoms = values.length / width;
         for (int c = 0; c < width; c++) {
             double sum = 0, sq = 0;
             for (int i = 0; i < atoms; i++) {
                 sum += values[i * width + c];
                 sq += values[i * width + c] * values[i * width + c];
             }
-            if (Math.abs(sum) > ZERO_SUM_TOLERANCE * Math.sqrt(sq) + 1e-12) {
-                String msg = String.format(Locale.ROOT, "target '%s' has zero_sum: true, but component %d of the atoms' values sums to %.6g "
-                    + "(RMS %.6g); remove zero_sum or fix the data", target.name(), c, sum, Math.sqrt(sq / Math.max(1, atoms)));
-                if (where == null) throw new BadInputException(msg);
-                throw BadInputException.atFrame(where.file(), where.frame(), target.key(), msg);
-            }
+            if (!(Math.abs(sum) <= rel * Math.sqrt(sq) + abs)) return c;
         }
+        return -1;
     }
 
     /**

@@ -36,6 +36,7 @@ import org.tensorbasis.targets.Sample;
 import org.tensorbasis.targets.Splits;
 import org.tensorbasis.targets.TargetLayout;
 import org.tensorbasis.targets.TargetLayouts;
+import org.tensorbasis.targets.TargetTransform;
 
 /**
  * A training run of any architecture: reads and splits the data, decides every target's layout,
@@ -113,16 +114,11 @@ public final class Trainer {
                 }
                 double[] x = v.toDoubles();
                 int w = x.length / atoms;
-                for (int c = 0; c < w && zero; c++) {
-                    double sum = 0, sq = 0;
-                    for (int i = 0; i < atoms; i++) {
-                        sum += x[i * w + c];
-                        sq += x[i * w + c] * x[i * w + c];
-                    }
-                    if (!(Math.abs(sum) <= ZERO_SUM_AUTO_TOLERANCE * (Math.sqrt(sq) + rms * Math.sqrt(atoms)) + 1e-300)) zero = false;
-                    if (atoms > 1 && sq > 0) signal = true;
+                if (TargetTransform.firstNonZeroSum(x, w, ZERO_SUM_AUTO_TOLERANCE, ZERO_SUM_AUTO_TOLERANCE * rms * Math.sqrt(atoms)) >= 0) {
+                    zero = false;
+                    break;
                 }
-                if (!zero) break;
+                if (atoms > 1) for (double y : x) if (y != 0) signal = true;
             }
             boolean on = zero && signal;
             if (on) {
