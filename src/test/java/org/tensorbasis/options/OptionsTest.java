@@ -373,7 +373,7 @@ class OptionsTest {
         Matcher m = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(md);
         List<String> blocks = new java.util.ArrayList<>();
         while (m.find()) blocks.add(m.group(1));
-        assertThat(blocks).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(4);
         Options dipole = Options.parse(blocks.get(0), "example 1", Path.of("/base"));
         assertThat(dipole.targets().keySet()).containsExactly("mu", "alpha");
         assertThat(dipole.targets().get("alpha").symmetric()).isEqualTo(Options.Symmetry.SYMMETRIC);
@@ -383,7 +383,12 @@ class OptionsTest {
         assertThat(sh.rank()).isEqualTo(2);
         assertThat(sh.symmetric()).isEqualTo(Options.Symmetry.GENERAL);
         assertThat(nmr.validationSet().isFraction()).isFalse();
-        Options sph = Options.parse("training_set: t.xyz\n" + blocks.get(2), "example 3", Path.of("/base"));
+        Options crystals = Options.parse(blocks.get(2), "example 3", Path.of("/base"));
+        assertThat(crystals.targets().get("becs").perAtom()).isTrue();
+        assertThat(crystals.targets().get("becs").zeroSumAuto()).isTrue();
+        assertThat(crystals.targets().get("eps").transform()).isEqualTo(Options.Transform.LOG);
+        assertThat(crystals.targets().get("eps").intensive()).isTrue();
+        Options sph = Options.parse("training_set: t.xyz\n" + blocks.get(3), "example 4", Path.of("/base"));
         assertThat(sph.targets().get("alpha_sph").width()).isEqualTo(6);
     }
 }
