@@ -118,4 +118,11 @@ public final class SymmetricMatrices {
         apply(eigen(a, 0), Math::exp, out, 0);
         return out;
     }
+
+    /** As {@link #exp(double[])} with every eigenvalue capped at {@code maxEigenvalue} first (finite for finite input). */
+    public static double[] exp(double[] a, double maxEigenvalue) {
+        double[] out = new double[9];
+        apply(eigen(a, 0), x -> Math.exp(Math.min(x, maxEigenvalue)), out, 0);
+        return out;
+    }
 }

@@ -102,6 +102,14 @@ public final class TargetTransform {
         return out;
     }
 
+    /**
+     * Largest eigenvalue of a predicted log that is exponentiated as it is: a wildly wrong prediction above it
+     * (e^700 ≈ 1e304; real dielectric tensors have logs below 7) is capped there instead of overflowing to an
+     * infinite tensor in the written predictions. Capping an eigenvalue keeps the prediction symmetric positive
+     * definite and equivariant.
+     */
+    public static final double MAX_LOG_EIGENVALUE = 700;
+
     /** Relative tolerance of the zero-sum check of training values ({@code |Σ_i y_ic| ≤ tol · sqrt(Σ_i y_ic²)}). */
     public static final double ZERO_SUM_TOLERANCE = 1e-3;
 
@@ -166,7 +174,7 @@ public final class TargetTransform {
             for (int r = 0; r < rows.length / ss; r++) {
                 System.arraycopy(rows, r * ss, sph, 0, ss);
                 // (log and zero_sum exclude each other, so the projection above never precedes an exp)
-                double[] e = SymmetricMatrices.exp(layout.toCartesian(sph));
+                double[] e = SymmetricMatrices.exp(layout.toCartesian(sph), MAX_LOG_EIGENVALUE);
                 System.arraycopy(layout.toSpherical(e, 0), 0, rows, r * ss, ss);
             }
         }

@@ -119,6 +119,18 @@ class SymmetricMatricesTest {
     }
 
     @Test
+    void theCappedExpIsFiniteAndLeavesOrdinaryMatricesAlone() {
+        // a wildly wrong predicted log (eigenvalue 5000) gives a finite SPD tensor, an ordinary one the plain exp
+        double[] huge = conjugate(Rotations.random(new SplittableRandom(2)), diag(5000, 1, -2));
+        double[] capped = SymmetricMatrices.exp(huge, 700);
+        for (double x : capped) assertThat(Double.isFinite(x)).isTrue();
+        assertThat(SymmetricMatrices.eigen(capped, 0).min()).isGreaterThan(0);
+        assertThat(SymmetricMatrices.eigen(capped, 0).max()).isCloseTo(Math.exp(700), org.assertj.core.api.Assertions.withinPercentage(1e-6));
+        double[] plain = diag(1.5, 0.2, -0.7);
+        assertThat(SymmetricMatrices.exp(plain, 700)).isEqualTo(SymmetricMatrices.exp(plain));
+    }
+
+    @Test
     void aMatrixThatIsNotPositiveDefiniteHasNoLog() {
         assertThatThrownBy(() -> SymmetricMatrices.log(diag(1, -2, 3))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2");
         assertThatThrownBy(() -> SymmetricMatrices.log(diag(1, 0, 3))).isInstanceOf(IllegalArgumentException.class);
