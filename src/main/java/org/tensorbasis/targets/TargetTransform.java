@@ -17,9 +17,9 @@ import org.tensorbasis.options.Options;
  *   <li>{@code intensive: true} (per-structure targets): the learned value is {@code n_atoms × y}, which a model
  *       learns as a sum of atomic contributions; the prediction is divided by {@code n_atoms}, i.e. the target
  *       is the mean of the atomic contributions.</li>
- *   <li>{@code zero_sum: true} (per-atom targets, e.g. Born charges: the acoustic sum rule Σ_i Z*_i = 0): the
- *       training values are checked to sum to zero per structure, and each prediction has its structure's mean
- *       subtracted, component by component.</li>
+ *   <li>{@code zero_sum: true} (per-atom targets, e.g. Born charges: the acoustic sum rule Σ_i Z*_i = 0): each
+ *       prediction has its structure's mean subtracted, component by component (the values are checked, and
+ *       {@code auto} decided, by {@code training.Trainer}).</li>
  * </ol>
  *
  * <p>Forward: log first, then the scaling; the inverse in the opposite order. Both are applied outside every
@@ -77,7 +77,6 @@ public final class TargetTransform {
      * @throws BadInputException naming file, frame and field if a value is not symmetric positive definite ({@code log})
      */
     public double[] forward(double[] values, int width, int atoms, Sample where) {
-        if (zeroSum) checkZeroSum(values, width, where);
         if (transform == Options.Transform.NONE && !intensive) return values;
         double[] out = values.clone();
         if (transform == Options.Transform.LOG) {
@@ -109,25 +108,6 @@ public final class TargetTransform {
      * definite and equivariant.
      */
     public static final double MAX_LOG_EIGENVALUE = 700;
-
-    /** Relative tolerance of the zero-sum check of training values ({@code |Σ_i y_ic| ≤ tol · sqrt(Σ_i y_ic²)}). */
-    public static final double ZERO_SUM_TOLERANCE = 1e-3;
-
-    /** A zero_sum target's values of one structure must sum to zero (to {@link #ZERO_SUM_TOLERANCE}). */
-    private void checkZeroSum(double[] values, int width, Sample where) {
-        int atoms = values.length / width;
-        int c = firstNonZeroSum(values, width, ZERO_SUM_TOLERANCE, 1e-12);
-        if (c < 0) return;
-        double sum = 0, sq = 0;
-        for (int i = 0; i < atoms; i++) {
-            sum += values[i * width + c];
-            sq += values[i * width + c] * values[i * width + c];
-        }
-        String msg = String.format(Locale.ROOT, "target '%s' has zero_sum: true, but component %d of the atoms' values sums to %.6g "
-            + "(RMS %.6g); remove zero_sum or fix the data", target.name(), c, sum, Math.sqrt(sq / Math.max(1, atoms)));
-        if (where == null) throw new BadInputException(msg);
-        throw BadInputException.atFrame(where.file(), where.frame(), target.key(), msg);
-    }
 
     /**
      * The first component c of one structure's per-atom values ({@code atoms × width}) whose sum over the atoms
