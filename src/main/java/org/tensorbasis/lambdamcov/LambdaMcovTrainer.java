@@ -252,10 +252,6 @@ final class LambdaMcovTrainer {
         return out;
     }
 
-    /**
-     * Loss and its gradient with respect to the per-atom outputs for a batch after a forward pass;
-     * accumulates real-unit squared errors per block. Returns the loss.
-     */
     /** Whether block b belongs to a target with {@code zero_sum: true} (per-atom values summing to zero per structure). */
     private static boolean zeroSum(LambdaMcovModel model, int b) {
         Options.Target t = model.options().targets().get(model.modelBlocks().get(b).targetName());
@@ -297,6 +293,10 @@ final class LambdaMcovTrainer {
         return sum;
     }
 
+    /**
+     * Loss and its gradient with respect to the per-atom outputs for a batch after a forward pass;
+     * accumulates real-unit squared errors per block. Returns the loss.
+     */
     private double lossAndGradient(Run run, int[] which, AtomBatch batch, double[][] grad, double[] sq, long[] count) {
         LambdaMcovModel model = run.model;
         TensorModel net = model.network();

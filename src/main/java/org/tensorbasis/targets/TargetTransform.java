@@ -19,7 +19,7 @@ import org.tensorbasis.options.Options;
  *       is the mean of the atomic contributions.</li>
  *   <li>{@code zero_sum: true} (per-atom targets, e.g. Born charges: the acoustic sum rule Σ_i Z*_i = 0): each
  *       prediction has its structure's mean subtracted, component by component (the values are checked, and
- *       {@code auto} decided, by {@code training.Trainer}).</li>
+ *       {@code auto} decided, by {@link ZeroSumRule}).</li>
  * </ol>
  *
  * <p>Forward: log first, then the scaling; the inverse in the opposite order. Both are applied outside every
@@ -108,23 +108,6 @@ public final class TargetTransform {
      * definite and equivariant.
      */
     public static final double MAX_LOG_EIGENVALUE = 700;
-
-    /**
-     * The first component c of one structure's per-atom values ({@code atoms × width}) whose sum over the atoms
-     * exceeds {@code rel · sqrt(Σ_i y_ic²) + abs}, or −1 when every component sums to zero within that.
-     */
-    public static int firstNonZeroSum(double[] values, int width, double rel, double abs) {
-        int atoms = values.length / width;
-        for (int c = 0; c < width; c++) {
-            double sum = 0, sq = 0;
-            for (int i = 0; i < atoms; i++) {
-                sum += values[i * width + c];
-                sq += values[i * width + c] * values[i * width + c];
-            }
-            if (!(Math.abs(sum) <= rel * Math.sqrt(sq) + abs)) return c;
-        }
-        return -1;
-    }
 
     /**
      * The file-unit values of learned ones, in the spherical layout: {@code rows × layout.sphericalSize()}

@@ -36,7 +36,7 @@ import org.tensorbasis.targets.Sample;
 import org.tensorbasis.targets.Splits;
 import org.tensorbasis.targets.TargetLayout;
 import org.tensorbasis.targets.TargetLayouts;
-import org.tensorbasis.targets.TargetTransform;
+import org.tensorbasis.targets.ZeroSumRule;
 
 /**
  * A training run of any architecture: reads and splits the data, decides every target's layout,
@@ -69,93 +69,6 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    /**
-     * Tolerance of {@code zero_sum: auto}: every component's sum of a structure within this fraction of its root sum
-     * of squares plus the target's RMS over all training atoms times √atoms (files round values: the Born charges
-     * of the phonon set obey the rule to 1e-7 e, components that vanish by symmetry are stored as noise of 1e-8).
-     */
-    static final double ZERO_SUM_AUTO_TOLERANCE = 1e-5;
-
-    /** Tolerance of the check of {@code zero_sum: true} (as {@link #ZERO_SUM_AUTO_TOLERANCE}, looser: a stated rule is checked, not guessed). */
-    static final double ZERO_SUM_CHECK_TOLERANCE = 1e-3;
-
-    /** RMS of a per-atom target's values over the given structures (0 when absent). */
-    private static double rms(Options.Target t, List<Sample> samples) {
-        double all = 0;
-        long n = 0;
-        for (Sample s : samples) {
-            org.tensorbasis.structure.Value v = s.structure().arrays().get(t.key());
-            if (v == null) continue;
-            for (double x : v.toDoubles()) {
-                all += x * x;
-                n++;
-            }
-        }
-        return Math.sqrt(all / Math.max(1, n));
-    }
-
-    /**
-     * Decides {@code zero_sum: auto} for every per-atom target from the training structures: true when each
-     * structure's values sum to zero component by component (to {@link #ZERO_SUM_AUTO_TOLERANCE} of their root sum
-     * of squares plus the target's RMS × √atoms) and some structure of more than one atom has non-zero values — the
-     * acoustic sum rule of Born charges, charges of neutral systems, forces on free ones. Says so when it turned the
-     * projection on. A {@code zero_sum: true} target is checked on every structure of the three splits instead (to
-     * {@link #ZERO_SUM_CHECK_TOLERANCE}), an error naming file, frame and field where it fails.
-     */
-    static Options resolveZeroSum(Options options, List<Sample> train, List<Sample> all, TrainingSession.Listener listener) {
-        boolean any = false;
-        Map<String, Options.Target> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Options.Target> e : options.targets().entrySet()) {
-            Options.Target t = e.getValue();
-            out.put(e.getKey(), t);
-            if (!t.zeroSumAuto() && !t.zeroSum()) continue;
-            double rms = rms(t, train);
-            if (t.zeroSum()) {
-                for (Sample s : all) {
-                    org.tensorbasis.structure.Value v = s.structure().arrays().get(t.key());
-                    int atoms = s.structure().size();
-                    if (v == null || atoms == 0) continue; // a missing value is the layouts' error to report
-                    double[] x = v.toDoubles();
-                    int w = x.length / atoms;
-                    int c = TargetTransform.firstNonZeroSum(x, w, ZERO_SUM_CHECK_TOLERANCE, ZERO_SUM_CHECK_TOLERANCE * rms * Math.sqrt(atoms));
-                    if (c >= 0) {
-                        double sum = 0;
-                        for (int i = 0; i < atoms; i++) sum += x[i * w + c];
-                        throw org.tensorbasis.BadInputException.atFrame(s.file(), s.frame(), t.key(), String.format(Locale.ROOT,
-                            "target '%s' has zero_sum: true, but component %d of the atoms' values sums to %.6g (the target's RMS is %.6g); "
-                                + "remove zero_sum or fix the data", t.name(), c, sum, rms));
-                    }
-                }
-                continue;
-            }
-            any = true;
-            boolean zero = true;
-            boolean signal = false;
-            for (Sample s : train) {
-                org.tensorbasis.structure.Value v = s.structure().arrays().get(t.key());
-                int atoms = s.structure().size();
-                if (v == null || atoms == 0) {
-                    zero = false;
-                    break;
-                }
-                double[] x = v.toDoubles();
-                int w = x.length / atoms;
-                if (TargetTransform.firstNonZeroSum(x, w, ZERO_SUM_AUTO_TOLERANCE, ZERO_SUM_AUTO_TOLERANCE * rms * Math.sqrt(atoms)) >= 0) {
-                    zero = false;
-                    break;
-                }
-                if (atoms > 1) for (double y : x) if (y != 0) signal = true;
-            }
-            boolean on = zero && signal;
-            if (on) {
-                listener.message("target " + t.name() + ": zero_sum auto: every training structure's values sum to zero, so predictions are "
-                    + "projected onto a zero sum per structure (set zero_sum: false to keep them as they are)");
-            }
-            out.put(e.getKey(), t.withZeroSum(on));
-        }
-        return any ? options.withTargets(out) : options;
-    }
-
     /** Reads, splits and normalises the data of the options (the same for every architecture). */
     TrainingData prepare() {
         int threads = options.effectiveThreads();
@@ -163,7 +76,7 @@ public final class Trainer {
         GeometryCheck.check(splits.all(), options.hypers().cutoff(), options.minDistance());
         List<Sample> train = splits.train();
         // from here on the options with zero_sum: auto decided (what the model file and the resolved options record)
-        Options options = resolveZeroSum(this.options, train, splits.all(), listener);
+        Options options = ZeroSumRule.resolve(this.options, train, splits.all(), listener::message);
         // the model knows every element of the three splits: with many elements a random split leaves
         // some only in validation or test structures, which must still be predicted (they get the
         // untrained share of the model: the block's scale, no baseline, an untrained embedding)

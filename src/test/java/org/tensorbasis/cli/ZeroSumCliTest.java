@@ -92,6 +92,18 @@ class ZeroSumCliTest {
         return CliRun.of("train", opts.toString(), "-o", dir.resolve(name + "/m.tbm").toString());
     }
 
+    /** The training file with frame {@code frame}'s values of zs changed in place by {@code edit}, written as {@code name}. */
+    static Path withValues(String name, int frame, java.util.function.Consumer<double[]> edit) throws IOException {
+        List<Structure> frames = ExtXyzReader.readAll(data);
+        Structure s = frames.get(frame);
+        double[] z = s.arrays().get("zs").toDoubles();
+        edit.accept(z);
+        frames.set(frame, s.withArrays(Map.of("zs", Value.ofReals(s.size(), 9, z))));
+        Path file = dir.resolve(name);
+        ExtXyzWriter.writeAll(file, frames);
+        return file;
+    }
+
     static double sq(List<Structure> pred, String key) {
         double s = 0;
         for (Structure f : pred) {
@@ -156,13 +168,7 @@ class ZeroSumCliTest {
             assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
         }
         // values that do not sum to zero (one atom shifted): auto stays off, silently, and writes false
-        List<Structure> frames = ExtXyzReader.readAll(data);
-        Structure s = frames.get(0);
-        double[] z = s.arrays().get("zs").toDoubles();
-        z[0] += 0.5;
-        frames.set(0, s.withArrays(Map.of("zs", Value.ofReals(s.size(), 9, z))));
-        Path file = dir.resolve("notzero.xyz");
-        ExtXyzWriter.writeAll(file, frames);
+        Path file = withValues("notzero.xyz", 0, z -> z[0] += 0.5);
         r = train("auto-off", options("linear_ridge", "{per_atom: true, symmetric: false}").replace(data.toString(), file.toString()));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out() + r.err()).doesNotContain("zero_sum auto");
@@ -171,13 +177,7 @@ class ZeroSumCliTest {
 
     @Test
     void valuesThatDoNotSumToZeroNameFileFrameAndField() throws IOException {
-        List<Structure> frames = ExtXyzReader.readAll(data);
-        Structure bad = frames.get(5);
-        double[] z = bad.arrays().get("zs").toDoubles();
-        z[0] += 0.5;
-        frames.set(5, bad.withArrays(Map.of("zs", Value.ofReals(bad.size(), 9, z))));
-        Path file = dir.resolve("bad.xyz");
-        ExtXyzWriter.writeAll(file, frames);
+        Path file = withValues("bad.xyz", 5, z -> z[0] += 0.5);
         CliRun r = train("bad", options("lambda_mcov", "{per_atom: true, symmetric: false, zero_sum: true}").replace(data.toString(), file.toString()));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().trim().lines().count()).isEqualTo(1);
@@ -188,13 +188,9 @@ class ZeroSumCliTest {
     void roundingOfNearlyZeroValuesIsNotAnError() throws IOException {
         // a structure whose values vanish (by symmetry) but are written as noise of 1e-9 that does not sum to zero
         // exactly: relative to its own size the sum is large, relative to the target's it is rounding
-        List<Structure> frames = ExtXyzReader.readAll(data);
-        Structure s = frames.get(7);
-        double[] z = new double[9 * s.size()];
-        for (int i = 0; i < z.length; i++) z[i] = 1e-9 * ((i * 7919) % 5 - 1);
-        frames.set(7, s.withArrays(Map.of("zs", Value.ofReals(s.size(), 9, z))));
-        Path file = dir.resolve("rounded.xyz");
-        ExtXyzWriter.writeAll(file, frames);
+        Path file = withValues("rounded.xyz", 7, z -> {
+            for (int i = 0; i < z.length; i++) z[i] = 1e-9 * ((i * 7919) % 5 - 1);
+        });
         CliRun r = train("rounded", options("linear_ridge", "{per_atom: true, symmetric: false, zero_sum: true}").replace(data.toString(), file.toString()));
         assertThat(r.code()).as(r.err()).isZero();
     }
