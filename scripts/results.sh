@@ -12,7 +12,9 @@
 # compared: nmr with the axial basis), bec (Born charges of the 64-element phonon set: learning
 # curve, pseudotensor bases, linear_ridge and the per-element mean), eps (ε∞ of the same crystals: sum,
 # log + intensive), rerun12 (QM7-X and NMR with this
-# revision's defaults, and QM7-X with the shared network / compressed channels); default: all, in this order.
+# revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
+# the water monomer and dimer), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
@@ -34,7 +36,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12 issue13 peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -495,6 +497,64 @@ model:
   soap: {max_radial: 3, max_angular: 3}" becs
   done
   $PY element_mean "$OUT/bec/data/pool.xyz" "$OUT/bec/data/test.xyz" becs "$DOCS/metrics.csv" bec
+}
+
+# issue 13: the shared scalar network (issue 12's option) on the few-element water sets, beside the
+# per-element default of the monomer / dimer curves (same subsets, epochs and seeds)
+study_issue13() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  local t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}' n
+  for n in $(sizes 50 800 50 100 800); do
+    run_case monomer w128-shared "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 100) | sed 's/^model:/model:\n  scalar_network: shared/')"
+  done
+  for n in $(sizes 200 800 200 800); do
+    run_case dimer w128-shared "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 60) | sed 's/^model:/model:\n  scalar_network: shared/')"
+  done
+}
+
+# issue 13: the PyTorch implementation of the same model (../shared/peers/pytorch-reference) at its own
+# defaults (100 epochs, float32, 2 x 32 network), one target at a time, on the same training subsets and
+# test frames as the curves: train / validation = a seeded 90 / 10 split of each subset (tb_results.py
+# peer_split; not the same 10 % frames as tensorbasis picks, the same pool and test set)
+PEER="${TB_PEER:-$here/../shared/peers/pytorch-reference/ref.py}"
+peer_case() { # study n train.xyz test.xyz target key [extra ref.py options...]
+  local study=$1 n=$2 train=$3 test=$4 target=$5 key=$6; shift 6
+  local dir="$OUT/$study/pytorch/n$n"
+  mkdir -p "$dir"
+  if [ -f "$dir/$key.json" ]; then log "$study pytorch N=$n $key: done before, skipped"; return; fi
+  [ -f "$dir/data.xyz" ] || $PY peer_split "$train" "$test" "$dir/data.xyz" "$dir/split.json" "${SEED:-1}"
+  log "$study pytorch N=$n $key: training"
+  local t0 t1 secs
+  t0=$(date +%s.%N)
+  /usr/bin/python3 "$PEER" train --data "$dir/data.xyz" --split-file "$dir/split.json" --target "$target" --key "$key" \
+    --seed "${SEED:-1}" --summary "$dir/$key.tmp.json" "$@" > "$dir/$key.log" 2>&1 || { tail -20 "$dir/$key.log"; return 1; }
+  t1=$(date +%s.%N)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+  $PY peer_collect "$CSV" "$study" pytorch "$n" "$secs" "$key" "$dir/$key.tmp.json"
+  mv "$dir/$key.tmp.json" "$dir/$key.json"
+}
+study_peer() {
+  /usr/bin/python3 -c 'import torch, ase, scipy' 2>/dev/null \
+    || { echo "the PyTorch peer needs Debian's python3-torch python3-ase python3-scipy" >&2; return 1; }
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  study_qm7x_data
+  local n s
+  for s in monomer dimer; do
+    for n in $(sizes 50 800 50 100 200 400 800); do
+      peer_case $s "$n" "$(subset $s $n)" "$OUT/$s/data/test.xyz" dipole mu
+      peer_case $s "$n" "$(subset $s $n)" "$OUT/$s/data/test.xyz" polarizability alpha --rank2 sym
+    done
+  done
+  for n in $(sizes 20 80 20 40 80); do
+    peer_case qm7x "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" dipole mu
+    peer_case qm7x "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" polarizability alpha --rank2 sym
+  done
 }
 
 for s in "${STUDIES[@]}"; do

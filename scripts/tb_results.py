@@ -14,6 +14,13 @@
                                      the per-element mean baseline of a per-atom rank-2 target:
                                      the mean tensor of each element over POOL predicts TEST
                                      (the global mean for elements absent from POOL)
+  peer_split TRAIN TEST OUT_XYZ OUT_JSON SEED
+                                     one file TRAIN + TEST for the PyTorch peer and its --split-file:
+                                     train / val = a seeded 90 / 10 split of TRAIN's frames (the
+                                     fraction tensorbasis validates on), test = TEST's frames
+  peer_collect CSV DATASET CONFIG N SECONDS TARGET SUMMARY_JSON
+                                     append the test rows of a peer `train --summary` file (all
+                                     components; λ = 0 / 1 / 2 of rank-2 targets as blocks L0+ ...)
 """
 import json, math, os, random, sys
 
@@ -212,6 +219,36 @@ def read_csv(path):
                 continue
             rows.append(dict(zip(head, line.split(","))))
     return rows
+
+
+def cmd_peer_split(train, test, out_xyz, out_json, seed):
+    n_train = sum(1 for _ in frames(train))
+    n_test = sum(1 for _ in frames(test))
+    with open(out_xyz, "w") as out:
+        for src in (train, test):
+            with open(src) as f:
+                out.write(f.read())
+    idx = list(range(n_train))
+    random.Random(int(seed)).shuffle(idx)
+    n_val = max(1, round(0.1 * n_train))
+    split = {"train": sorted(idx[n_val:]), "val": sorted(idx[:n_val]),
+             "test": list(range(n_train, n_train + n_test))}
+    with open(out_json, "w") as f:
+        json.dump(split, f)
+    print(f"{out_xyz}: {n_train} + {n_test} frames; split {len(split['train'])} / {n_val} / {n_test}")
+
+
+def cmd_peer_collect(csv, dataset, config, n, seconds, target, summary):
+    t = json.load(open(summary))["summary"]["test"]
+    rows = [(dataset, config, n, target, "all", "nan", repr(t["rmse"]), repr(t["std_percomp"]),
+             repr(t["pct_rmse_percomp_std"]), seconds, 0)]
+    for lam, block in ((0, "L0+"), (1, "L1-"), (2, "L2+")):
+        pr = t.get(f"pct_rmse_l{lam}")
+        if pr is not None and pr == pr:  # NaN: the block vanishes (symmetric tensors have no λ = 1)
+            rows.append((dataset, config, n, target, block, "nan", repr(t[f"rmse_l{lam}"]), repr(t[f"std_l{lam}"]),
+                         repr(pr), seconds, 0))
+    append_rows(csv, rows)
+    print(f"  peer {target}: test %RMSE {t['pct_rmse_percomp_std']:.4g}")
 
 
 def cmd_curves(metrics_csv, peers_csv, study, out_csv, *series):
