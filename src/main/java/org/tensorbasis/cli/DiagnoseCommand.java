@@ -61,7 +61,9 @@ public final class DiagnoseCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainedModel loaded = Architectures.load(modelFile, 1);
         // the basis is the architecture's own: a target transform (log, intensive) changes only the values learned
-        if (!(org.tensorbasis.architecture.TransformedModel.unwrap(loaded) instanceof LambdaMcovModel model)) {
+        // a committee's members share the basis construction: member 0's is inspected
+        LambdaMcovModel model = org.tensorbasis.lambdamcov.CommitteeModel.first(loaded);
+        if (model == null) {
             throw BadInputException.inFile(modelFile.toString(), "diagnose inspects the tensor basis of lambda_mcov models; this model's architecture is "
                 + loaded.architecture());
         }

@@ -1,6 +1,8 @@
 package org.tensorbasis.lambdamcov;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorbasis.architecture.Architecture;
 import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingData;
@@ -20,11 +22,62 @@ public final class LambdaMcovArchitecture implements Architecture {
 
     @Override
     public TrainingOutcome train(TrainingData data, TrainingSession session) throws IOException {
-        return new LambdaMcovTrainer(data, session).train();
+        int k = LambdaMcovOptions.of(data.options()).training().committee();
+        if (k == 1) return new LambdaMcovTrainer(data, session).train();
+        return trainCommittee(data, session, k);
+    }
+
+    /**
+     * Trains the k members one after the other on the same data and splits, member m with the seed
+     * {@link CommitteeModel#memberSeed}; member m ≥ 1 writes its checkpoint and epoch table beside the model
+     * as X.member&lt;m&gt;.ckpt and X.member&lt;m&gt;.train.csv. The outcome's best epoch and validation loss are
+     * member 0's; the committee's own validation metrics are computed by the caller from its predictions.
+     */
+    private static TrainingOutcome trainCommittee(TrainingData data, TrainingSession session, int k) throws IOException {
+        if (session.restart() != null) {
+            throw org.tensorbasis.BadInputException.option(null, -1, "training.committee",
+                "is " + k + ": a committee cannot be resumed from a checkpoint (--restart); train it again, or resume with committee: 1");
+        }
+        List<LambdaMcovModel> members = new ArrayList<>();
+        TrainingOutcome first = null;
+        for (int m = 0; m < k; m++) {
+            long seed = CommitteeModel.memberSeed(data.options().seed(), m);
+            TrainingData dm = new TrainingData(data.options().withSeed(seed), data.optionsYaml(), data.provenance(), data.splits(),
+                data.species(), data.layouts(), data.blocks(), data.normalization(), data.values(), data.threads());
+            TrainingSession.Listener outer = session.listener();
+            String tag = "committee member " + (m + 1) + "/" + k + " (seed " + seed + "): ";
+            outer.message(tag + "training");
+            TrainingSession.Outputs o = session.outputs();
+            TrainingSession.Outputs om = m == 0 ? o : memberOutputs(o, m);
+            TrainingOutcome out = new LambdaMcovTrainer(dm, new TrainingSession() {
+                @Override public Outputs outputs() { return om; }
+                @Override public Listener listener() {
+                    return new Listener() {
+                        @Override public void message(String line) { outer.message(tag + line); }
+                        @Override public void progress(int epoch, int epochs, int batch, int batches) { outer.progress(epoch, epochs, batch, batches); }
+                        @Override public void epoch(EpochReport report) { outer.epoch(report); }
+                    };
+                }
+                @Override public java.nio.file.Path restart() { return null; }
+                @Override public boolean stopRequested() { return session.stopRequested(); }
+            }).train();
+            if (out.interrupted()) return out; // stopped: the member's checkpoint is written, no committee model
+            if (first == null) first = out;
+            members.add((LambdaMcovModel) out.model());
+        }
+        return new TrainingOutcome(new CommitteeModel(members), first.bestEpoch(), first.bestValidationLoss(), false);
+    }
+
+    private static TrainingSession.Outputs memberOutputs(TrainingSession.Outputs o, int m) {
+        java.nio.file.Path dir = o.model().toAbsolutePath().getParent();
+        String name = o.model().getFileName().toString();
+        String stem = name.endsWith(".tbm") ? name.substring(0, name.length() - 4) : name;
+        String s = stem + ".member" + m;
+        return new TrainingSession.Outputs(o.model(), dir.resolve(s + ".ckpt"), dir.resolve(s + ".train.csv"), o.options());
     }
 
     @Override
     public TrainedModel load(ModelFile.Contents contents, String fileName, int threads) {
-        return LambdaMcovModel.fromContents(contents, fileName, Math.max(1, threads));
+        return CommitteeModel.fromContents(contents, fileName, Math.max(1, threads));
     }
 }

@@ -333,10 +333,15 @@ public final class LambdaMcovModel implements TrainedModel {
 
     @Override
     public void save(Path path) throws IOException {
+        ModelFile.write(path, metadata(), fileTensors());
+    }
+
+    /** The tensors of the model file: the parameter blocks and the species mixing (if compressed channels). */
+    Map<String, ModelFile.Tensor> fileTensors() {
         Map<String, ModelFile.Tensor> t = tensors(network.parameters().values());
         ModelFile.Tensor mix = SpeciesMixingTensor.of(descriptor);
         if (mix != null) t.put(SpeciesMixingTensor.NAME, mix);
-        ModelFile.write(path, metadata(), t);
+        return t;
     }
 
     /**
@@ -352,6 +357,10 @@ public final class LambdaMcovModel implements TrainedModel {
     public static LambdaMcovModel load(Path path, int threads) {
         TrainedModel m = org.tensorbasis.architecture.TransformedModel.unwrap(org.tensorbasis.architecture.Architectures.load(path, threads));
         if (m instanceof LambdaMcovModel l) return l;
+        if (m instanceof CommitteeModel) {
+            throw BadInputException.atField(path.toString(), CommitteeModel.COMMITTEE, "a committee of " + LambdaMcovOptions.NAME
+                + " models, not a single one: load it with Architectures.load (org.tensorbasis.api.Model.load)");
+        }
         throw BadInputException.atField(path.toString(), "architecture", "a " + m.architecture() + " model, not " + LambdaMcovOptions.NAME);
     }
 

@@ -71,7 +71,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
                                   int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
-                                  boolean perSpeciesScale, double speciesScalePrior) {}
+                                  boolean perSpeciesScale, double speciesScalePrior, int committee) {}
+
+    /** Largest {@code training.committee}. */
+    public static final int MAX_COMMITTEE = 32;
 
     /** Every default (the options of a file that gives no model or training section). */
     public static LambdaMcovOptions defaults() {
@@ -163,8 +166,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                 "Per-species scales (of per-atom targets and of basis elements) shrink towards the scale of all atoms as if each "
                 + "species had this many more atoms (0: each species' own RMS; auto: 0 up to 8 elements, 20 above).");
             double ssp = sspNode == null || sspNode.isScalar() && "auto".equals(sspNode.text()) ? Double.NaN : sspNode.number(0, 1e9);
+            int cm = t.integer("committee", 1, 1, MAX_COMMITTEE, "Train this many models from different seeds and predict their mean "
+                + "(costs this many times the training and prediction time).");
             t.finish();
-            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp));
+            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm));
         }
     }
 
@@ -205,6 +210,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
         sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
         sb.append("  species_scale_prior: ").append(Double.isNaN(tr.speciesScalePrior()) ? "auto" : Options.fmt(tr.speciesScalePrior())).append('\n');
+        sb.append("  committee: ").append(tr.committee()).append('\n');
         return sb.toString();
     }
 }

@@ -35,6 +35,11 @@ public record Options(
     ArchitectureOptions hypers,
     double minDistance) {
 
+    /** The same options with another seed (the members of a committee). */
+    public Options withSeed(long newSeed) {
+        return new Options(newSeed, threads, trainingSet, validationSet, testSet, targets, hypers, minDistance);
+    }
+
     /** The same options with other targets (e.g. with {@code zero_sum: auto} decided). */
     public Options withTargets(Map<String, Target> newTargets) {
         return new Options(seed, threads, trainingSet, validationSet, testSet, newTargets, hypers, minDistance);
