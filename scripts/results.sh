@@ -13,7 +13,7 @@
 # curve, pseudotensor bases, linear_ridge and the per-element mean), eps (ε∞ of the same crystals: sum,
 # log + intensive), rerun12 (QM7-X and NMR with this
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
-# the water monomer and dimer), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -36,7 +36,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12 issue13 peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12 issue13 committee peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -500,7 +500,8 @@ model:
 }
 
 # issue 13: the shared scalar network (issue 12's option) on the few-element water sets, beside the
-# per-element default of the monomer / dimer curves (same subsets, epochs and seeds)
+# per-element default of the monomer / dimer curves (same subsets, epochs and seeds); linear_ridge on the
+# dimer and QM7-X
 study_issue13() {
   prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
   prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
@@ -514,6 +515,49 @@ $(model_body 128 $(epochs_for $n 800 100) | sed 's/^model:/model:\n  scalar_netw
   for n in $(sizes 200 800 200 800); do
     run_case dimer w128-shared "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 800 60) | sed 's/^model:/model:\n  scalar_network: shared/')"
+  done
+  # the linear_ridge architecture (its defaults) where no number existed: the dimer and QM7-X curves
+  for n in $(sizes 50 800 50 100 200 400 800); do
+    run_case dimer linear-ridge "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$t
+model:
+  architecture: linear_ridge"
+  done
+  study_qm7x_data
+  t='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 20 80 20 40 80); do
+    run_case qm7x linear-ridge "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$t
+model:
+  architecture: linear_ridge"
+  done
+}
+
+# issue 13: committees of 4 (training.committee: 4, the mean of 4 seeds) beside the single models of the
+# curves (same subsets, epochs, seed of member 0)
+study_committee() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  study_qm7x_data
+  local t='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}' n c='s/^training:/training:\n  committee: 4/'
+  for n in $(sizes 50 800 50 100 800); do
+    run_case monomer w128-c4 "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 100) | sed "$c")"
+  done
+  for n in $(sizes 200 800 200 800); do
+    run_case dimer w128-c4 "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
+  done
+  t='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+  for n in $(sizes 20 80 40 80); do
+    run_case qm7x w128-c4 "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
+    run_case qm7x w128-shared-c4 "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$t
+$(model_body 128 $(epochs_for $n 80 400) | sed "$c; s/^model:/model:\n  scalar_network: shared/")"
   done
 }
 
