@@ -14,7 +14,12 @@ import dev.ludovic.netlib.blas.BLAS;
 public final class Gemm {
     private Gemm() {}
 
-    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+    private static final BLAS BLAS_INSTANCE;
+
+    static {
+        NativeBlas.configure();
+        BLAS_INSTANCE = BLAS.getInstance();
+    }
 
     /**
      * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
@@ -25,12 +30,20 @@ public final class Gemm {
     /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
     public static BLAS blas() { return BLAS_INSTANCE; }
 
-    /** The BLAS in use, for logs: "native (JNIBLAS)", "Java vector API (VectorBLAS)" or "pure Java (Java11BLAS)". */
+    /**
+     * The BLAS in use, for logs: "native OpenBLAS bundled with tensorbasis (JNIBLAS)", "native system
+     * libblas.so.3 (JNIBLAS)", "Java vector API (VectorBLAS)" or "pure Java (Java11BLAS)", with the reason.
+     */
     public static String blasName() {
         String c = BLAS_INSTANCE.getClass().getSimpleName();
-        if (c.equals("JNIBLAS")) return "native (JNIBLAS)";
-        if (c.equals("VectorBLAS")) return "Java vector API (VectorBLAS)";
-        return "pure Java (" + c + ")";
+        if (c.equals("JNIBLAS")) {
+            return NativeBlas.source.equals("bundled OpenBLAS") ? "native OpenBLAS bundled with tensorbasis (JNIBLAS)"
+                : NativeBlas.source.startsWith("system") ? "native system libblas.so.3 (JNIBLAS)" : "native (JNIBLAS; " + NativeBlas.source + ")";
+        }
+        String why = NativeBlas.source.equals("bundled OpenBLAS") || NativeBlas.source.startsWith("system")
+            ? "the native library did not load" : NativeBlas.source;
+        if (c.equals("VectorBLAS")) return "Java vector API (VectorBLAS; " + why + ")";
+        return "pure Java (" + c + "; " + why + ")";
     }
 
     /** See the class comment (dense operands). */
