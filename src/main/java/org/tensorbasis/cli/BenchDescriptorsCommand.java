@@ -39,6 +39,10 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
     @Option(names = "--float32", description = "store the power spectrum in float32")
     boolean float32;
 
+    @Option(names = "--options", paramLabel = "OPTIONS", description = "an options.yaml (lambda_mcov): use its model.soap "
+        + "settings (cutoff, width, max_radial, max_angular, power_spectrum) instead of the defaults; --form then must not be given")
+    Path optionsFile;
+
     @Override
     public Integer call() throws Exception {
         input.check();
@@ -54,7 +58,18 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         List<Structure> structures = data.structures();
         final long atoms = data.atoms();
         int warm = runs.warmup((int) Math.max(1, (200_000 + atoms - 1) / atoms));
-        DescriptorSettings settings = DescriptorSettings.defaults(data.species()).withForm(f);
+        DescriptorSettings settings;
+        if (optionsFile != null) {
+            if (!form.equals("unique")) throw BadInputException.field("--form", "not with --options (the options file sets model.soap.power_spectrum)");
+            org.tensorbasis.lambdamcov.LambdaMcovOptions.ModelOptions mo =
+                org.tensorbasis.lambdamcov.LambdaMcovOptions.of(org.tensorbasis.options.Options.load(optionsFile)).model();
+            int[] sorted = data.species().clone();
+            java.util.Arrays.sort(sorted);
+            settings = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), sorted, mo.powerSpectrum(), null);
+            f = settings.form();
+        } else {
+            settings = DescriptorSettings.defaults(data.species()).withForm(f);
+        }
         SphericalExpansion calc = new SphericalExpansion(settings);
         FeatureCache.Storage storage = float32 ? FeatureCache.Storage.FLOAT32 : FeatureCache.Storage.FLOAT64;
         FeatureCache[] last = new FeatureCache[1];

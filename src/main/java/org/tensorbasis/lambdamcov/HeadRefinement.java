@@ -13,8 +13,9 @@ import org.tensorbasis.model.TensorModel;
  * linear in its heads: {@code y_S[p,μ] / N = Σ_{i∈S} Σ_{q,h} W_{s_i}[p·n_b+q, h] H_i[h] T_i[q,μ] / N}
  * (H the last hidden layer, T the basis), so the heads that minimise the training loss of that block
  * solve a linear least-squares problem. {@link Normal} accumulates its normal equations over the
- * training set (design rows are buffered and multiplied with BLAS); {@link #solve} adds a ridge term
- * and solves by Cholesky. Per-atom targets give block-diagonal systems (one per species), solved
+ * training set (design rows are buffered and multiplied with BLAS, or kept for the dual form when
+ * there are fewer rows than unknowns); {@link #solve} adds a ridge term and solves by Cholesky, one
+ * factorisation per ridge of the already-formed Gram (or kernel) matrix. Per-atom targets give block-diagonal systems (one per species), solved
  * separately. The trainer chooses the ridge per block on the validation set and keeps the SGD heads
  * when no refit is better. With the shared scalar network ({@link ScalarNetworks#isShared}) every
  * block has one head for all species: one system of n_basis × width unknowns per block, over all
@@ -38,6 +39,14 @@ final class HeadRefinement {
      * Normal equations of one block. Unknowns of property p: {@code x[s·seg + q·width + h]} = head
      * weight of species s for output (p, q) and hidden unit h; seg = n_basis × width. For per-atom
      * blocks only the diagonal species blocks exist.
+     *
+     * <p>Each system is kept in the cheaper of two equivalent forms. <b>Primal</b>: the d × d Gram matrix
+     * AᵀA and Aᵀb, accumulated from buffered design rows by one symmetric rank-k BLAS product per
+     * buffer. <b>Dual</b>, when the system has fewer design rows m than unknowns d (few structures, wide
+     * networks): the m × d design A and b themselves and, at {@link #flushAll}, the m × m kernel K = AAᵀ
+     * (one BLAS product); the ridge solution is then x = Aᵀ(K + rI)⁻¹b, equal to (AᵀA + rI)⁻¹Aᵀb
+     * (push-through identity) at a cost of m²d + m³/3 instead of md² + d³/3 per ridge grid point. Only
+     * the lower triangles of AᵀA and K are formed (the Cholesky factor reads nothing else).
      */
     static final class Normal {
         final int species;
@@ -45,29 +54,60 @@ final class HeadRefinement {
         final int properties;
         final boolean perSpecies;
         final int d;          // size of one system: seg (per species) or species·seg
-        final double[][] ata; // [system] d × d
-        final double[][] atb; // [system] d × properties
-        final double[][] rows; // [system] buffered design rows
-        final double[][] rhs;  // [system] buffered targets
+        final boolean[] dual; // [system] dual form
+        final int[] m;        // [system] design rows of a dual system
+        final double[][] ata; // [system] d × d (primal) or m × m (dual, after flushAll)
+        final double[][] atb; // [system] d × properties (primal)
+        final double[][] rows; // [system] buffered design rows (primal) or all of them (dual)
+        final double[][] rhs;  // [system] buffered targets (primal) or all of them (dual)
         final int[] buffered;
+        final double[] trace; // [system] trace of AᵀA (= trace of K)
 
+        /** All systems primal. */
         Normal(int species, int seg, int properties, boolean perSpecies) {
+            this(species, seg, properties, perSpecies, null);
+        }
+
+        /**
+         * @param designRows the exact number of design rows each system will receive, or null (all primal);
+         *                   a system with fewer rows than unknowns, whose dual form needs no more memory, is dual
+         */
+        Normal(int species, int seg, int properties, boolean perSpecies, long[] designRows) {
             this.species = species;
             this.seg = seg;
             this.properties = properties;
             this.perSpecies = perSpecies;
             this.d = perSpecies ? seg : species * seg;
             int systems = perSpecies ? species : 1;
-            ata = new double[systems][d * d];
-            atb = new double[systems][d * properties];
-            rows = new double[systems][BUFFER_ROWS * d];
-            rhs = new double[systems][BUFFER_ROWS * properties];
+            dual = new boolean[systems];
+            m = new int[systems];
+            ata = new double[systems][];
+            atb = new double[systems][];
+            rows = new double[systems][];
+            rhs = new double[systems][];
             buffered = new int[systems];
+            trace = new double[systems];
+            for (int k = 0; k < systems; k++) {
+                long rk = designRows == null ? Long.MAX_VALUE : designRows[k];
+                // memory of the dual form (design + kernel + its factor) no larger than the primal's (Gram + factor)
+                dual[k] = rk < d && rk * d + 2 * rk * rk <= 2L * d * d;
+                if (dual[k]) {
+                    m[k] = (int) rk;
+                    rows[k] = new double[Math.max(1, m[k]) * d];
+                    rhs[k] = new double[Math.max(1, m[k]) * properties];
+                } else {
+                    ata[k] = new double[d * d];
+                    atb[k] = new double[d * properties];
+                    rows[k] = new double[BUFFER_ROWS * d];
+                    rhs[k] = new double[BUFFER_ROWS * properties];
+                }
+            }
         }
 
         /** A new zeroed design row of system k, to be filled then committed with {@link #commit}. */
         double[] row(int k) {
             int r = buffered[k];
+            if (dual[k] && r >= m[k]) throw new IllegalStateException("more design rows than announced for system " + k);
             Arrays.fill(rows[k], r * d, (r + 1) * d, 0.0);
             return rows[k];
         }
@@ -80,28 +120,67 @@ final class HeadRefinement {
         void commit(int k, double[] t, int tOff, int stride) {
             int r = buffered[k];
             for (int p = 0; p < properties; p++) rhs[k][r * properties + p] = t[tOff + p * stride];
-            if (++buffered[k] == BUFFER_ROWS) flush(k);
+            for (int i = r * d; i < (r + 1) * d; i++) trace[k] += rows[k][i] * rows[k][i];
+            if (++buffered[k] == BUFFER_ROWS && !dual[k]) flush(k);
         }
 
         void flush(int k) {
-            int m = buffered[k];
-            if (m == 0) return;
-            // AᵀA += RᵀR, Aᵀb += Rᵀ·T
-            Gemm.gemm(true, false, d, d, m, 1.0, rows[k], 0, rows[k], 0, 1.0, ata[k], 0);
-            Gemm.gemm(true, false, d, properties, m, 1.0, rows[k], 0, rhs[k], 0, 1.0, atb[k], 0);
+            int n = buffered[k];
+            if (n == 0 || dual[k]) return;
+            // AᵀA += RᵀR (lower triangle), Aᵀb += Rᵀ·T
+            Gemm.syrkLower(true, d, n, 1.0, rows[k], 0, d, 1.0, ata[k], 0, d);
+            Gemm.gemm(true, false, d, properties, n, 1.0, rows[k], 0, rhs[k], 0, 1.0, atb[k], 0);
             buffered[k] = 0;
         }
 
+        /** Ends the accumulation: the last buffers of primal systems, the kernels of dual ones. */
         void flushAll() {
-            for (int k = 0; k < buffered.length; k++) flush(k);
+            for (int k = 0; k < buffered.length; k++) {
+                if (!dual[k]) {
+                    flush(k);
+                } else if (ata[k] == null) {
+                    if (buffered[k] != m[k]) {
+                        throw new IllegalStateException("system " + k + " received " + buffered[k] + " design rows, announced " + m[k]);
+                    }
+                    ata[k] = new double[m[k] * m[k]];
+                    Gemm.syrkLower(false, m[k], d, 1.0, rows[k], 0, d, 0.0, ata[k], 0, m[k]);
+                }
+            }
+        }
+
+        /** Size of the matrix factored for system k: d (primal) or m (dual). */
+        int order(int k) {
+            return dual[k] ? m[k] : d;
         }
     }
 
     static Normal newNormal(TensorModel net, int b) {
+        return newNormal(net, b, null);
+    }
+
+    /**
+     * @param speciesOfAtoms centre species indices of every training atom, structure by structure, and
+     *                       the structures' sizes: they give each system's number of design rows (so that
+     *                       systems with fewer rows than unknowns take the dual form); null: all primal
+     */
+    static Normal newNormal(TensorModel net, int b, int[][] speciesOfAtoms) {
         int seg = net.basis(b).size() * net.scalarNetworks().width();
         // a shared head is one set of unknowns for every species: the system of a single "species"
-        int heads = net.scalarNetworks().isShared() ? 1 : net.species().length;
-        return new Normal(heads, seg, net.blocks().get(b).properties(), net.blocks().get(b).perAtom());
+        boolean shared = net.scalarNetworks().isShared();
+        int heads = shared ? 1 : net.species().length;
+        TensorModel.Block bl = net.blocks().get(b);
+        long[] rows = null;
+        if (speciesOfAtoms != null) {
+            rows = new long[bl.perAtom() ? heads : 1];
+            for (int[] structure : speciesOfAtoms) {
+                if (!bl.perAtom()) {
+                    rows[0] += bl.dim();
+                } else {
+                    for (int s : structure) rows[shared ? 0 : s] += bl.dim();
+                }
+            }
+        }
+        return new Normal(heads, seg, bl.properties(), bl.perAtom(), rows);
     }
 
     /**
@@ -161,20 +240,38 @@ final class HeadRefinement {
         }
     }
 
-    /** Cholesky factors of every system of a block for one ridge, or null where a system is not positive definite. */
+    /**
+     * Cholesky factors of every system of a block for one ridge (relative to the mean diagonal of AᵀA),
+     * or null where a system is not positive definite or has no data.
+     */
     static double[][] factor(Normal nm, double relRidge) {
         double[][] out = new double[nm.ata.length][];
         for (int k = 0; k < nm.ata.length; k++) {
-            int d = nm.d;
-            double mean = 0;
-            for (int i = 0; i < d; i++) mean += nm.ata[k][i * d + i];
-            mean /= d;
-            if (!(mean > 0)) continue; // a species absent from this block's data: keep its heads
+            int n = nm.order(k);
+            double mean = nm.trace[k] / nm.d;
+            if (!(mean > 0) || n == 0) continue; // a species absent from this block's data: keep its heads
             double[] a = nm.ata[k].clone();
-            for (int i = 0; i < d; i++) a[i * d + i] += relRidge * mean;
-            out[k] = Cholesky.factor(a, d) ? a : null;
+            for (int i = 0; i < n; i++) a[i * n + i] += relRidge * mean;
+            out[k] = Cholesky.factor(a, n) ? a : null;
         }
         return out;
+    }
+
+    /** The ridge solution x (length d) of property p of system k, from its factor. */
+    static double[] solution(Normal nm, int k, double[] factor, int p) {
+        int n = nm.order(k);
+        double[] y = new double[n];
+        if (!nm.dual[k]) {
+            for (int i = 0; i < n; i++) y[i] = nm.atb[k][i * nm.properties + p];
+            Cholesky.solve(factor, n, y);
+            return y;
+        }
+        // x = Aᵀ (K + rI)⁻¹ b
+        for (int i = 0; i < n; i++) y[i] = nm.rhs[k][i * nm.properties + p];
+        Cholesky.solve(factor, n, y);
+        double[] x = new double[nm.d];
+        Gemm.gemm(true, false, nm.d, 1, n, 1.0, nm.rows[k], 0, y, 0, 0.0, x, 0);
+        return x;
     }
 
     /** Writes the ridge solution of block b into {@code values}; systems without a factor keep their heads. */
@@ -185,9 +282,7 @@ final class HeadRefinement {
         for (int k = 0; k < factors.length; k++) {
             if (factors[k] == null) continue;
             for (int p = 0; p < nm.properties; p++) {
-                double[] x = new double[nm.d];
-                for (int i = 0; i < nm.d; i++) x[i] = nm.atb[k][i * nm.properties + p];
-                Cholesky.solve(factors[k], nm.d, x);
+                double[] x = solution(nm, k, factors[k], p);
                 int firstSpecies = nm.perSpecies ? k : 0;
                 int count = nm.perSpecies ? 1 : nm.species;
                 for (int s = firstSpecies; s < firstSpecies + count; s++) {

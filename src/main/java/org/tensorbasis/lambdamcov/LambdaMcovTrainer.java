@@ -15,6 +15,7 @@ import org.tensorbasis.architecture.TrainingSession;
 import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.io.AtomicFiles;
 import org.tensorbasis.io.Json;
+import org.tensorbasis.linalg.Gemm;
 import org.tensorbasis.model.Adam;
 import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.Parameters;
@@ -607,8 +608,15 @@ final class LambdaMcovTrainer {
         TensorModel net = run.model.network();
         Parameters p = net.parameters();
         int nb = net.blocks().size();
+        // the design rows of every system are known in advance: systems with fewer rows than unknowns take the dual form
+        int[][] speciesOfAtoms = new int[run.nTrain][];
+        for (int s = 0; s < run.nTrain; s++) {
+            Structure st = run.structures.get(s);
+            speciesOfAtoms[s] = new int[st.size()];
+            for (int i = 0; i < st.size(); i++) speciesOfAtoms[s][i] = run.model.speciesIndex(st.number(i));
+        }
         HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
-        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b);
+        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b, speciesOfAtoms);
         int width = net.scalarNetworks().width();
         int bs = 64;
         for (int s = 0; s < run.nTrain; s += bs) {
@@ -621,6 +629,17 @@ final class LambdaMcovTrainer {
             HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
         }
         for (HeadRefinement.Normal nm : normals) nm.flushAll();
+        StringBuilder sys = new StringBuilder();
+        for (int b = 0; b < nb; b++) {
+            HeadRefinement.Normal nm = normals[b];
+            sys.append(b == 0 ? "" : ", ").append(net.blocks().get(b).name()).append(' ');
+            for (int k = 0; k < nm.dual.length; k++) {
+                sys.append(k == 0 ? "" : "/").append(nm.order(k)).append(nm.dual[k] ? " dual" : "");
+            }
+        }
+        long tAcc = System.nanoTime();
+        listener.message(String.format(Locale.ROOT, "head refinement: normal equations in %.2f s (systems of order %s; BLAS: %s)",
+            (tAcc - t0) * 1e-9, sys, Gemm.blasName()));
         double[] original = p.snapshot();
         double[] chosen = original.clone();
         int ns = run.model.species().length;
@@ -636,12 +655,21 @@ final class LambdaMcovTrainer {
         for (int b = 0; b < nb; b++) before[b] = bestSq[b].clone();
         double[][] ridgeOf = new double[nb][ns];
         for (double[] r : ridgeOf) Arrays.fill(r, Double.NaN);
+        double solveSeconds = 0;
+        double scoreSeconds = 0;
         for (double ridge : HeadRefinement.RIDGES) {
+            long r0 = System.nanoTime();
             double[] vals = original.clone();
             for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
             p.restore(vals);
+            long r1 = System.nanoTime();
             double[][] sq = validationSquares(run);
             double[] amp = amplification(run, 0, run.nTrain + run.nVal);
+            long r2 = System.nanoTime();
+            solveSeconds += (r1 - r0) * 1e-9;
+            scoreSeconds += (r2 - r1) * 1e-9;
+            listener.message(String.format(Locale.ROOT, "head refinement: ridge %.0e factored and solved in %.2f s, scored in %.2f s",
+                ridge, (r1 - r0) * 1e-9, (r2 - r1) * 1e-9));
             for (int b = 0; b < nb; b++) {
                 if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
                 if (net.blocks().get(b).perAtom() && !shared) {
@@ -696,8 +724,8 @@ final class LambdaMcovTrainer {
                 sb.append(Double.isNaN(ridgeOf[b][0]) ? " (kept)" : String.format(Locale.ROOT, " (ridge %.0e)", ridgeOf[b][0]));
             }
         }
-        sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s",
-            Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9));
+        sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s (normal equations %.2f, factor and solve %.2f, scoring %.2f)",
+            Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9, (tAcc - t0) * 1e-9, solveSeconds, scoreSeconds));
         listener.message(sb.toString());
     }
 

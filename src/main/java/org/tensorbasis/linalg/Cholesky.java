@@ -7,12 +7,18 @@ package org.tensorbasis.linalg;
 public final class Cholesky {
     private Cholesky() {}
 
+    /** Column band of the trailing update. */
+    private static final int BAND = 512;
+
     /**
      * In-place lower Cholesky factor of a row-major SPD matrix (right-looking, blocked: the trailing
-     * updates, which hold most of the work, are BLAS products); false if not positive definite.
+     * updates, which hold most of the work, are BLAS symmetric rank-k products); false if not positive
+     * definite. Only the lower triangle (j ≤ i) is read and written: the strict upper triangle may hold
+     * anything and is left as it was.
      */
     public static boolean factor(double[] a, int n) {
         final int bs = 96;
+        double[] panel = null;
         for (int j0 = 0; j0 < n; j0 += bs) {
             int jb = Math.min(bs, n - j0);
             // diagonal block
@@ -40,11 +46,23 @@ public final class Cholesky {
                     a[ri + j] = t / a[rj + j];
                 }
             }
-            // trailing update A22 -= L_panel · L_panelᵀ
+            // trailing update A22 -= L_panel · L_panelᵀ (its lower triangle)
             int m = n - j0 - jb;
             if (m > 0) {
-                int off = (j0 + jb) * n + j0;
-                Gemm.gemm(false, true, m, m, jb, -1.0, a, off, n, a, off, n, 1.0, a, (j0 + jb) * n + j0 + jb, n);
+                // the panel copied contiguous: netlib's bounds check of a strided operand asks for a full last row
+                if (panel == null) panel = new double[(n - jb) * jb];
+                for (int i = 0; i < m; i++) System.arraycopy(a, (j0 + jb + i) * n + j0, panel, i * jb, jb);
+                // by column bands of A22: the diagonal block of a band is a symmetric rank-jb update, the rest a product
+                int base = j0 + jb;
+                for (int c0 = 0; c0 < m; c0 += BAND) {
+                    int w = Math.min(BAND, m - c0);
+                    Gemm.syrkLower(false, w, jb, -1.0, panel, c0 * jb, jb, 1.0, a, (base + c0) * n + base + c0, n);
+                    int below = m - c0 - w;
+                    if (below > 0) {
+                        Gemm.gemm(false, true, below, w, jb, -1.0, panel, (c0 + w) * jb, jb, panel, c0 * jb, jb, 1.0,
+                            a, (base + c0 + w) * n + base + c0, n);
+                    }
+                }
             }
         }
         return true;
@@ -57,10 +75,12 @@ public final class Cholesky {
             for (int k = 0; k < i; k++) s -= l[i * n + k] * x[k];
             x[i] = s / l[i * n + i];
         }
+        // Lᵀ x = y by columns of Lᵀ, i.e. rows of L: contiguous memory (a column walk of a large L misses the cache on every element)
         for (int i = n - 1; i >= 0; i--) {
-            double s = x[i];
-            for (int k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-            x[i] = s / l[i * n + i];
+            double xi = x[i] / l[i * n + i];
+            x[i] = xi;
+            int ri = i * n;
+            for (int k = 0; k < i; k++) x[k] -= l[ri + k] * xi;
         }
     }
 }

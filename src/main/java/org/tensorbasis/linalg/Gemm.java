@@ -14,7 +14,12 @@ import dev.ludovic.netlib.blas.BLAS;
 public final class Gemm {
     private Gemm() {}
 
-    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+    private static final BLAS BLAS_INSTANCE;
+
+    static {
+        NativeBlas.configure();
+        BLAS_INSTANCE = BLAS.getInstance();
+    }
 
     /**
      * Products with at most this many multiply-adds (m·n·k) use plain loops. Set from the system
@@ -24,6 +29,22 @@ public final class Gemm {
 
     /** The BLAS implementation in use (JNIBLAS means native, e.g. OpenBLAS). */
     public static BLAS blas() { return BLAS_INSTANCE; }
+
+    /**
+     * The BLAS in use, for logs: "native OpenBLAS bundled with tensorbasis (JNIBLAS)", "native system
+     * libblas.so.3 (JNIBLAS)", "Java vector API (VectorBLAS)" or "pure Java (Java11BLAS)", with the reason.
+     */
+    public static String blasName() {
+        String c = BLAS_INSTANCE.getClass().getSimpleName();
+        if (c.equals("JNIBLAS")) {
+            return NativeBlas.source.equals("bundled OpenBLAS") ? "native OpenBLAS bundled with tensorbasis (JNIBLAS)"
+                : NativeBlas.source.startsWith("system") ? "native system libblas.so.3 (JNIBLAS)" : "native (JNIBLAS; " + NativeBlas.source + ")";
+        }
+        String why = NativeBlas.source.equals("bundled OpenBLAS") || NativeBlas.source.startsWith("system")
+            ? "the native library did not load" : NativeBlas.source;
+        if (c.equals("VectorBLAS")) return "Java vector API (VectorBLAS; " + why + ")";
+        return "pure Java (" + c + "; " + why + ")";
+    }
 
     /** See the class comment (dense operands). */
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha,
@@ -49,6 +70,44 @@ public final class Gemm {
             return;
         }
         BLAS_INSTANCE.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Symmetric rank-k update of the lower triangle of a row-major n×n C (entries j ≤ i; the strict upper
+     * triangle is not touched): {@code C = alpha·A·Aᵀ + beta·C} with A stored n×k ({@code trans} false) or
+     * {@code C = alpha·Aᵀ·A + beta·C} with A stored k×n ({@code trans} true). Half the multiply-adds of the
+     * equivalent {@link #gemm}. Netlib's bounds check asks for whole leading dimensions of A and C beyond
+     * the last row; an operand ending earlier (a block inside a larger matrix) is computed by {@link #gemm}
+     * instead, which then also writes the strict upper triangle.
+     */
+    public static void syrkLower(boolean trans, int n, int k, double alpha, double[] a, int aOff, int lda,
+                                 double beta, double[] c, int cOff, int ldc) {
+        if (n == 0) return;
+        if (k == 0 || alpha == 0.0 || (long) n * n * k <= 2 * smallLimit) {
+            for (int i = 0; i < n; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0; j <= i; j++) {
+                    double s = 0.0;
+                    if (trans) {
+                        for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * a[aOff + p * lda + j];
+                    } else {
+                        for (int p = 0; p < k; p++) s += a[aOff + i * lda + p] * a[aOff + j * lda + p];
+                    }
+                    c[ci + j] = (beta == 0.0 ? 0.0 : beta * c[ci + j]) + alpha * s;
+                }
+            }
+            return;
+        }
+        if ((long) aOff + (long) (trans ? k : n) * lda > a.length || (long) cOff + (long) n * ldc > c.length) {
+            if (trans) {
+                gemm(true, false, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc);
+            } else {
+                gemm(false, true, n, n, k, alpha, a, aOff, lda, a, aOff, lda, beta, c, cOff, ldc);
+            }
+            return;
+        }
+        // row-major lower triangle = column-major upper triangle; the row-major A is the column-major Aᵀ
+        BLAS_INSTANCE.dsyrk("U", trans ? "N" : "T", n, k, alpha, a, aOff, lda, beta, c, cOff, ldc);
     }
 
     private static void scale(double[] c, int off, int len, double beta) {

@@ -51,4 +51,20 @@ class BenchDescriptorsCommandTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("--form");
     }
+
+    /** --options uses the file's model.soap settings (here max_radial 3, max_angular 2: fewer features than the defaults). */
+    @Test
+    void optionsFileSettingsAreUsed(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("w.xyz");
+        Files.writeString(f, FRAMES);
+        Path o = dir.resolve("options.yaml");
+        Files.writeString(o, "seed: 1\ntraining_set: w.xyz\ntargets:\n  mu: {}\nmodel:\n  soap:\n    cutoff: 4.0\n    max_radial: 3\n    max_angular: 2\n");
+        String[] r = run("bench", "descriptors", f.toString(), "--options", o.toString(), "--warmup", "0", "--repetitions", "1", "--threads", "1");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("cutoff=4.0").contains("maxRadial=3").contains("maxAngular=2");
+        String[] lines = r[1].strip().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("{\"stage\":\"descriptors\",\"atoms_per_s_median\":");
+        String[] bad = run("bench", "descriptors", f.toString(), "--options", o.toString(), "--form", "full");
+        assertThat(bad[0]).isEqualTo("2");
+    }
 }

@@ -74,20 +74,30 @@ class HeadRefinementTest {
             }
         }
 
-        HeadRefinement.Normal[] normals = {HeadRefinement.newNormal(net, 0)};
-        // one system per species for per-atom blocks, one coupling the species for per-structure blocks; one shared head: one system
-        int seg = net.basis(0).size() * nets.width();
-        assertThat(normals[0].ata.length).isEqualTo(perAtom && !shared ? SPECIES.length : 1);
-        assertThat(normals[0].d).isEqualTo(perAtom || shared ? seg : SPECIES.length * seg);
-        HeadRefinement.accumulate(net, batch, which, targets, sidx, normals, new double[atoms * nets.width()]);
-        normals[0].flushAll();
+        int[][] speciesOfAtoms = new int[structures][];
+        for (int st = 0, i = 0; st < structures; st++) {
+            speciesOfAtoms[st] = new int[sizes[st]];
+            for (int k = 0; k < sizes[st]; k++) speciesOfAtoms[st][k] = sidx[i++];
+        }
         double before = headGradientNorm(net, batch, targets, sizes, perAtom, w);
-        double[] vals = values.clone();
-        HeadRefinement.solve(net, 0, normals[0], HeadRefinement.factor(normals[0], 1e-14), vals);
-        net.parameters().restore(vals);
-        double after = headGradientNorm(net, batch, targets, sizes, perAtom, w);
         assertThat(before).isGreaterThan(1e-3);
-        assertThat(after / before).as("head gradient after / before the refit").isLessThan(1e-6);
+        double[] start = values.clone();
+        for (boolean primalOnly : new boolean[] {true, false}) {
+            net.parameters().restore(start);
+            net.forward(batch);
+            HeadRefinement.Normal[] normals = {HeadRefinement.newNormal(net, 0, primalOnly ? null : speciesOfAtoms)};
+            // one system per species for per-atom blocks, one coupling the species for per-structure blocks; one shared head: one system
+            int seg = net.basis(0).size() * nets.width();
+            assertThat(normals[0].dual.length).isEqualTo(perAtom && !shared ? SPECIES.length : 1);
+            assertThat(normals[0].d).isEqualTo(perAtom || shared ? seg : SPECIES.length * seg);
+            HeadRefinement.accumulate(net, batch, which, targets, sidx, normals, new double[atoms * nets.width()]);
+            normals[0].flushAll();
+            double[] vals = start.clone();
+            HeadRefinement.solve(net, 0, normals[0], HeadRefinement.factor(normals[0], 1e-14), vals);
+            net.parameters().restore(vals);
+            double after = headGradientNorm(net, batch, targets, sizes, perAtom, w);
+            assertThat(after / before).as("head gradient after / before the refit, primal only %s", primalOnly).isLessThan(1e-6);
+        }
     }
 
     /** ‖∂L/∂heads‖ of L = Σ (prediction − target)², prediction per atom or structure / N as in training. */
@@ -117,5 +127,105 @@ class HeadRefinementTest {
             for (int k = b.offset(); k < b.end(); k++) sq += p.grads()[k] * p.grads()[k];
         }
         return Math.sqrt(sq);
+    }
+
+    /**
+     * The dual form (fewer design rows than unknowns) and the primal form give the solution of the old
+     * refit (normal equations AᵀA + r·mean(diag)·I by plain loops, unblocked Cholesky) to 1e-10 relative
+     * for several ridges, and so does the primal form when there are more rows than unknowns.
+     */
+    @ParameterizedTest(name = "rows={0} unknowns={1}")
+    @CsvSource({"60,150", "300,150", "149,150", "700,97"})
+    void dualAndPrimalEqualTheOldSolution(int rows, int d) {
+        SplittableRandom rng = new SplittableRandom(rows * 31L + d);
+        int properties = 2;
+        double[][] a = new double[rows][d];
+        double[][] t = new double[rows][properties];
+        for (int r = 0; r < rows; r++) {
+            // correlated columns, as hidden units times basis values are
+            double common = rng.nextGaussian();
+            for (int j = 0; j < d; j++) a[r][j] = rng.nextGaussian() + 0.5 * common * Math.sin(j);
+            for (int p = 0; p < properties; p++) t[r][p] = rng.nextGaussian();
+        }
+        long[] counts = {rows};
+        HeadRefinement.Normal dual = new HeadRefinement.Normal(1, d, properties, true, counts);
+        HeadRefinement.Normal primal = new HeadRefinement.Normal(1, d, properties, true, null);
+        assertThat(dual.dual[0]).isEqualTo(rows < d && (long) rows * d + 2L * rows * rows <= 2L * d * d);
+        assertThat(primal.dual[0]).isFalse();
+        for (HeadRefinement.Normal nm : new HeadRefinement.Normal[] {dual, primal}) {
+            for (int r = 0; r < rows; r++) {
+                double[] row = nm.row(0);
+                System.arraycopy(a[r], 0, row, nm.rowOffset(0), d);
+                double[] tr = t[r].clone();
+                nm.commit(0, tr, 0, 1);
+            }
+            nm.flushAll();
+        }
+        // the old algorithm
+        double[] ata = new double[d * d];
+        double[] atb = new double[d * properties];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) ata[i * d + j] += a[r][i] * a[r][j];
+                for (int p = 0; p < properties; p++) atb[i * properties + p] += a[r][i] * t[r][p];
+            }
+        }
+        double mean = 0;
+        for (int i = 0; i < d; i++) mean += ata[i * d + i];
+        mean /= d;
+        for (double ridge : new double[] {1e-4, 1e-2, 1e-1, 1.0, 10.0, 100.0}) {
+            double[] m = ata.clone();
+            for (int i = 0; i < d; i++) m[i * d + i] += ridge * mean;
+            double[] l = plainCholesky(m, d);
+            double[][] fd = HeadRefinement.factor(dual, ridge);
+            double[][] fp = HeadRefinement.factor(primal, ridge);
+            for (int p = 0; p < properties; p++) {
+                double[] ref = new double[d];
+                for (int i = 0; i < d; i++) ref[i] = atb[i * properties + p];
+                plainSolve(l, d, ref);
+                double[] xd = HeadRefinement.solution(dual, 0, fd[0], p);
+                double[] xp = HeadRefinement.solution(primal, 0, fp[0], p);
+                assertThat(relative(xd, ref)).as("dual, ridge %s", ridge).isLessThan(1e-10);
+                assertThat(relative(xp, ref)).as("primal, ridge %s", ridge).isLessThan(1e-10);
+            }
+        }
+    }
+
+    private static double relative(double[] x, double[] ref) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < x.length; i++) {
+            num += (x[i] - ref[i]) * (x[i] - ref[i]);
+            den += ref[i] * ref[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    private static double[] plainCholesky(double[] m, int n) {
+        double[] l = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            double s = m[j * n + j];
+            for (int k = 0; k < j; k++) s -= l[j * n + k] * l[j * n + k];
+            l[j * n + j] = Math.sqrt(s);
+            for (int i = j + 1; i < n; i++) {
+                double u = m[i * n + j];
+                for (int k = 0; k < j; k++) u -= l[i * n + k] * l[j * n + k];
+                l[i * n + j] = u / l[j * n + j];
+            }
+        }
+        return l;
+    }
+
+    private static void plainSolve(double[] l, int n, double[] x) {
+        for (int i = 0; i < n; i++) {
+            double s = x[i];
+            for (int k = 0; k < i; k++) s -= l[i * n + k] * x[k];
+            x[i] = s / l[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double s = x[i];
+            for (int k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
+            x[i] = s / l[i * n + i];
+        }
     }
 }
