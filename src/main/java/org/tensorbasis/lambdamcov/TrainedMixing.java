@@ -127,10 +127,13 @@ final class TrainedMixing {
         return bytes;
     }
 
-    /** Bytes of the per-batch work arrays for a batch of {@code atoms} atoms (x̂, dx̂, 1/σ, ρ and dρ of every stored order). */
+    /**
+     * Bytes of the per-batch work arrays for a batch of {@code atoms} atoms: x̂, dx̂ and (per-element networks) the
+     * per-species input-gradient rows, 1/σ, ρ and dρ of every stored order.
+     */
     static long workBytes(SphericalExpansion mixed, int[] networkOrders, long atoms, int threads) {
         int d = mixed.channels();
-        long perAtom = 2L * mixed.powerSpectrumSize() + 1 + 2 * (long) d * entrySize(mixed, networkOrders) + 4 * 4;
+        long perAtom = 3L * mixed.powerSpectrumSize() + 1 + 2 * (long) d * entrySize(mixed, networkOrders) + 4 * 4;
         return 8 * (atoms + (atoms >> 1)) * perAtom + 8L * Math.max(1, threads) * mixed.settings().species().length * d;
     }
 
