@@ -484,6 +484,11 @@ $(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: $1, pseu
   done
   SEED=2 run_case bec "e10-axial-zsloss-spectral8-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: spectral, pseudo_species: 8}/")" becs
+  # the mixing trained with the network, from the spectral one (species_channels: trained), both seeds
+  run_case bec "e10-axial-zsloss-trained8" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: trained, pseudo_species: 8}/")" becs
+  SEED=2 run_case bec "e10-axial-zsloss-trained8-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
+$(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: trained, pseudo_species: 8}/")" becs
   SEED=2 run_case bec "e10-axial-zsloss-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial)" becs
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t

@@ -41,7 +41,9 @@ public final class SpeciesMixing {
         AUTO("auto"),
         ONE_HOT("one_hot"),
         SPECTRAL("spectral"),
-        RANDOM("random");
+        RANDOM("random"),
+        /** {@link #SPECTRAL} as the initial W, then trained with the network (λ-MCoV only, {@link TrainedMixing}). */
+        TRAINED("trained");
 
         private final String option;
 
@@ -81,7 +83,8 @@ public final class SpeciesMixing {
             throw BadInputException.option(null, -1, "model.soap.pseudo_species", "is " + d + ", more than the " + s
                 + " elements of the training set; use at most " + s + " or species_channels: one_hot");
         }
-        return m == Mode.SPECTRAL ? spectral(train, species, cutoff, width, d) : random(s, d, seed);
+        // trained: starts from the spectral embedding (the trainer then updates it)
+        return m == Mode.SPECTRAL || m == Mode.TRAINED ? spectral(train, species, cutoff, width, d) : random(s, d, seed);
     }
 
     /** One line for the training log: the channels used. */

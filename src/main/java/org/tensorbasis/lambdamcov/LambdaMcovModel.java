@@ -145,6 +145,24 @@ public final class LambdaMcovModel implements TrainedModel {
         this.provenance = new LinkedHashMap<>(provenance);
     }
 
+    /**
+     * This model with another species mixing (S × d, same d) and the current weights: the fixed-mixing model of a
+     * trained mixing ({@code species_channels: trained}), which is what is saved and predicts.
+     */
+    LambdaMcovModel withMixing(double[] mixing) {
+        if (descriptor.mixing() == null || mixing.length != descriptor.mixing().length) {
+            throw new IllegalArgumentException("a mixing of the same shape is needed");
+        }
+        Design d = Design.of(options, species, layouts, mixing.clone(), design.scalarNetwork());
+        LambdaMcovModel m = new LambdaMcovModel(d, options, optionsYaml, layouts, norms, provenance, 0, network.hypers().threads());
+        Parameters p = network.parameters();
+        System.arraycopy(p.values(), 0, m.network.parameters().values(), 0, p.size());
+        return m;
+    }
+
+    /** The model's design (descriptor, blocks, networks). */
+    Design design() { return design; }
+
     @Override
     public String architecture() { return LambdaMcovOptions.NAME; }
 

@@ -78,6 +78,12 @@ final class LambdaMcovTrainer {
         WarmupCosineSchedule cosine;
         StringBuilder csv = new StringBuilder();
         final LambdaMcovModel.BatchBuffer buffer = new LambdaMcovModel.BatchBuffer(); // reused by every batch
+        // species_channels: trained — the sparse unmixed expansions, W (S × d) with its gradient, Adam and best value
+        TrainedMixing mixing;
+        double[] mixW;
+        double[] mixGrad;
+        Adam mixAdam;
+        double[] bestMix;
         // running sums of the current epoch
         double[] trainSq;
         long[] trainCount;
@@ -114,13 +120,18 @@ final class LambdaMcovTrainer {
         run.nVal = data.validation().size();
         run.nTest = data.test().size();
 
+        boolean trained = hypers.model().soap().speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
+        if (trained && restart != null) {
+            throw BadInputException.option(null, -1, "model.soap.species_channels",
+                "trained cannot resume from a checkpoint (the checkpoint does not hold the trained mixing); train again, or use spectral");
+        }
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train));
         listener.message(hypers.model().describeScalarNetwork(species.length));
         List<int[]> numbers = new ArrayList<>(run.structures.size());
         for (Structure st : run.structures) numbers.add(st.numbers());
         MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),
-            hypers.training().refineHeads(), restart != null, threads);
+            hypers.training().refineHeads(), restart != null, threads, trained);
         long available = memory.availableFor();
         memory.check(available);
         listener.message(memory.describe(available));
@@ -141,6 +152,7 @@ final class LambdaMcovTrainer {
             run.cache.totalAtoms(), (System.nanoTime() - tf) * 1e-9, run.cache.bytesPerAtom(), run.cache.powerSpectrumSize()));
 
         if (restart == null && hypers.model().normalizeBasis()) fitBasisScales(run);
+        if (trained) startTrainedMixing(run, threads);
 
         LambdaMcovOptions.TrainingOptions to = hypers.training();
         int batches = (run.nTrain + to.batchSize() - 1) / to.batchSize();
@@ -191,6 +203,7 @@ final class LambdaMcovTrainer {
                 run.bestLoss = valLoss;
                 run.bestEpoch = run.epoch;
                 run.best = params.snapshot();
+                if (run.mixing != null) run.bestMix = run.mixW.clone();
             }
             double lrNow = to.scheduler().equals("cosine") ? run.cosine.lr(Math.max(0, run.step - 1)) : run.plateau.lr();
             if (to.scheduler().equals("plateau")) run.plateau.observe(valLoss);
@@ -209,14 +222,50 @@ final class LambdaMcovTrainer {
         if (interrupted) {
             checkpoint(run, outputs.checkpoint());
             listener.message("interrupted at epoch " + (run.epoch + 1) + ", batch " + run.nextBatch + ": checkpoint written");
-            return new TrainingOutcome(model, run.bestEpoch + 1, run.bestLoss, true);
+            if (run.mixing != null) finishTrainedMixing(run, run.mixW, threads);
+            return new TrainingOutcome(run.model, run.bestEpoch + 1, run.bestLoss, true);
         }
         checkpoint(run, outputs.checkpoint());
         params.restore(run.best);
+        if (run.mixing != null) finishTrainedMixing(run, run.bestMix, threads);
         if (to.refineHeads()) refineHeads(run);
         listener.message(String.format(Locale.ROOT, "best epoch %d (validation loss %.6g); trained in %.1f s",
             run.bestEpoch + 1, run.bestLoss, (System.nanoTime() - t0) * 1e-9));
-        return new TrainingOutcome(model, run.bestEpoch + 1, run.bestLoss, false);
+        return new TrainingOutcome(run.model, run.bestEpoch + 1, run.bestLoss, false);
+    }
+
+    /**
+     * species_channels: trained — the sparse unmixed expansions of every structure replace the feature cache
+     * (released: the steps and the validation mix them with the current W); W starts as the spectral mixing.
+     */
+    private void startTrainedMixing(Run run, int threads) {
+        long t = System.nanoTime();
+        LambdaMcovModel model = run.model;
+        run.mixing = TrainedMixing.compute(run.structures, model.expansion(), model.network().expansionOrders(), threads);
+        run.mixW = model.descriptorSettings().mixing().clone();
+        run.mixGrad = new double[run.mixW.length];
+        run.mixAdam = new Adam(run.mixW.length);
+        run.bestMix = run.mixW.clone();
+        run.cache = null;
+        listener.message(String.format(Locale.ROOT, "trained species mixing: %d x %d weights from the spectral mixing; %d (atom, element) "
+                + "expansions cached (%.3f GB) in %.2f s; basis scales stay those of the initial mixing",
+            model.species().length, model.expansion().channels(), run.mixing.entries(), run.mixing.bytes() / 1e9, (System.nanoTime() - t) * 1e-9));
+    }
+
+    /** The model with the mixing {@code w} as its fixed mixing (what is saved), and its feature cache for the head refit. */
+    private void finishTrainedMixing(Run run, double[] w, int threads) {
+        run.model = run.model.withMixing(w);
+        run.mixing = null;
+        run.cache = run.model.features(run.structures, threads);
+        double[] w0 = run.model.design().descriptor().mixing();
+        listener.message(String.format(Locale.ROOT, "trained species mixing: recorded in the model (RMS entry %.4g)",
+            Math.sqrt(Arrays.stream(w0).map(x -> x * x).sum() / w0.length)));
+    }
+
+    /** The batch of structures {@code which}: mixed with the current W (trained mixing) or from the feature cache. */
+    private static AtomBatch batchOf(Run run, int[] which) {
+        if (run.mixing != null) return run.mixing.batch(which, run.structures, run.mixW, run.model.network().kPerL());
+        return run.model.batch(run.cache, which, run.structures, run.buffer);
     }
 
     private static double warm(double lr, long step, long warmup) {
@@ -363,13 +412,22 @@ final class LambdaMcovTrainer {
 
     private double step(Run run, int[] which, double lr, double[] sq, long[] count) {
         LambdaMcovModel model = run.model;
-        AtomBatch batch = model.batch(run.cache, which, run.structures, run.buffer);
+        AtomBatch batch = batchOf(run, which);
         TensorModel net = model.network();
         net.forward(batch);
         double[][] grad = new double[net.blocks().size()][];
         double loss = lossAndGradient(run, which, batch, grad, sq, count);
         Parameters p = net.parameters();
         p.zeroGrads();
+        if (run.mixing != null) {
+            // through the power spectrum (dL/dx̂) and the bases (dL/dρ) into the mixing
+            net.backward(grad, run.mixing.featureGradient(), run.mixing.expansionGradients());
+            Arrays.fill(run.mixGrad, 0.0);
+            run.mixing.backward(run.mixGrad);
+            run.adam.step(p, lr);
+            run.mixAdam.step(run.mixW, run.mixGrad, lr);
+            return loss;
+        }
         net.backward(grad);
         run.adam.step(p, lr);
         return loss;
@@ -383,7 +441,7 @@ final class LambdaMcovTrainer {
         for (int s = from; s < to; s += bs) {
             int[] which = new int[Math.min(bs, to - s)];
             for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
+            AtomBatch batch = batchOf(run, which);
             run.model.network().forward(batch);
             loss += lossAndGradient(run, which, batch, null, sq, count) * which.length;
             n += which.length;

@@ -258,6 +258,16 @@ public final class MemoryEstimate {
      */
     static MemoryEstimate training(LambdaMcovModel.Design d, List<int[]> numbers, int nTrain, int nVal, int batchSize,
                                    boolean refineHeads, boolean restart, int threads) {
+        return training(d, numbers, nTrain, nVal, batchSize, refineHeads, restart, threads, false);
+    }
+
+    /**
+     * As above; with {@code trainedMixing} ({@code species_channels: trained}) the sparse unmixed expansions
+     * ({@link TrainedMixing#cacheBytes}, an upper bound from the atomic numbers) and the per-batch mixing arrays are
+     * added (the feature cache is counted too: both are held while the mixing is set up, and at the end).
+     */
+    static MemoryEstimate training(LambdaMcovModel.Design d, List<int[]> numbers, int nTrain, int nVal, int batchSize,
+                                   boolean refineHeads, boolean restart, int threads, boolean trainedMixing) {
         int ns = d.descriptor().species().length;
         long atoms = 0;
         for (int[] z : numbers) atoms += z.length;
@@ -273,6 +283,11 @@ public final class MemoryEstimate {
         consecutive(d, numbers, nTrain, nTrain + nVal, rows, maxBatch);
         consecutive(d, numbers, 0, nTrain + nVal, rows, maxBatch);
         long work = workBytes(d, rows, maxBatch[0], threads);
+        if (trainedMixing) {
+            cache += TrainedMixing.cacheBytes(d.expansion(), cachedOrders(d), numbers);
+            // x̂ and dx̂ rows, ρ and dρ; the input gradient of the scalar network's first layer
+            work += TrainedMixing.workBytes(d.expansion(), cachedOrders(d), maxBatch[0], threads);
+        }
         long tr = 8 * p;
         String trName = "best-weights snapshot";
         if (4 * 8 * p > tr) {

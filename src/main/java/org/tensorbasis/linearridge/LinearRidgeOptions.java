@@ -41,6 +41,10 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
         @Override
         public ArchitectureOptions parse(Section m, Section t, Set<String> targets) {
             SoapOptions soap = SoapOptions.parse(m, DEFAULT_SOAP, false);
+            if (soap.speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED) {
+                throw org.tensorbasis.BadInputException.option(null, -1, "model.soap.species_channels",
+                    "trained needs the gradient of a network: lambda_mcov only (linear_ridge: use spectral)");
+            }
             m.finish();
             double[] ridges = t.numbers("ridges", RidgeSystem.defaultGrid(), 1e-14, 1e6,
                 "Ridge strengths α tried per block (per block and element for per-atom targets); the one of least validation error is kept.");

@@ -83,6 +83,7 @@ public final class ScalarNetworks {
     private final SpeciesMlp.Workspace[] ws;
     private boolean parallel;
     private boolean inputNormalized;
+    private final double[][] dxBuf;     // per species: its rows' input gradient in backward (when asked for)
 
     // batch state
     private int n;
@@ -167,6 +168,7 @@ public final class ScalarNetworks {
         this.out = new double[headSpecs.length][0];
         this.headBuf = new double[ns][0];
         this.dHBuf = new double[ns][0];
+        this.dxBuf = new double[ns][0];
     }
 
     /**
@@ -371,7 +373,8 @@ public final class ScalarNetworks {
 
     /**
      * As {@link #backward(double[][])}, and if {@code dx != null} also writes dL/dx ({@code n × F},
-     * original row order). Meant for tests: it costs one more n×F×width product.
+     * original row order; rows of species that receive no gradient are left as they were). For tests and the
+     * trained species mixing: it costs one more n×F×width product.
      */
     public void backward(double[][] dOut, double[] dx) {
         if (dOut.length != headSpecs.length) throw new IllegalArgumentException("need one gradient per head");
@@ -427,7 +430,9 @@ public final class ScalarNetworks {
         if (dx == null) {
             mlps[s].backward(dH, 0, ws[s], null, 0);
         } else {
-            double[] dxs = new double[rows * nFeatures]; // test path only
+            // the input gradient (tests, and a trained species mixing): a per-species buffer, grown when needed
+            if (dxBuf[s].length < rows * nFeatures) dxBuf[s] = new double[(rows + (rows >> 1)) * nFeatures];
+            double[] dxs = dxBuf[s];
             mlps[s].backward(dH, 0, ws[s], dxs, 0);
             for (int r = 0; r < rows; r++) System.arraycopy(dxs, r * nFeatures, dx, perm[r0 + r] * nFeatures, nFeatures);
         }

@@ -471,7 +471,7 @@ public final class SpeciesMlp {
      * x̂ = (x − mean)/√(var + ε) for one row (two-pass variance, stable for nearly constant rows);
      * returns 1/√(var + ε).
      */
-    static double normalizeRow(double[] x, int xOff, double[] out, int outOff, int f) {
+    public static double normalizeRow(double[] x, int xOff, double[] out, int outOff, int f) {
         double mean = sum(x, xOff, f) / f;
         double v = sumSquaredDeviations(x, xOff, f, mean);
         double rstd = 1.0 / Math.sqrt(v / f + LN_EPS);
@@ -529,7 +529,7 @@ public final class SpeciesMlp {
     }
 
     /** In place: d ← rstd·(d − mean(d) − x̂·mean(d⊙x̂)), the LayerNorm input gradient from dx̂. */
-    static void layerNormBackwardRow(double[] d, int dOff, double[] xhat, int xOff, double rstd, int f) {
+    public static void layerNormBackwardRow(double[] d, int dOff, double[] xhat, int xOff, double rstd, int f) {
         double m1 = sum(d, dOff, f);
         double m2 = dot(d, dOff, xhat, xOff, f);
         m1 /= f;

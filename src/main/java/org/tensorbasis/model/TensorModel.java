@@ -650,6 +650,17 @@ public final class TensorModel {
      * broadcast to its atoms). Accumulates into {@link Parameters#grads()}.
      */
     public void backward(double[][] gAtom) {
+        backward(gAtom, null, null);
+    }
+
+    /**
+     * As {@link #backward(double[][])}, and also the input gradients (for a trained species mixing): if
+     * {@code dx != null}, dL/d(feature rows) is written to it ({@code atoms × F}; with respect to x̂ when the input
+     * is normalised, {@link ScalarNetworks#backward(double[][], double[])}); if {@code dExp != null}, dL/d(expansion
+     * rows of order l) is <em>added</em> to {@code dExp[l]} (the batch's layout) for every order the bases read:
+     * {@code dρ[K, μ] += Σ_q W[K, q] g[q, μ]} of each contraction.
+     */
+    public void backward(double[][] gAtom, double[] dx, double[][] dExp) {
         if (last == null) throw new IllegalStateException("backward before forward");
         AtomBatch batch = last;
         int n = batch.atoms();
@@ -707,6 +718,7 @@ public final class TensorModel {
                     // the forward's basis state is reused: inputs and weights have not changed since
                     tb.backwardFromState(cs.ws[b], basisState[b], i * tb.stateSize(), gT, 0, cs.gv, 0, cs.gu, 0, cs.glam, 0);
                     double[] acc = cs.grads;
+                    if (dExp != null) inputGradients(b, s, i, cs, dExp);
                     if (tb.usesV()) {
                         int k1 = kPerL[1];
                         accumulateVectorGrad(batch.expansion(1), i * k1 * 3, k1, cs.gv, acc, vW[b][s].offset() - gradStart);
@@ -735,8 +747,40 @@ public final class TensorModel {
         }
         double[][] dOut = new double[bases.length][];
         for (int b = 0; b < bases.length; b++) dOut[b] = gAtom[b] == null ? null : dCoef[b];
-        nets.backward(dOut);
+        nets.backward(dOut, dx);
         foldContractionGradients();
+    }
+
+    /** dL/d(expansion rows) of atom i (species s) of block b from the contraction gradients in {@code cs}, added to dExp. */
+    private void inputGradients(int b, int s, int i, ChunkScratch cs, double[][] dExp) {
+        TensorBasis tb = bases[b];
+        double[] w = params.values();
+        if (tb.usesV()) addInputGrad(w, vW[b][s].offset(), kPerL[1], 3, 3, cs.gv, dExp[1], i * kPerL[1] * 3);
+        if (tb.usesU()) {
+            int lu = tb.uOrder();
+            int du = 2 * lu + 1;
+            addInputGrad(w, uW[b][s].offset(), kPerL[lu], du, 3, cs.gu, dExp[lu], i * kPerL[lu] * du);
+        }
+        if (tb.usesLambdaCorrection()) {
+            int dim = tb.dim();
+            int kl = kPerL[tb.lambda()];
+            addInputGrad(w, lamW[b][s].offset(), kl, dim, dim, cs.glam, dExp[tb.lambda()], i * kl * dim);
+        }
+    }
+
+    /**
+     * {@code de[eo + K dim + μ] += Σ_q W[K cols + q] g[q dim + μ]}: the input gradient of {@link #contractTensors}
+     * (and of {@link #contractVectors}, dim = cols = 3).
+     */
+    private static void addInputGrad(double[] w, int wo, int kk, int dim, int cols, double[] g, double[] de, int eo) {
+        for (int k = 0; k < kk; k++) {
+            for (int q = 0; q < cols; q++) {
+                double c = w[wo + k * cols + q];
+                int go = q * dim;
+                int o = eo + k * dim;
+                for (int mu = 0; mu < dim; mu++) de[o + mu] += c * g[go + mu];
+            }
+        }
     }
 
     /** {@code gW[K, k] += Σ_m e[K, m] gv[3k + m]}. */

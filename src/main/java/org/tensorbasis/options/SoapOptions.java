@@ -43,7 +43,7 @@ public record SoapOptions(double cutoff, double cutoffWidth, int maxRadial, int 
             List.of("unique_pairs", "full"), "unique_pairs keeps each unordered pair of (species, n) channels once; full the whole square.");
         SpeciesMixing.Mode sc = SpeciesMixing.Mode.of(s.choice("species_channels", d.speciesChannels().option(), SpeciesMixing.Mode.options(),
             "auto: one-hot up to " + SpeciesMixing.AUTO_MAX_ONE_HOT + " elements, random above; one_hot: one channel per element; "
-                + "spectral / random: the elements mixed into pseudo_species channels."));
+                + "spectral / random: the elements mixed into pseudo_species channels; trained: spectral, then trained with the network (lambda_mcov)."));
         int ps = s.integer("pseudo_species", d.pseudoSpecies(), 1, 128,
             "Number of compressed neighbour-species channels (species_channels spectral, random, or auto above "
                 + SpeciesMixing.AUTO_MAX_ONE_HOT + " elements).");

@@ -167,4 +167,22 @@ class MemoryEstimateTest {
         assertThatThrownBy(() -> two.check(two.totalBytes())).isInstanceOf(BadInputException.class)
             .hasMessageStartingWith("prediction would need").hasMessageContaining("fewer structures");
     }
+
+    /** species_channels: trained adds the sparse unmixed expansions (an upper bound of what they hold) and the mixing's work arrays. */
+    @Test
+    void trainedMixingAddsTheSparseCache() {
+        Options options = Options.parse(YAML, "o.yaml", null);
+        double[] w = org.tensorbasis.descriptors.SpeciesMixing.random(SPECIES.length, 2, 3);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts(), w);
+        List<Structure> st = molecules(40, 5);
+        List<int[]> numbers = new ArrayList<>();
+        for (Structure s : st) numbers.add(s.numbers());
+        MemoryEstimate fixed = MemoryEstimate.training(design, numbers, 30, 5, 8, true, false, 1);
+        MemoryEstimate trained = MemoryEstimate.training(design, numbers, 30, 5, 8, true, false, 1, true);
+        long bound = TrainedMixing.cacheBytes(design.expansion(), MemoryEstimate.cachedOrders(design), numbers);
+        assertThat(trained.cacheBytes() - fixed.cacheBytes()).isEqualTo(bound);
+        assertThat(trained.workBytes()).isGreaterThan(fixed.workBytes());
+        TrainedMixing real = TrainedMixing.compute(st, design.expansion(), MemoryEstimate.cachedOrders(design), 1);
+        assertThat(real.bytes()).isPositive().isLessThanOrEqualTo(bound);
+    }
 }

@@ -1,0 +1,120 @@
+package org.tensorbasis.lambdamcov;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.descriptors.SpeciesMixing;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.evaluation.SymmetryCheck;
+import org.tensorbasis.io.ExtXyzWriter;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.modelfile.SpeciesMixingTensor;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.structure.Value;
+import org.tensorbasis.training.Trainer;
+
+/**
+ * {@code species_channels: trained} end to end on the 64-element molecules of {@link SharedNetworkTrainingTest}:
+ * the mixing moves away from the spectral one, the model file records it, the saved model predicts what the
+ * trained model predicted, and the predictions are exactly equivariant.
+ */
+class TrainedMixingTrainingTest {
+    @TempDir
+    static Path dir;
+    static List<Structure> molecules;
+    static LambdaMcovModel model;
+    static final List<String> log = new ArrayList<>();
+    static final List<TrainingSession.EpochReport> epochs = new ArrayList<>();
+
+    static Path options(Path where, String channels) throws IOException {
+        Path p = where.resolve("options-" + channels + ".yaml");
+        Files.writeString(p, "seed: 3\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, 1]]}\n"
+            + "model:\n  soap: {cutoff: 4.0, max_radial: 1, max_angular: 2, species_channels: " + channels + ", pseudo_species: 4}\n"
+            + "  bpnn: {num_hidden_layers: 2, num_neurons_per_layer: 16}\n"
+            + "training: {epochs: 6, batch_size: 4, learning_rate: 0.003, checkpoint_interval: 0}\n", StandardCharsets.UTF_8);
+        return p;
+    }
+
+    @BeforeAll
+    static void train() throws IOException {
+        molecules = SharedNetworkTrainingTest.molecules();
+        List<Structure> labelled = new ArrayList<>();
+        for (Structure s : molecules) {
+            labelled.add(s.withArrays(Map.of("q", Value.ofReals(s.size(), 4, SharedNetworkTrainingTest.target(s)))));
+        }
+        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), labelled);
+        TrainingSession.Listener listener = new TrainingSession.Listener() {
+            @Override
+            public void message(String line) { log.add(line); }
+
+            @Override
+            public void epoch(TrainingSession.EpochReport report) { epochs.add(report); }
+        };
+        model = (LambdaMcovModel) new Trainer(Options.load(options(dir, "trained")), dir, listener)
+            .train(TrainingSession.Outputs.forModel(dir.resolve("m.tbm")), null).model();
+    }
+
+    @Test
+    void theMixingIsTrainedFromTheSpectralOneAndRecorded() {
+        assertThat(String.join("\n", log)).contains("species_channels: trained").contains("trained species mixing: 64 x 4 weights");
+        assertThat(epochs).hasSize(6);
+        assertThat(epochs.get(5).trainLoss()).isLessThan(epochs.get(0).trainLoss());
+        double[] w = model.descriptorSettings().mixing();
+        assertThat(w).hasSize(64 * 4);
+        List<Structure> train = molecules; // the spectral start is computed on the training split; it must differ anyway
+        double[] spectral = SpeciesMixing.spectral(train, model.species(), 4.0, model.descriptorSettings().width(), 4);
+        double diff = 0;
+        for (int k = 0; k < w.length; k++) diff = Math.max(diff, Math.abs(w[k] - spectral[k]));
+        assertThat(diff).as("trained W differs from a spectral W").isGreaterThan(1e-4);
+        ModelFile.Contents c = ModelFile.read(dir.resolve("m.tbm"));
+        assertThat(SpeciesMixingTensor.read(c.tensors(), "m.tbm", 64)).isEqualTo(w);
+    }
+
+    @Test
+    void theSavedModelPredictsWhatTheTrainedModelPredicted() {
+        LambdaMcovModel back = LambdaMcovModel.load(dir.resolve("m.tbm"), 1);
+        assertThat(back.descriptorSettings().mixing()).isEqualTo(model.descriptorSettings().mixing());
+        Predictions a = model.predict(molecules, 2), b = back.predict(molecules, 1);
+        for (int k = 0; k < molecules.size(); k++) assertThat(b.values("q", k)).isEqualTo(a.values("q", k));
+    }
+
+    @Test
+    void predictionsAreExactlyEquivariant() {
+        Predictions p = model.predict(molecules, 2);
+        for (SymmetryCheck.Result r : SymmetryCheck.run(model, molecules, p, 2, 5, 2)) {
+            assertThat(r.proper()).as(r.target() + " proper").isLessThan(1e-12);
+            assertThat(r.improper()).as(r.target() + " improper").isLessThan(1e-12);
+        }
+    }
+
+    @Test
+    void trainedCannotResumeAndIsNotALinearRidgeOption(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
+        Path opts = options(other, "trained");
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
+        assertThatThrownBy(() -> new Trainer(Options.load(opts), other, null).train(out, other.resolve("any.ckpt")))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.soap.species_channels");
+        Path ridge = other.resolve("ridge.yaml");
+        Files.writeString(ridge, "training_set: random.xyz\ntargets:\n  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, 1]]}\n"
+            + "model:\n  architecture: linear_ridge\n  soap: {species_channels: trained}\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Options.load(ridge)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("model.soap.species_channels").hasMessageContaining("lambda_mcov only");
+        Options o = Options.load(opts);
+        assertThat(LambdaMcovOptions.of(o).model().soap().speciesChannels()).isEqualTo(SpeciesMixing.Mode.TRAINED);
+        assertThat(o.toYaml(other)).contains("species_channels: trained");
+    }
+}
