@@ -1,5 +1,7 @@
 package org.tensorbasis.lambdamcov;
 
+import org.tensorbasis.model.AtomChunks;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -225,20 +227,10 @@ final class TrainedMixing {
         return b;
     }
 
-    private int chunkCount(int atoms) { return Math.min(threads, Math.max(1, atoms / 8)); }
+    private int chunkCount(int atoms) { return AtomChunks.count(threads, atoms); }
 
-    private void forEachChunk(int atoms, ChunkBody body) {
-        int n = chunkCount(atoms);
-        if (n == 1) {
-            body.run(0, 0, atoms);
-            return;
-        }
-        IntStream.range(0, n).parallel().forEach(c -> body.run(c, (int) ((long) atoms * c / n), (int) ((long) atoms * (c + 1) / n)));
-    }
-
-    @FunctionalInterface
-    private interface ChunkBody {
-        void run(int chunk, int from, int to);
+    private void forEachChunk(int atoms, AtomChunks.Body body) {
+        AtomChunks.forEach(threads, atoms, body);
     }
 
     /**

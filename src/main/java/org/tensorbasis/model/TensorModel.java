@@ -458,18 +458,8 @@ public final class TensorModel {
         }
     }
 
-    private void forEachChunk(int atoms, ChunkBody body) {
-        int n = Math.min(chunks, Math.max(1, atoms / 8));
-        if (n == 1) {
-            body.run(0, 0, atoms);
-            return;
-        }
-        IntStream.range(0, n).parallel().forEach(c -> body.run(c, (int) ((long) atoms * c / n), (int) ((long) atoms * (c + 1) / n)));
-    }
-
-    @FunctionalInterface
-    private interface ChunkBody {
-        void run(int chunk, int from, int to);
+    private void forEachChunk(int atoms, AtomChunks.Body body) {
+        AtomChunks.forEach(chunks, atoms, body);
     }
 
     /**
