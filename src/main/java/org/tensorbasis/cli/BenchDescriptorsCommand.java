@@ -61,8 +61,7 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         DescriptorSettings settings;
         if (optionsFile != null) {
             if (!form.equals("unique")) throw BadInputException.field("--form", "not with --options (the options file sets model.soap.power_spectrum)");
-            org.tensorbasis.lambdamcov.LambdaMcovOptions.ModelOptions mo =
-                org.tensorbasis.lambdamcov.LambdaMcovOptions.of(org.tensorbasis.options.Options.load(optionsFile)).model();
+            org.tensorbasis.lambdamcov.LambdaMcovOptions.ModelOptions mo = BenchOptions.lambdaMcovModel(optionsFile);
             int[] sorted = data.species().clone();
             java.util.Arrays.sort(sorted);
             settings = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), sorted, mo.powerSpectrum(), null);

@@ -7,6 +7,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import org.tensorbasis.BadInputException;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.architecture.TransformedModel;
+import org.tensorbasis.lambdamcov.CommitteeModel;
+import org.tensorbasis.lambdamcov.LambdaMcovModel;
+import org.tensorbasis.targets.Sample;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 import org.tensorbasis.bench.BenchTimer;
 import org.tensorbasis.descriptors.DescriptorSettings;
@@ -25,10 +31,22 @@ import picocli.CommandLine.Option;
  * not timed) at the default hyper-parameters: SOAP defaults, 2 × 32 network, λ correction on, blocks
  * λ = 0 and λ = 2 (one property each, per structure), random weights. Batches are assembled from the
  * cache inside the timed loop, as prediction does.
+ *
+ * <p>{@code --options OPTS} builds the same demo model at a λ-MCoV options file's settings;
+ * {@code --model MODEL.tbm} times a trained λ-MCoV model (a committee: every member) instead:
+ * {@link LambdaMcovModel#predict(FeatureCache, List, int[])} on the model's own cached features — batch
+ * assembly, forward, de-normalisation into predictions — descriptors excluded.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Benchmark model inference on cached features; the last line is one JSON object.")
+    description = {"Benchmark model inference on cached features (descriptors computed once, untimed); the last line is one JSON object.",
+        "Default: a demo model (blocks L0 and L2, random weights) at the default settings; --options OPTS: the demo model at a "
+            + "lambda_mcov options file's model.soap and model.bpnn settings; --model MODEL.tbm: a trained lambda_mcov model "
+            + "(committees: every member, the mean not timed) on its own descriptor settings — batch assembly, forward and "
+            + "de-normalisation into predictions, in prediction batches of " + LambdaMcovModel.PREDICT_BATCH + " structures."})
 public final class BenchModelCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Mixin
     BenchOptions.Input input;
 
@@ -38,12 +56,22 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--passes", description = "passes over the whole set per run (default: ${DEFAULT-VALUE})")
     int passes = 20;
 
-    @Option(names = "--batch-size", description = "structures per batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", description = "structures per batch (default: ${DEFAULT-VALUE}; not with --model)")
     int batchSize = 64;
+
+    @Option(names = "--options", paramLabel = "OPTIONS", description = "a lambda_mcov options.yaml: build the demo model at its "
+        + "model.soap settings and model.bpnn width and depth (λ correction, pseudotensor basis, scalar networks too)")
+    Path optionsFile;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "a trained lambda_mcov model file (.tbm, committees too): time its "
+        + "forward on its own cached features instead of the demo model's")
+    Path modelFile;
 
     @Override
     public Integer call() throws Exception {
-        Setup s = Setup.of(input, runs, "--passes", passes, batchSize);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (modelFile != null) return trainedModel(out);
+        Setup s = Setup.of(input, runs, "--passes", passes, batchSize, optionsFile);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         int[][] batches = s.batches(batchSize);
         TensorModel m = s.model;
@@ -61,11 +89,63 @@ public final class BenchModelCommand implements Callable<Integer> {
             }
         }));
         BenchTimer.Result r = s.inPool(() -> BenchTimer.run("model", warmup, repetitions, s.atoms * passes, threads, work));
-        s.describe();
-        s.printCpu(repetitions, s.atoms * passes, "us/atom");
-        System.out.printf(Locale.ROOT, "forward, batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
+        s.describe(out);
+        s.printCpu(out, repetitions, s.atoms * passes, "us/atom");
+        out.printf(Locale.ROOT, "forward, batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
             batchSize, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
-        System.out.println(r.json("atoms_per_s"));
+        out.println(r.json("atoms_per_s"));
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --model}: every λ-MCoV model of the file, each on its own cached features. */
+    private Integer trainedModel(java.io.PrintWriter out) throws Exception {
+        input.check();
+        runs.check();
+        if (optionsFile != null) throw BadInputException.field("--options", "not with --model (the model file holds its own settings)");
+        if (batchSize != 64) throw BadInputException.field("--batch-size", "not with --model (prediction batches are " + LambdaMcovModel.PREDICT_BATCH + " structures)");
+        if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
+        if (!java.nio.file.Files.isRegularFile(modelFile)) throw BadInputException.inFile(modelFile.toString(), "model file: no such file");
+        final int threads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
+        TrainedModel loaded = Architectures.load(modelFile, threads);
+        TrainedModel inner = TransformedModel.unwrap(loaded);
+        List<LambdaMcovModel> members;
+        if (inner instanceof CommitteeModel c) members = c.members();
+        else if (inner instanceof LambdaMcovModel l) members = List.of(l);
+        else {
+            throw BadInputException.atField(modelFile.toString(), "architecture", "is " + loaded.architecture()
+                + "; bench model --model times lambda_mcov models (for any model, bench eval MODEL FILE times prediction end to end)");
+        }
+        BenchOptions.Data data = input.read(loaded.options().hypers().cutoff());
+        List<Structure> structures = data.structures();
+        List<Sample> samples = new ArrayList<>(structures.size());
+        for (int k = 0; k < structures.size(); k++) samples.add(new Sample(structures.get(k), input.file.toString(), k));
+        loaded.checkInput(samples);
+        FeatureCache[] caches = new FeatureCache[members.size()];
+        for (int m = 0; m < caches.length; m++) caches[m] = members.get(m).features(structures, threads);
+        long atoms = data.atoms();
+        Runnable work = () -> {
+            for (int p = 0; p < passes; p++) {
+                for (int m = 0; m < caches.length; m++) members.get(m).predict(caches[m], structures, null);
+            }
+        };
+        ForkJoinPool pool = new ForkJoinPool(threads); // bounds the members' data-parallel prediction
+        BenchTimer.Result r;
+        try {
+            r = pool.submit(() -> BenchTimer.run("model", warmup, repetitions, atoms * passes, threads, work)).join();
+        } finally {
+            pool.shutdown();
+        }
+        LambdaMcovModel first = members.get(0);
+        out.printf(Locale.ROOT, "%s: %d structures, %d atoms; %s%n", input.file.getFileName(), structures.size(), atoms, first.descriptorSettings());
+        out.printf(Locale.ROOT, "model %s: %s; %d features, %d x %d network, %d parameters%s%n", modelFile.getFileName(), loaded.describe(),
+            first.expansion().powerSpectrumSize(), first.network().hypers().depth(), first.network().hypers().width(),
+            first.network().parameters().size(), members.size() > 1 ? " per member" : "");
+        out.printf(Locale.ROOT, "prediction on cached features (%d member%s, batches of %d structures): median %.1f atoms/s = %.3f us/atom "
+                + "(min %.1f, max %.1f atoms/s), %d threads%n", members.size(), members.size() > 1 ? "s" : "", LambdaMcovModel.PREDICT_BATCH,
+            r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+        out.println(r.json("atoms_per_s"));
+        out.flush();
         return 0;
     }
 
@@ -96,23 +176,51 @@ public final class BenchModelCommand implements Callable<Integer> {
 
         /** Checks the shared options and the two of the model benchmarks, reads FILE, computes its features. */
         static Setup of(BenchOptions.Input input, BenchOptions runs, String passesOption, int passes, int batchSize) throws Exception {
+            return of(input, runs, passesOption, passes, batchSize, null);
+        }
+
+        /**
+         * As above; with {@code optionsFile} (a λ-MCoV options file, or null for the defaults) the demo model is
+         * built at its {@code model.soap} settings, {@code model.bpnn} width and depth, λ correction, pseudotensor
+         * basis and scalar networks (blocks L0 and L2 and random weights as always).
+         */
+        static Setup of(BenchOptions.Input input, BenchOptions runs, String passesOption, int passes, int batchSize,
+                        Path optionsFile) throws Exception {
             input.check();
             runs.check();
             if (passes < 1) throw BadInputException.field(passesOption, "must be >= 1, got " + passes);
             if (batchSize < 1) throw BadInputException.field("--batch-size", "must be >= 1, got " + batchSize);
             final Path file = input.file;
             final int threads = input.threads;
-            BenchOptions.Data data = input.read();
+            org.tensorbasis.lambdamcov.LambdaMcovOptions.ModelOptions mo = optionsFile == null ? null : BenchOptions.lambdaMcovModel(optionsFile);
+            BenchOptions.Data data = mo == null ? input.read() : input.read(mo.cutoff());
             List<Structure> structures = data.structures();
             long atoms = data.atoms();
             int[] species = data.species();
-            SphericalExpansion calc = new SphericalExpansion(DescriptorSettings.defaults(species));
-            int[] kPerL = new int[calc.maxAngular() + 1];
-            for (int l = 0; l <= calc.maxAngular(); l++) kPerL[l] = calc.blockSize(l) / (2 * l + 1);
+            boolean lambdaCorrection = mo == null || mo.addLambdaBasis();
+            PseudoMode pseudo = mo == null ? PseudoMode.PSEUDOSCALAR : mo.pseudotensorBasis();
+            TensorModel.Hypers hypers = new TensorModel.Hypers(32, 2, threads);
+            SphericalExpansion calc;
+            if (mo == null) {
+                calc = new SphericalExpansion(DescriptorSettings.defaults(species));
+            } else {
+                if (mo.maxAngular() < 1) {
+                    throw BadInputException.atField(optionsFile.toString(), "model.soap.max_angular", "must be >= 1 (the benchmark's L2 block needs l = 1)");
+                }
+                DescriptorSettings settings = new DescriptorSettings(mo.cutoff(), mo.cutoffWidth(), mo.maxRadial(), mo.maxAngular(), species,
+                    mo.powerSpectrum(), null);
+                // the λ correction of the L2 block needs the l = 2 expansion (as LambdaMcovModel.Design does)
+                calc = new SphericalExpansion(settings, lambdaCorrection ? Math.max(2, mo.maxAngular()) : mo.maxAngular());
+                org.tensorbasis.model.ScalarNetworks.Mode sn = mo.scalarNetworkFor(species.length);
+                hypers = new TensorModel.Hypers(mo.width(), mo.depth(), threads, sn,
+                    sn == org.tensorbasis.model.ScalarNetworks.Mode.SHARED ? mo.elementEmbedding() : 0);
+            }
+            int[] kPerL = new int[calc.maxExpansionL() + 1];
+            for (int l = 0; l < kPerL.length; l++) kPerL[l] = calc.blockSize(l) / (2 * l + 1);
             List<TensorModel.Block> blocks = List.of(
-                new TensorModel.Block("L0", 0, 1, 1, false, true, PseudoMode.PSEUDOSCALAR),
-                new TensorModel.Block("L2", 2, 1, 1, false, true, PseudoMode.PSEUDOSCALAR));
-            TensorModel model = new TensorModel(species, calc.powerSpectrumSize(), kPerL, new TensorModel.Hypers(32, 2, threads), blocks, 1);
+                new TensorModel.Block("L0", 0, 1, 1, false, lambdaCorrection, pseudo),
+                new TensorModel.Block("L2", 2, 1, 1, false, lambdaCorrection, pseudo));
+            TensorModel model = new TensorModel(species, calc.powerSpectrumSize(), kPerL, hypers, blocks, 1);
             FeatureCache cache = FeatureCache.compute(structures, calc, model.expansionOrders(), FeatureCache.Storage.FLOAT64, threads);
             // as in training and prediction: rows LayerNorm-normalised once in the cache
             org.tensorbasis.lambdamcov.LambdaMcovModel.normalizeInPlace(cache);
@@ -164,20 +272,22 @@ public final class BenchModelCommand implements Callable<Integer> {
          * Prints the median CPU cost per item of the timed runs (the last {@code reps} calls): on a machine
          * shared with other jobs the wall-clock throughput depends on the load, the CPU cost much less.
          */
-        void printCpu(int reps, long items, String unit) {
+        void printCpu(java.io.PrintWriter out, int reps, long items, String unit) {
             if (cpuNanos.size() < reps) return;
             double[] c = new double[reps];
             for (int i = 0; i < reps; i++) c[i] = cpuNanos.get(cpuNanos.size() - reps + i) * 1e-3 / items;
             java.util.Arrays.sort(c);
             double med = reps % 2 == 1 ? c[reps / 2] : 0.5 * (c[reps / 2 - 1] + c[reps / 2]);
-            System.out.printf(Locale.ROOT, "process CPU time: median %.3f %s (min %.3f, max %.3f) = %.1f atoms per CPU-second%n",
+            out.printf(Locale.ROOT, "process CPU time: median %.3f %s (min %.3f, max %.3f) = %.1f atoms per CPU-second%n",
                 med, unit, c[0], c[reps - 1], 1e6 / med);
         }
 
-        void describe() {
-            System.out.printf(Locale.ROOT, "%s: %d structures, %d atoms; %s%n", file.getFileName(), structures.size(), atoms, calc.settings());
-            System.out.printf(Locale.ROOT, "model: %d features, 2 x 32 network, blocks L0 (%d basis) and L2 (%d basis, lambda correction), %d parameters%n",
-                calc.powerSpectrumSize(), model.basis(0).size(), model.basis(1).size(), model.parameters().size());
+        void describe(java.io.PrintWriter out) {
+            out.printf(Locale.ROOT, "%s: %d structures, %d atoms; %s%n", file.getFileName(), structures.size(), atoms, calc.settings());
+            TensorModel.Hypers h = model.hypers();
+            out.printf(Locale.ROOT, "model: %d features, %d x %d network (%s), blocks L0 (%d basis) and L2 (%d basis%s), random weights, %d parameters%n",
+                calc.powerSpectrumSize(), h.depth(), h.width(), h.scalarNetwork().option(), model.basis(0).size(), model.basis(1).size(),
+                model.blocks().get(1).lambdaCorrection() ? ", lambda correction" : "", model.parameters().size());
         }
     }
 }

@@ -59,6 +59,20 @@ public final class BenchOptions {
         return repetitions;
     }
 
+    /**
+     * The {@code model} section of a λ-MCoV options file given to a bench command as {@code --options}; an
+     * options file of another architecture is bad input naming the file and {@code model.architecture}.
+     */
+    static org.tensorbasis.lambdamcov.LambdaMcovOptions.ModelOptions lambdaMcovModel(Path optionsFile) {
+        org.tensorbasis.options.Options o = org.tensorbasis.options.Options.load(optionsFile);
+        String name = org.tensorbasis.lambdamcov.LambdaMcovOptions.NAME;
+        if (!name.equals(o.architecture())) {
+            throw BadInputException.atField(optionsFile.toString(), "model.architecture",
+                "is " + o.architecture() + "; --options of a bench stage needs a " + name + " options file");
+        }
+        return org.tensorbasis.lambdamcov.LambdaMcovOptions.of(o).model();
+    }
+
     /** The input of the subcommands that time work on a structure file: FILE and {@code --threads}. */
     public static final class Input {
         @Parameters(index = "0", paramLabel = "FILE", description = "extended-XYZ file")

@@ -15,11 +15,15 @@ import picocli.CommandLine.Option;
  * {@code tensorbasis bench train-step FILE}: training throughput on cached features, one epoch = every
  * structure once in batches of 8: batch assembly, forward, loss (MSE of per-atom-normalised
  * per-structure targets, here fixed random targets) and its gradient, backward, Adam step. Reports
- * atoms/s and µs per atom per epoch. Same model as {@code bench model}.
+ * atoms/s and µs per atom per epoch. Same model as {@code bench model}; {@code --options OPTS} builds it at a
+ * λ-MCoV options file's settings.
  */
 @Command(name = "train-step", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark training steps (forward, loss gradient, backward, Adam) on cached features; the last line is one JSON object.")
 public final class BenchTrainStepCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @picocli.CommandLine.Mixin
     BenchOptions.Input input;
 
@@ -33,6 +37,10 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "structures per batch (default: ${DEFAULT-VALUE})")
     int batchSize = 8;
 
+    @Option(names = "--options", paramLabel = "OPTIONS", description = "a lambda_mcov options.yaml: build the model at its "
+        + "model.soap settings and model.bpnn width and depth (λ correction, pseudotensor basis, scalar networks too)")
+    java.nio.file.Path optionsFile;
+
     @Option(names = "--split", description = "also time each stage of a step (System.nanoTime splits, one thread's view)")
     boolean split;
 
@@ -45,7 +53,8 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(input, runs, "--epochs", epochs, batchSize);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        BenchModelCommand.Setup s = BenchModelCommand.Setup.of(input, runs, "--epochs", epochs, batchSize, optionsFile);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         TensorModel m = s.model;
         int[][] batches = s.batches(batchSize);
@@ -116,17 +125,18 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
             for (int e = 0; e < epochs; e++) epoch.run();
         });
         BenchTimer.Result r = s.inPool(() -> BenchTimer.run("train-step", warmup, repetitions, s.atoms * epochs, threads, work));
-        s.describe();
-        s.printCpu(repetitions, s.atoms * epochs, "us/atom/epoch");
+        s.describe(out);
+        s.printCpu(out, repetitions, s.atoms * epochs, "us/atom/epoch");
         if (split) {
             double total = (double) s.atoms * epochs * (warmup + repetitions) * 1e3; // ns → µs per atom per epoch
-            System.out.printf(Locale.ROOT, "split (us/atom/epoch, CPU time of the calling thread: exact with --threads 1; all runs; use the headline numbers of a run without --split): assembly %.2f, forward %.2f, loss %.2f, backward %.2f, adam %.2f;"
+            out.printf(Locale.ROOT, "split (us/atom/epoch, CPU time of the calling thread: exact with --threads 1; all runs; use the headline numbers of a run without --split): assembly %.2f, forward %.2f, loss %.2f, backward %.2f, adam %.2f;"
                     + " scalar networks alone forward+backward %.2f%n",
                 t[0] / total, t[1] / total, t[2] / total, t[3] / total, t[4] / total, t[5] / total);
         }
-        System.out.printf(Locale.ROOT, "training, batches of %d structures: median %.1f atoms/s = %.2f us/atom/epoch (best %.2f, worst %.2f us/atom/epoch), %d threads%n",
+        out.printf(Locale.ROOT, "training, batches of %d structures: median %.1f atoms/s = %.2f us/atom/epoch (best %.2f, worst %.2f us/atom/epoch), %d threads%n",
             batchSize, r.median(), 1e6 / r.median(), 1e6 / r.max(), 1e6 / r.min(), threads);
-        System.out.println(r.json("atoms_per_s"));
+        out.println(r.json("atoms_per_s"));
+        out.flush();
         return 0;
     }
 
