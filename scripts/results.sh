@@ -489,6 +489,17 @@ $(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: spectral
 $(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: trained, pseudo_species: 8}/")" becs
   SEED=2 run_case bec "e10-axial-zsloss-trained8-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial | sed "s/^model:/model:\n  soap: {species_channels: trained, pseudo_species: 8}/")" becs
+  # the defaults (100 epochs, zero_sum: auto) with the trained mixing, two seeds (docs/results.md, "Trained species mixing")
+  for sd in 1 2; do
+    SEED=$sd run_case bec "e100-trained8-seed$sd" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" 'targets:
+  becs: {per_atom: true}'"
+model:
+  soap: {species_channels: trained, pseudo_species: 8}
+training:
+  epochs: $([ $QUICK = 1 ] && echo 5 || echo 100)
+  log_interval: 10
+  checkpoint_interval: 0" becs
+  done
   SEED=2 run_case bec "e10-axial-zsloss-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial)" becs
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
