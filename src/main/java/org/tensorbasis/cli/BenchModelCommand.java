@@ -9,7 +9,6 @@ import java.util.concurrent.ForkJoinPool;
 import org.tensorbasis.BadInputException;
 import org.tensorbasis.architecture.Architectures;
 import org.tensorbasis.architecture.TrainedModel;
-import org.tensorbasis.architecture.TransformedModel;
 import org.tensorbasis.lambdamcov.CommitteeModel;
 import org.tensorbasis.lambdamcov.LambdaMcovModel;
 import org.tensorbasis.targets.Sample;
@@ -108,11 +107,8 @@ public final class BenchModelCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(modelFile)) throw BadInputException.inFile(modelFile.toString(), "model file: no such file");
         final int threads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         TrainedModel loaded = Architectures.load(modelFile, threads);
-        TrainedModel inner = TransformedModel.unwrap(loaded);
-        List<LambdaMcovModel> members;
-        if (inner instanceof CommitteeModel c) members = c.members();
-        else if (inner instanceof LambdaMcovModel l) members = List.of(l);
-        else {
+        List<LambdaMcovModel> members = CommitteeModel.lambdaMcovModels(loaded);
+        if (members == null) {
             throw BadInputException.atField(modelFile.toString(), "architecture", "is " + loaded.architecture()
                 + "; bench model --model times lambda_mcov models (for any model, bench eval MODEL FILE times prediction end to end)");
         }

@@ -141,10 +141,19 @@ public final class CommitteeModel implements TrainedModel {
         return new CommitteeModel(members);
     }
 
-    /** The first λ-MCoV model of a loaded model: itself, or member 0 of a committee (e.g. for the basis diagnostics). */
-    public static LambdaMcovModel first(TrainedModel model) {
+    /**
+     * The λ-MCoV models of a loaded model (a target transform unwrapped): the model itself, or a committee's
+     * members; null for another architecture.
+     */
+    public static List<LambdaMcovModel> lambdaMcovModels(TrainedModel model) {
         TrainedModel m = org.tensorbasis.architecture.TransformedModel.unwrap(model);
-        if (m instanceof CommitteeModel c) return c.members.get(0);
-        return m instanceof LambdaMcovModel l ? l : null;
+        if (m instanceof CommitteeModel c) return c.members;
+        return m instanceof LambdaMcovModel l ? List.of(l) : null;
+    }
+
+    /** The first λ-MCoV model of a loaded model: itself, or member 0 of a committee (e.g. for the basis diagnostics); null for another architecture. */
+    public static LambdaMcovModel first(TrainedModel model) {
+        List<LambdaMcovModel> all = lambdaMcovModels(model);
+        return all == null ? null : all.get(0);
     }
 }
