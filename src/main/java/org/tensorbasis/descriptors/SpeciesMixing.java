@@ -37,7 +37,11 @@ public final class SpeciesMixing {
 
     /** How the neighbour-species channels are built ({@code model.soap.species_channels}). */
     public enum Mode {
-        /** one-hot up to {@link #AUTO_MAX_ONE_HOT} elements, {@link #RANDOM} above (measured best with linear_ridge on 64 elements, docs/linear-ridge.md). */
+        /**
+         * one-hot up to {@link #AUTO_MAX_ONE_HOT} elements; above, {@link #TRAINED} where the architecture can train
+         * the mixing (λ-MCoV: best on the 64-element Born charges and the synthetic 64-element set, docs/results.md) and
+         * {@link #RANDOM} where it cannot (linear_ridge: measured best there, docs/linear-ridge.md). {@link #resolve}.
+         */
         AUTO("auto"),
         ONE_HOT("one_hot"),
         SPECTRAL("spectral"),
@@ -76,8 +80,7 @@ public final class SpeciesMixing {
      */
     public static double[] choose(Mode mode, int d, int[] species, List<Structure> train, double cutoff, double width, long seed) {
         int s = species.length;
-        Mode m = mode;
-        if (m == Mode.AUTO) m = s <= AUTO_MAX_ONE_HOT || d >= s ? Mode.ONE_HOT : Mode.RANDOM;
+        Mode m = resolve(mode, s, d, false);
         if (m == Mode.ONE_HOT) return null;
         if (d > s) {
             throw BadInputException.option(null, -1, "model.soap.pseudo_species", "is " + d + ", more than the " + s
@@ -87,15 +90,27 @@ public final class SpeciesMixing {
         return m == Mode.SPECTRAL || m == Mode.TRAINED ? spectral(train, species, cutoff, width, d) : random(s, d, seed);
     }
 
-    /** One line for the training log: the channels used. */
-    public static String describe(int[] species, double[] mixing, Mode mode) {
+    /**
+     * The channels an option value stands for with {@code s} elements: {@link Mode#AUTO} becomes one-hot up to
+     * {@link #AUTO_MAX_ONE_HOT} elements (or when d ≥ s), above that {@link Mode#TRAINED} if {@code trainable} (the
+     * architecture trains the mixing with its network) and {@link Mode#RANDOM} if not; other values stand for themselves.
+     */
+    public static Mode resolve(Mode mode, int s, int d, boolean trainable) {
+        if (mode != Mode.AUTO) return mode;
+        if (s <= AUTO_MAX_ONE_HOT || d >= s) return Mode.ONE_HOT;
+        return trainable ? Mode.TRAINED : Mode.RANDOM;
+    }
+
+    /** One line for the training log: the channels used ({@code used}, resolved from the option {@code mode}). */
+    public static String describe(int[] species, double[] mixing, Mode mode, Mode used) {
         int s = species.length;
+        String why = mode != Mode.AUTO ? "" : mixing != null ? ", more than " + AUTO_MAX_ONE_HOT + " elements"
+            : s <= AUTO_MAX_ONE_HOT ? ", at most " + AUTO_MAX_ONE_HOT + " elements" : ", pseudo_species not fewer than the elements";
         if (mixing == null) {
-            return String.format(Locale.ROOT, "neighbour species: %d one-hot channels (species_channels: %s)", s, mode.option());
+            return String.format(Locale.ROOT, "neighbour species: %d one-hot channels (species_channels: %s%s)", s, mode.option(), why);
         }
-        Mode m = mode == Mode.AUTO ? Mode.RANDOM : mode;
         return String.format(Locale.ROOT, "neighbour species: %d elements compressed into %d %s pseudo-species channels (species_channels: %s%s)",
-            s, mixing.length / s, m.option(), mode.option(), mode == Mode.AUTO ? ", more than " + AUTO_MAX_ONE_HOT + " elements" : "");
+            s, mixing.length / s, used.option(), mode.option(), why);
     }
 
     /** The S × S identity: one-hot channels written as a mixing. */

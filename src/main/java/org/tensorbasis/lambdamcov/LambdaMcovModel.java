@@ -22,6 +22,7 @@ import org.tensorbasis.BadInputException;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 import org.tensorbasis.descriptors.DescriptorSettings;
 import org.tensorbasis.descriptors.FeatureCache;
+import org.tensorbasis.descriptors.SpeciesMixing;
 import org.tensorbasis.descriptors.SphericalExpansion;
 import org.tensorbasis.model.AtomBatch;
 import org.tensorbasis.model.CacheBatches;
@@ -57,7 +58,8 @@ public final class LambdaMcovModel implements TrainedModel {
      * allocated, so {@link MemoryEstimate} can size a run from it before the network exists.
      */
     record Design(DescriptorSettings descriptor, SphericalExpansion expansion, List<ModelBlock> modelBlocks,
-                  List<TensorModel.Block> blocks, int width, int depth, ScalarNetworks.Mode scalarNetwork, int embedding) {
+                  List<TensorModel.Block> blocks, int width, int depth, ScalarNetworks.Mode scalarNetwork, int embedding,
+                  SpeciesMixing.Mode speciesChannels) {
         /** Whether one scalar network serves all elements. */
         boolean shared() { return scalarNetwork == ScalarNetworks.Mode.SHARED; }
 
@@ -78,6 +80,15 @@ public final class LambdaMcovModel implements TrainedModel {
 
         /** As {@link #of(Options, int[], Map, double[])} with the scalar networks given (a model file's), or null to resolve the option. */
         static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing, ScalarNetworks.Mode scalarNetwork) {
+            return of(options, species, layouts, mixing, scalarNetwork, null);
+        }
+
+        /**
+         * As above, with the neighbour-species channels given (a model file's), or null: one-hot without a mixing,
+         * else {@code species_channels} resolved for a trainable mixing ({@link SpeciesMixing#resolve}).
+         */
+        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing, ScalarNetworks.Mode scalarNetwork,
+                         SpeciesMixing.Mode channels) {
             int[] sorted = species.clone();
             Arrays.sort(sorted);
             LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
@@ -103,8 +114,10 @@ public final class LambdaMcovModel implements TrainedModel {
                 }
             }
             ScalarNetworks.Mode sn = scalarNetwork != null ? scalarNetwork : mo.scalarNetworkFor(sorted.length);
+            SpeciesMixing.Mode ch = mixing == null ? SpeciesMixing.Mode.ONE_HOT
+                : channels != null ? channels : SpeciesMixing.resolve(mo.speciesChannels(), sorted.length, mo.pseudoSpecies(), true);
             return new Design(descriptor, expansion, List.copyOf(modelBlocks), List.copyOf(blocks), mo.width(), mo.depth(), sn,
-                sn == ScalarNetworks.Mode.SHARED ? mo.elementEmbedding() : 0);
+                sn == ScalarNetworks.Mode.SHARED ? mo.elementEmbedding() : 0, ch);
         }
     }
 
@@ -153,7 +166,7 @@ public final class LambdaMcovModel implements TrainedModel {
         if (descriptor.mixing() == null || mixing.length != descriptor.mixing().length) {
             throw new IllegalArgumentException("a mixing of the same shape is needed");
         }
-        Design d = Design.of(options, species, layouts, mixing.clone(), design.scalarNetwork());
+        Design d = Design.of(options, species, layouts, mixing.clone(), design.scalarNetwork(), design.speciesChannels());
         LambdaMcovModel m = new LambdaMcovModel(d, options, optionsYaml, layouts, norms, provenance, 0, network.hypers().threads());
         Parameters p = network.parameters();
         System.arraycopy(p.values(), 0, m.network.parameters().values(), 0, p.size());
@@ -331,6 +344,7 @@ public final class LambdaMcovModel implements TrainedModel {
         arch.put("n_features", network.nFeatures());
         arch.put("k_per_l", network.kPerL());
         arch.put(SCALAR_NETWORK, design.scalarNetwork().option());
+        arch.put(SPECIES_CHANNELS, design.speciesChannels().option());
         if (design.shared()) arch.put(ELEMENT_EMBEDDING, design.embedding());
         arch.put("targets", ModelMetadata.layoutsJson(layouts));
         arch.put("normalization", ModelMetadata.normalizationJson(norms, species.length));
@@ -395,7 +409,7 @@ public final class LambdaMcovModel implements TrainedModel {
             Map<String, String> prov = ModelMetadata.provenance(meta);
             double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
             ScalarNetworks.Mode sn = scalarNetwork(arch, options, name);
-            Design design = Design.of(options, species, layouts, mixing, sn);
+            Design design = Design.of(options, species, layouts, mixing, sn, speciesChannels(arch, options, mixing, name));
             LambdaMcovModel model = new LambdaMcovModel(design, options, yaml, layouts, norms, prov, 0, threads);
             model.checkDescription(arch, name);
             model.loadValues(c.tensors(), name, model.network.parameters().values(), "", ModelMetadata.version(meta) >= 2);
@@ -409,6 +423,28 @@ public final class LambdaMcovModel implements TrainedModel {
 
     /** Key of {@code model} in the model file: the scalar networks, {@code per_element} or {@code shared}. */
     static final String SCALAR_NETWORK = "scalar_network";
+
+    /** Key of {@code model} in the model file: the neighbour-species channels the model was trained with (resolved, not auto). */
+    static final String SPECIES_CHANNELS = "species_channels";
+
+    /**
+     * The channels recorded in a model file; files written before the key existed were trained with
+     * {@code auto} resolved to random above 8 elements.
+     */
+    private static SpeciesMixing.Mode speciesChannels(Map<?, ?> arch, Options options, double[] mixing, String name) {
+        Object v = arch.get(SPECIES_CHANNELS);
+        if (v == null) {
+            SpeciesMixing.Mode o = LambdaMcovOptions.of(options).model().speciesChannels();
+            return mixing == null ? SpeciesMixing.Mode.ONE_HOT : o == SpeciesMixing.Mode.AUTO ? SpeciesMixing.Mode.RANDOM : o;
+        }
+        try {
+            SpeciesMixing.Mode m = SpeciesMixing.Mode.of(String.valueOf(v));
+            if (m == SpeciesMixing.Mode.AUTO || (m == SpeciesMixing.Mode.ONE_HOT) != (mixing == null)) throw new IllegalArgumentException();
+            return m;
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.atField(name, "model." + SPECIES_CHANNELS, "is '" + v + "', which does not match the file's species mixing");
+        }
+    }
     /** Key of {@code model}: d of the element embedding (shared scalar network only). */
     static final String ELEMENT_EMBEDDING = "element_embedding";
 

@@ -96,8 +96,9 @@ final class LambdaMcovTrainer {
         org.tensorbasis.options.SoapOptions soap = LambdaMcovOptions.of(options).model().soap();
         List<Structure> st = new ArrayList<>();
         for (Sample s : train) st.add(s.structure());
-        double[] w = soap.mixing(species, st, options.seed());
-        listener.message(org.tensorbasis.descriptors.SpeciesMixing.describe(species, w, soap.speciesChannels()));
+        org.tensorbasis.descriptors.SpeciesMixing.Mode used = soap.channelsFor(species.length, true);
+        double[] w = soap.mixing(used, species, st, options.seed());
+        listener.message(org.tensorbasis.descriptors.SpeciesMixing.describe(species, w, soap.speciesChannels(), used));
         return w;
     }
 
@@ -120,13 +121,9 @@ final class LambdaMcovTrainer {
         run.nVal = data.validation().size();
         run.nTest = data.test().size();
 
-        boolean trained = hypers.model().soap().speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
-        if (trained && restart != null) {
-            throw BadInputException.option(null, -1, "model.soap.species_channels",
-                "trained cannot resume from a checkpoint (the checkpoint does not hold the trained mixing); train again, or use spectral");
-        }
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train));
+        boolean trained = design.speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
         listener.message(hypers.model().describeScalarNetwork(species.length));
         List<int[]> numbers = new ArrayList<>(run.structures.size());
         for (Structure st : run.structures) numbers.add(st.numbers());
@@ -816,7 +813,36 @@ final class LambdaMcovTrainer {
         for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.best).entrySet()) tensors.put("best/" + e.getKey(), e.getValue());
         for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.adam.firstMoment()).entrySet()) tensors.put("adam_m/" + e.getKey(), e.getValue());
         for (Map.Entry<String, ModelFile.Tensor> e : m.tensors(run.adam.secondMoment()).entrySet()) tensors.put("adam_v/" + e.getKey(), e.getValue());
+        if (run.mixing != null) {
+            // trained mixing: the current and best W and W's Adam state (the model's own mixing tensor is the start)
+            state.put("mixing_adam_t", run.mixAdam.stepCount());
+            meta.put("checkpoint", Json.write(state));
+            tensors.put(MIXING_NOW, mixingTensor(run.mixW, m));
+            tensors.put(MIXING_BEST, mixingTensor(run.bestMix, m));
+            tensors.put(MIXING_ADAM_M, mixingTensor(run.mixAdam.firstMoment(), m));
+            tensors.put(MIXING_ADAM_V, mixingTensor(run.mixAdam.secondMoment(), m));
+        }
         ModelFile.write(path, meta, tensors);
+    }
+
+    private static final String MIXING_NOW = "trained_mixing/current", MIXING_BEST = "trained_mixing/best",
+        MIXING_ADAM_M = "trained_mixing/adam_m", MIXING_ADAM_V = "trained_mixing/adam_v";
+
+    private static ModelFile.Tensor mixingTensor(double[] w, LambdaMcovModel m) {
+        return new ModelFile.Tensor(new long[] {m.species().length, w.length / m.species().length}, w.clone());
+    }
+
+    /** A trained-mixing array of the checkpoint, checked against the run's W. */
+    private static double[] mixingArray(ModelFile.Contents c, String key, int length, String name) {
+        ModelFile.Tensor t = c.tensors().get(key);
+        if (t == null) {
+            throw BadInputException.atField(name, key, "missing: the checkpoint holds no trained species mixing (written by an older version?); train again");
+        }
+        if (t.data().length != length) {
+            throw BadInputException.atField(name, key, "has " + t.data().length + " entries, the run's mixing has " + length);
+        }
+        for (double x : t.data()) if (!Double.isFinite(x)) throw BadInputException.atField(name, key, "holds a non-finite value");
+        return t.data().clone();
     }
 
     private void restore(Run run, Path path, String optionsHash, String dataHash) {
@@ -866,6 +892,14 @@ final class LambdaMcovTrainer {
         if (sq.size() == nb) for (int b = 0; b < nb; b++) run.trainSq[b] = ((Number) sq.get(b)).doubleValue();
         if (cnt.size() == nb) for (int b = 0; b < nb; b++) run.trainCount[b] = ((Number) cnt.get(b)).longValue();
         run.csv = new StringBuilder((String) s.get("csv"));
+        if (run.mixing != null) {
+            int n = run.mixW.length;
+            run.mixW = mixingArray(c, MIXING_NOW, n, name);
+            run.bestMix = mixingArray(c, MIXING_BEST, n, name);
+            Object t = s.get("mixing_adam_t");
+            if (!(t instanceof Number)) throw BadInputException.atField(name, "checkpoint.mixing_adam_t", "missing");
+            run.mixAdam.restore(mixingArray(c, MIXING_ADAM_M, n, name), mixingArray(c, MIXING_ADAM_V, n, name), ((Number) t).longValue());
+        }
         // the chunked reductions depend on the thread count: with "threads: 0" a resume on another
         // machine passes the options check but cannot end bit-identical to the uninterrupted run
         Object written = s.get("threads");

@@ -45,7 +45,7 @@ public final class LinearRidgeArchitecture implements Architecture {
         List<Structure> trainStructures = new ArrayList<>();
         for (Sample s : data.train()) trainStructures.add(s.structure());
         double[] mixing = hy.soap().mixing(data.species(), trainStructures, data.options().seed());
-        log.message(SpeciesMixing.describe(data.species(), mixing, hy.soap().speciesChannels()));
+        log.message(SpeciesMixing.describe(data.species(), mixing, hy.soap().speciesChannels(), hy.soap().channelsFor(data.species().length, false)));
         LinearRidgeModel model = new LinearRidgeModel(data.options(), data.optionsYaml(), data.provenance(), data.species(), data.layouts(),
             data.normalization(), null, null, mixing);
         AtomicFiles.writeText(session.outputs().options(), data.optionsYaml());

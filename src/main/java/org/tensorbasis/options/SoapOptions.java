@@ -42,7 +42,7 @@ public record SoapOptions(double cutoff, double cutoffWidth, int maxRadial, int 
         String f = !powerSpectrum ? "unique_pairs" : s.choice("power_spectrum", d.powerSpectrum() == PowerSpectrumForm.FULL ? "full" : "unique_pairs",
             List.of("unique_pairs", "full"), "unique_pairs keeps each unordered pair of (species, n) channels once; full the whole square.");
         SpeciesMixing.Mode sc = SpeciesMixing.Mode.of(s.choice("species_channels", d.speciesChannels().option(), SpeciesMixing.Mode.options(),
-            "auto: one-hot up to " + SpeciesMixing.AUTO_MAX_ONE_HOT + " elements, random above; one_hot: one channel per element; "
+            "auto: one-hot up to " + SpeciesMixing.AUTO_MAX_ONE_HOT + " elements; above, trained (lambda_mcov) or random (linear_ridge); one_hot: one channel per element; "
                 + "spectral / random: the elements mixed into pseudo_species channels; trained: spectral, then trained with the network (lambda_mcov)."));
         int ps = s.integer("pseudo_species", d.pseudoSpecies(), 1, 128,
             "Number of compressed neighbour-species channels (species_channels spectral, random, or auto above "
@@ -63,6 +63,16 @@ public record SoapOptions(double cutoff, double cutoffWidth, int maxRadial, int 
      */
     public double[] mixing(int[] species, List<Structure> train, long seed) {
         return SpeciesMixing.choose(speciesChannels, pseudoSpecies, species, train, cutoff, cutoffWidth, seed);
+    }
+
+    /** The channels {@code species_channels} stands for with this many elements ({@link SpeciesMixing#resolve}). */
+    public SpeciesMixing.Mode channelsFor(int elements, boolean trainable) {
+        return SpeciesMixing.resolve(speciesChannels, elements, pseudoSpecies, trainable);
+    }
+
+    /** The initial mixing of the resolved channels {@code used} (trained: the spectral start), or null for one-hot. */
+    public double[] mixing(SpeciesMixing.Mode used, int[] species, List<Structure> train, long seed) {
+        return SpeciesMixing.choose(used, pseudoSpecies, species, train, cutoff, cutoffWidth, seed);
     }
 
     /** The section as YAML lines indented by two spaces (under {@code model:}). */

@@ -101,13 +101,54 @@ class TrainedMixingTrainingTest {
         }
     }
 
+    /** Stopped mid-run and resumed from its checkpoint, a trained-mixing run ends bit for bit where the uninterrupted one did. */
     @Test
-    void trainedCannotResumeAndIsNotALinearRidgeOption(@TempDir Path other) throws IOException {
+    void aStoppedRunResumesBitForBit(@TempDir Path other) throws IOException {
         Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
         Path opts = options(other, "trained");
         TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
-        assertThatThrownBy(() -> new Trainer(Options.load(opts), other, null).train(out, other.resolve("any.ckpt")))
-            .isInstanceOf(BadInputException.class).hasMessageContaining("model.soap.species_channels");
+        Trainer[] holder = new Trainer[1];
+        holder[0] = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
+            @Override
+            public void progress(int epoch, int epochs, int batch, int batches) {
+                if (epoch == 3 && batch == 2) holder[0].requestStop();
+            }
+        });
+        assertThat(holder[0].train(out, null).interrupted()).isTrue();
+        assertThat(ModelFile.read(out.checkpoint()).tensors()).containsKeys("trained_mixing/current", "trained_mixing/best",
+            "trained_mixing/adam_m", "trained_mixing/adam_v");
+        assertThat(new Trainer(Options.load(opts), other, null).train(out, out.checkpoint()).interrupted()).isFalse();
+        ModelFile.Contents a = ModelFile.read(out.model()), b = ModelFile.read(dir.resolve("m.tbm"));
+        assertThat(a.tensors().keySet()).containsExactlyElementsOf(b.tensors().keySet());
+        for (String k : a.tensors().keySet()) assertThat(a.tensors().get(k).data()).as(k).isEqualTo(b.tensors().get(k).data());
+        assertThat(a.metadata().get("model")).isEqualTo(b.metadata().get("model")).contains("\"species_channels\":\"trained\"");
+    }
+
+    /** A checkpoint without the trained mixing (an older version's) is refused naming the field. */
+    @Test
+    void aCheckpointWithoutTheMixingIsRefused(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
+        Path opts = options(other, "trained");
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
+        Trainer[] holder = new Trainer[1];
+        holder[0] = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
+            @Override
+            public void progress(int epoch, int epochs, int batch, int batches) {
+                if (epoch == 1 && batch == 1) holder[0].requestStop();
+            }
+        });
+        holder[0].train(out, null);
+        ModelFile.Contents c = ModelFile.read(out.checkpoint());
+        Map<String, ModelFile.Tensor> t = new java.util.LinkedHashMap<>(c.tensors());
+        t.remove("trained_mixing/best");
+        ModelFile.write(out.checkpoint(), c.metadata(), t);
+        assertThatThrownBy(() -> new Trainer(Options.load(opts), other, null).train(out, out.checkpoint()))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("trained_mixing/best").hasMessageContaining("m.ckpt");
+    }
+
+    @Test
+    void trainedIsNotALinearRidgeOption(@TempDir Path other) throws IOException {
+        Path opts = options(other, "trained");
         Path ridge = other.resolve("ridge.yaml");
         Files.writeString(ridge, "training_set: random.xyz\ntargets:\n  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, 1]]}\n"
             + "model:\n  architecture: linear_ridge\n  soap: {species_channels: trained}\n", StandardCharsets.UTF_8);
