@@ -10,10 +10,12 @@
 # shielding: fixed steps, 5 and 50 epochs, both pseudotensor bases, raw basis), linear (the
 # linear_ridge architecture on the monomer and nmr splits, beside λ-MCoV), pseudo (the σ = −1 bases
 # compared: nmr with the axial basis), bec (Born charges of the 64-element phonon set: learning
-# curve, pseudotensor bases, linear_ridge and the per-element mean), eps (ε∞ of the same crystals: sum,
+# curve, pseudotensor bases, linear_ridge and the per-element mean), bec_axial (how learnable their σ = −1
+# block is: the axial vector and its norm as targets of their own), eps (ε∞ of the same crystals: sum,
 # log + intensive), rerun12 (QM7-X and NMR with this
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
-# the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
+# (heads refit on training + validation against training only, three seeds), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -36,7 +38,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec eps rerun12 issue13 committee peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -500,6 +502,16 @@ training:
   log_interval: 10
   checkpoint_interval: 0" becs
   done
+  # the learning curve at the defaults (above 8 elements: trained mixing, shared network; 100 epochs); at N = 1368
+  # the defaults build the model of e100-trained8-seed1 bit for bit (species_channels: auto resolves to trained)
+  for n in $(sizes 100 300 100 300); do
+    run_case bec "e100-defaults" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" 'targets:
+  becs: {per_atom: true}'"
+training:
+  epochs: $([ $QUICK = 1 ] && echo 5 || echo 100)
+  log_interval: 10
+  checkpoint_interval: 0" becs
+  done
   SEED=2 run_case bec "e10-axial-zsloss-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$tz
 $(bec_body 10 axial)" becs
   SEED=2 run_case bec "e10-axial-seed2" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" "$t
@@ -513,6 +525,29 @@ model:
   soap: {max_radial: 3, max_angular: 3}" becs
   done
   $PY element_mean "$OUT/bec/data/pool.xyz" "$OUT/bec/data/test.xyz" becs "$DOCS/metrics.csv" bec
+}
+
+# how learnable is the σ = −1 block of the Born charges? The axial vector alone (λ = 1, σ = −1) and its
+# norm |a| (an invariant, λ = 0) as per-atom targets of their own, λ-MCoV defaults, 30 epochs, two seeds
+study_bec_axial() {
+  study_bec_data
+  local d="$OUT/bec/data" TEST_IN_TRAINING=1 sd
+  [ -f "$d/axial_train_1368.xyz" ] || $PY axial "$(subset bec 1368)" "$d/axial_train_1368.xyz" becs
+  [ -f "$d/axial_test.xyz" ] || $PY axial "$d/test.xyz" "$d/axial_test.xyz" becs
+  for sd in 1 2; do
+    SEED=$sd run_case bec_axial "norm-e30-seed$sd" 1368 "$d/axial_train_1368.xyz" "$d/axial_test.xyz" 'targets:
+  axn: {type: spherical, per_atom: true, blocks: [[0, 1]]}
+training:
+  epochs: 30
+  log_interval: 10
+  checkpoint_interval: 0'
+    SEED=$sd run_case bec_axial "vector-e30-seed$sd" 1368 "$d/axial_train_1368.xyz" "$d/axial_test.xyz" 'targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+training:
+  epochs: 30
+  log_interval: 10
+  checkpoint_interval: 0'
+  done
 }
 
 # issue 13: the shared scalar network (issue 12's option) on the few-element water sets, beside the
@@ -574,6 +609,33 @@ $(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
 $(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
     run_case qm7x w128-shared-c4 "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$t
 $(model_body 128 $(epochs_for $n 80 400) | sed "$c; s/^model:/model:\n  scalar_network: shared/")"
+  done
+}
+
+# issue 13: the heads refit on the training structures only (the old default) against training + validation
+# (training.refit_validation, the default since), three seeds, where the validation split is smallest or the
+# curves are furthest from the peers: monomer N = 50, 100; QM7-X N = 80; dimer N = 800
+study_refit_validation() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  study_qm7x_data
+  local tw='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}' tq='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}' n sd rv c
+  for sd in 1 2 3; do
+    for rv in false true; do
+      c="s/^training:/training:\n  refit_validation: $rv/"
+      for n in $(sizes 50 100 50 100); do
+        SEED=$sd run_case monomer "w128-rv$rv-seed$sd" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for $n 800 100) | sed "$c")"
+      done
+      SEED=$sd run_case qm7x "w128-rv$rv-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+$(model_body 128 $(epochs_for 80 80 400) | sed "$c")"
+      SEED=$sd run_case dimer "w128-rv$rv-seed$sd" 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for 800 800 60) | sed "$c")"
+    done
   done
 }
 

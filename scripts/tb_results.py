@@ -18,6 +18,9 @@
                                      one file TRAIN + TEST for the PyTorch peer and its --split-file:
                                      train / val = a seeded 90 / 10 split of TRAIN's frames (the
                                      fraction tensorbasis validates on), test = TEST's frames
+  axial IN OUT KEY                   IN with two more per-atom columns from the rank-2 KEY: ax (its
+                                     axial vector a_k = ε_kij T_ij / 2 in the spherical order y, z, x)
+                                     and axn = |a| (an invariant: how learnable the block's size is)
   peer_collect CSV DATASET CONFIG N SECONDS TARGET SUMMARY_JSON
                                      append the test rows of a peer `train --summary` file (all
                                      components; λ = 0 / 1 / 2 of rank-2 targets as blocks L0+ ...)
@@ -178,6 +181,22 @@ def atom_tensors(path, key):
         for line in b[2:]:
             f = line.split()
             yield f[cs], [float(x) for x in f[ck:ck + 9]]
+
+
+def cmd_axial(src, dst, key):
+    with open(dst, "w") as f:
+        for b in frames(src):
+            comment = b[1]
+            ck, _ = parse_properties(comment)[key]
+            props = comment_value(comment, "Properties")
+            f.write(b[0])
+            f.write(comment.replace("Properties=" + props, "Properties=" + props + ":axn:R:1:ax:R:3", 1))
+            for line in b[2:]:
+                t = [float(x) for x in line.split()[ck:ck + 9]]
+                a = [(t[5] - t[7]) / 2.0, (t[6] - t[2]) / 2.0, (t[1] - t[3]) / 2.0]  # (x, y, z)
+                n = math.sqrt(sum(x * x for x in a))
+                f.write(line.rstrip("\n") + f" {n:.10g} {a[1]:.10g} {a[2]:.10g} {a[0]:.10g}\n")
+    print(f"{dst}: axial parts of {key}")
 
 
 def cmd_element_mean(pool, test, key, csv, dataset):

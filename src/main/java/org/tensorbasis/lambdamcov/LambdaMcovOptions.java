@@ -71,7 +71,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
                                   int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
-                                  boolean perSpeciesScale, double speciesScalePrior, int committee) {}
+                                  boolean perSpeciesScale, double speciesScalePrior, int committee, boolean refitValidation) {}
 
     /** Largest {@code training.committee}. */
     public static final int MAX_COMMITTEE = 32;
@@ -161,6 +161,9 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int li = t.integer("log_interval", 1, 1, 1_000_000, "Print a line every this many epochs.");
             boolean cb = t.bool("composition_baseline", true, "Subtract a per-species baseline from invariant blocks before learning.");
             boolean rh = t.bool("refine_heads", true, "After the last epoch, refit the heads of every block exactly by ridge least squares.");
+            boolean rv = t.bool("refit_validation", rh, "After the head refit has chosen its ridges on the validation set, "
+                + "solve the heads again on the training and validation structures together with those ridges.");
+            if (rv && !rh) throw t.error("refit_validation", "needs refine_heads: true");
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species.");
             OptionsNode sspNode = t.raw("species_scale_prior", "auto or number 0–1e9 (atoms)", "auto",
                 "Per-species scales (of per-atom targets and of basis elements) shrink towards the scale of all atoms as if each "
@@ -169,7 +172,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int cm = t.integer("committee", 1, 1, MAX_COMMITTEE, "Train this many models from different seeds and predict their mean "
                 + "(costs this many times the training and prediction time).");
             t.finish();
-            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm));
+            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm, rv));
         }
     }
 
@@ -208,6 +211,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  log_interval: ").append(tr.logInterval()).append('\n');
         sb.append("  composition_baseline: ").append(tr.compositionBaseline()).append('\n');
         sb.append("  refine_heads: ").append(tr.refineHeads()).append('\n');
+        sb.append("  refit_validation: ").append(tr.refitValidation()).append('\n');
         sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
         sb.append("  species_scale_prior: ").append(Double.isNaN(tr.speciesScalePrior()) ? "auto" : Options.fmt(tr.speciesScalePrior())).append('\n');
         sb.append("  committee: ").append(tr.committee()).append('\n');

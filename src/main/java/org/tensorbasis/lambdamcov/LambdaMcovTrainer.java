@@ -654,6 +654,85 @@ final class LambdaMcovTrainer {
         return sq;
     }
 
+    /** The normal equations of every block's heads over the structures [0, count) with the current network. */
+    private static HeadRefinement.Normal[] normalEquations(Run run, int count) {
+        TensorModel net = run.model.network();
+        int nb = net.blocks().size();
+        // the design rows of every system are known in advance: systems with fewer rows than unknowns take the dual form
+        int[][] speciesOfAtoms = new int[count][];
+        for (int s = 0; s < count; s++) {
+            Structure st = run.structures.get(s);
+            speciesOfAtoms[s] = new int[st.size()];
+            for (int i = 0; i < st.size(); i++) speciesOfAtoms[s][i] = run.model.speciesIndex(st.number(i));
+        }
+        HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
+        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b, speciesOfAtoms);
+        int width = net.scalarNetworks().width();
+        int bs = 64;
+        for (int s = 0; s < count; s += bs) {
+            int[] which = new int[Math.min(bs, count - s)];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
+            net.forward(batch);
+            int[] sidx = new int[batch.atoms()];
+            for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
+            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
+        }
+        for (HeadRefinement.Normal nm : normals) nm.flushAll();
+        return normals;
+    }
+
+    /**
+     * training.refit_validation: the heads solved again on the training and validation structures together, each
+     * (block, species) with the ridge the validation chose for it; heads the validation kept from SGD stay. A
+     * block whose new heads would exceed the cancellation bound keeps its training-only refit.
+     *
+     * @return the number of blocks refit
+     */
+    private int refitWithValidation(Run run, double[][] ridgeOf, double[] chosen) {
+        TensorModel net = run.model.network();
+        Parameters p = net.parameters();
+        int nb = net.blocks().size();
+        boolean shared = net.scalarNetworks().isShared();
+        int heads = shared ? 1 : run.model.species().length;
+        HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain + run.nVal);
+        double[] all = chosen.clone();
+        for (int b = 0; b < nb; b++) {
+            boolean perHead = net.blocks().get(b).perAtom() && !shared;
+            for (double ridge : HeadRefinement.RIDGES) {
+                boolean used = false;
+                for (double r : ridgeOf[b]) used |= r == ridge;
+                if (!used) continue;
+                double[] vals = chosen.clone();
+                HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
+                for (int s = 0; s < heads; s++) {
+                    if (perHead ? ridgeOf[b][s] != ridge : false) continue;
+                    Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
+                    System.arraycopy(vals, w.offset(), all, w.offset(), w.size());
+                }
+            }
+        }
+        p.restore(all);
+        double[] amp = amplification(run, 0, run.nTrain + run.nVal);
+        int refit = 0;
+        for (int b = 0; b < nb; b++) {
+            boolean any = false;
+            for (double r : ridgeOf[b]) any |= !Double.isNaN(r);
+            if (!any) continue;
+            if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) {
+                for (int s = 0; s < heads; s++) {
+                    Parameters.Block w = net.scalarNetworks().headLinear(b, s).weight();
+                    System.arraycopy(chosen, w.offset(), all, w.offset(), w.size());
+                }
+            } else {
+                refit++;
+            }
+        }
+        p.restore(all);
+        System.arraycopy(all, 0, chosen, 0, all.length);
+        return refit;
+    }
+
     /** Refits the heads of every block exactly on the training set (see {@link HeadRefinement}). */
     private void refineHeads(Run run) {
         long t0 = System.nanoTime();
@@ -663,27 +742,7 @@ final class LambdaMcovTrainer {
         TensorModel net = run.model.network();
         Parameters p = net.parameters();
         int nb = net.blocks().size();
-        // the design rows of every system are known in advance: systems with fewer rows than unknowns take the dual form
-        int[][] speciesOfAtoms = new int[run.nTrain][];
-        for (int s = 0; s < run.nTrain; s++) {
-            Structure st = run.structures.get(s);
-            speciesOfAtoms[s] = new int[st.size()];
-            for (int i = 0; i < st.size(); i++) speciesOfAtoms[s][i] = run.model.speciesIndex(st.number(i));
-        }
-        HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
-        for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b, speciesOfAtoms);
-        int width = net.scalarNetworks().width();
-        int bs = 64;
-        for (int s = 0; s < run.nTrain; s += bs) {
-            int[] which = new int[Math.min(bs, run.nTrain - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
-            int[] sidx = new int[batch.atoms()];
-            for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
-            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
-        }
-        for (HeadRefinement.Normal nm : normals) nm.flushAll();
+        HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain);
         StringBuilder sys = new StringBuilder();
         for (int b = 0; b < nb; b++) {
             HeadRefinement.Normal nm = normals[b];
@@ -760,9 +819,18 @@ final class LambdaMcovTrainer {
             }
         }
         p.restore(chosen);
-        ampChosen = amplification(run, 0, run.nTrain + run.nVal);
         long[] count = new long[nb];
         evaluate(run, run.nTrain, run.nTrain + run.nVal, new double[nb], count);
+        String withValidation = "";
+        if (hypers.training().refitValidation() && run.nVal > 0) {
+            Arrays.fill(normals, null); // the training-only systems go before the larger ones are formed (the memory estimate holds one set)
+            long tv = System.nanoTime();
+            int refit = refitWithValidation(run, ridgeOf, chosen);
+            withValidation = String.format(Locale.ROOT, "; then %d of %d blocks refit on the %d training + %d validation structures with those ridges"
+                + " in %.2f s (refit_validation: the validation metrics below are no longer out of sample)", refit, nb, run.nTrain, run.nVal,
+                (System.nanoTime() - tv) * 1e-9);
+        }
+        ampChosen = amplification(run, 0, run.nTrain + run.nVal);
         StringBuilder sb = new StringBuilder("head refinement (validation RMSE before -> after):");
         for (int b = 0; b < nb; b++) {
             TensorModel.Block bl = net.blocks().get(b);
@@ -781,6 +849,7 @@ final class LambdaMcovTrainer {
         }
         sb.append(String.format(Locale.ROOT, "; largest cancellation factor %.3g; %.2f s (normal equations %.2f, factor and solve %.2f, scoring %.2f)",
             Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9, (tAcc - t0) * 1e-9, solveSeconds, scoreSeconds));
+        sb.append(withValidation);
         listener.message(sb.toString());
     }
 
