@@ -93,6 +93,9 @@ def start():
             raise RuntimeError(
                 "no Java runtime found: tensorbasis needs Java 17 or later "
                 "(install a JDK, e.g. apt-get install openjdk-17-jre-headless, or set JAVA_HOME)") from e
+        # one OpenBLAS thread per Java thread, as bin/tensorbasis sets it (read when the library loads): OpenBLAS'
+        # own spinning threads beside tensorbasis' parallel loops made training up to 10x slower on shared cores
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         try:
             # interrupt=False: Ctrl-C stays Python's (a KeyboardInterrupt; train() turns it into a
             # checkpoint and a clean stop) instead of the JVM's, which would end the process at once.

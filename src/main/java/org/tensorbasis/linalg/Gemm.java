@@ -37,13 +37,26 @@ public final class Gemm {
     public static String blasName() {
         String c = BLAS_INSTANCE.getClass().getSimpleName();
         if (c.equals("JNIBLAS")) {
-            return NativeBlas.source.equals("bundled OpenBLAS") ? "native OpenBLAS bundled with tensorbasis (JNIBLAS)"
-                : NativeBlas.source.startsWith("system") ? "native system libblas.so.3 (JNIBLAS)" : "native (JNIBLAS; " + NativeBlas.source + ")";
+            return (NativeBlas.source.equals("bundled OpenBLAS") ? "native OpenBLAS bundled with tensorbasis (JNIBLAS)"
+                : NativeBlas.source.startsWith("system") ? "native system libblas.so.3 (JNIBLAS)" : "native (JNIBLAS; " + NativeBlas.source + ")")
+                + threadWarning(System.getenv("OPENBLAS_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
         }
         String why = NativeBlas.source.equals("bundled OpenBLAS") || NativeBlas.source.startsWith("system")
             ? "the native library did not load" : NativeBlas.source;
         if (c.equals("VectorBLAS")) return "Java vector API (VectorBLAS; " + why + ")";
         return "pure Java (" + c + "; " + why + ")";
+    }
+
+    /**
+     * A warning for the BLAS line when OpenBLAS may start threads of its own beside tensorbasis' parallel loops
+     * (OPENBLAS_NUM_THREADS unset on a multi-core machine; it is read when the library loads, so the JVM cannot
+     * set it for itself): with another job on the cores, the spinning threads made a training up to 10× slower
+     * (docs/performance.md). bin/tensorbasis and the Python package set it to 1.
+     */
+    static String threadWarning(String openblasThreads, int cores) {
+        if (openblasThreads != null || cores <= 1) return "";
+        return "; warning: OPENBLAS_NUM_THREADS is not set, so OpenBLAS runs threads of its own beside tensorbasis' and slows down"
+            + " badly when other jobs share the cores: export OPENBLAS_NUM_THREADS=1 (bin/tensorbasis does)";
     }
 
     /** See the class comment (dense operands). */
