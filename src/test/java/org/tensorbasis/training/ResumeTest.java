@@ -163,7 +163,7 @@ class ResumeTest {
         Path copy = dir.resolve("copy.ckpt");
         Files.copy(out.checkpoint(), copy);
         trainer(opts, log).train(out, copy);
-        assertThat(messages).noneMatch(m -> m.contains("threads"));
+        assertThat(messages).noneMatch(m -> m.contains("checkpoint was written with"));
         Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
         meta.put("checkpoint", c.metadata().get("checkpoint").replace("\"threads\":2", "\"threads\":7"));
         ModelFile.write(copy, meta, c.tensors());
