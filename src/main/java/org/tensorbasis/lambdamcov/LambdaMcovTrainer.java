@@ -778,13 +778,22 @@ final class LambdaMcovTrainer {
             p.restore(vals);
             long r1 = System.nanoTime();
             double[][] sq = validationSquares(run);
-            double[] amp = amplification(run, 0, run.nTrain + run.nVal);
+            // the cancellation factor (a pass over every structure) only matters for a block this ridge would improve
+            boolean improves = false;
+            for (int b = 0; b < nb && !improves; b++) {
+                if (net.blocks().get(b).perAtom() && !shared) {
+                    for (int s = 0; s < ns; s++) improves |= sq[b][s] < bestSq[b][s];
+                } else {
+                    improves = sum(sq[b]) < sum(bestSq[b]);
+                }
+            }
+            double[] amp = improves ? amplification(run, 0, run.nTrain + run.nVal) : null;
             long r2 = System.nanoTime();
             solveSeconds += (r1 - r0) * 1e-9;
             scoreSeconds += (r2 - r1) * 1e-9;
             listener.message(String.format(Locale.ROOT, "head refinement: ridge %.0e factored and solved in %.2f s, scored in %.2f s",
                 ridge, (r1 - r0) * 1e-9, (r2 - r1) * 1e-9));
-            for (int b = 0; b < nb; b++) {
+            for (int b = 0; amp != null && b < nb; b++) {
                 if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
                 if (net.blocks().get(b).perAtom() && !shared) {
                     for (int s = 0; s < ns; s++) {

@@ -101,20 +101,26 @@ class TrainedMixingTrainingTest {
         }
     }
 
-    /** Stopped mid-run and resumed from its checkpoint, a trained-mixing run ends bit for bit where the uninterrupted one did. */
-    @Test
-    void aStoppedRunResumesBitForBit(@TempDir Path other) throws IOException {
-        Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
-        Path opts = options(other, "trained");
-        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
+    /** Trains the options in {@code where} (with the molecules copied there) and stops after batch {@code batch} of epoch {@code epoch}. */
+    private static TrainingSession.Outputs stopAt(Path where, Path opts, int epoch, int batch) throws IOException {
+        Files.copy(dir.resolve("random.xyz"), where.resolve("random.xyz"));
+        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(where.resolve("m.tbm"));
         Trainer[] holder = new Trainer[1];
-        holder[0] = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
+        holder[0] = new Trainer(Options.load(opts), where, new TrainingSession.Listener() {
             @Override
-            public void progress(int epoch, int epochs, int batch, int batches) {
-                if (epoch == 3 && batch == 2) holder[0].requestStop();
+            public void progress(int e, int epochs, int b, int batches) {
+                if (e == epoch && b == batch) holder[0].requestStop();
             }
         });
         assertThat(holder[0].train(out, null).interrupted()).isTrue();
+        return out;
+    }
+
+    /** Stopped mid-run and resumed from its checkpoint, a trained-mixing run ends bit for bit where the uninterrupted one did. */
+    @Test
+    void aStoppedRunResumesBitForBit(@TempDir Path other) throws IOException {
+        Path opts = options(other, "trained");
+        TrainingSession.Outputs out = stopAt(other, opts, 3, 2);
         assertThat(ModelFile.read(out.checkpoint()).tensors()).containsKeys("trained_mixing/current", "trained_mixing/best",
             "trained_mixing/adam_m", "trained_mixing/adam_v");
         assertThat(new Trainer(Options.load(opts), other, null).train(out, out.checkpoint()).interrupted()).isFalse();
@@ -127,17 +133,8 @@ class TrainedMixingTrainingTest {
     /** A checkpoint without the trained mixing (an older version's) is refused naming the field. */
     @Test
     void aCheckpointWithoutTheMixingIsRefused(@TempDir Path other) throws IOException {
-        Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
         Path opts = options(other, "trained");
-        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
-        Trainer[] holder = new Trainer[1];
-        holder[0] = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
-            @Override
-            public void progress(int epoch, int epochs, int batch, int batches) {
-                if (epoch == 1 && batch == 1) holder[0].requestStop();
-            }
-        });
-        holder[0].train(out, null);
+        TrainingSession.Outputs out = stopAt(other, opts, 1, 1);
         ModelFile.Contents c = ModelFile.read(out.checkpoint());
         Map<String, ModelFile.Tensor> t = new java.util.LinkedHashMap<>(c.tensors());
         t.remove("trained_mixing/best");
