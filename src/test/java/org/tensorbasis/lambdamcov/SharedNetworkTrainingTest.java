@@ -27,6 +27,7 @@ import org.tensorbasis.modelfile.ModelFile;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
+import org.tensorbasis.training.StoppedRuns;
 import org.tensorbasis.training.Trainer;
 
 /**
@@ -200,20 +201,8 @@ class SharedNetworkTrainingTest {
         Files.copy(dir.resolve("random.xyz"), other.resolve("random.xyz"));
         Path opts = other.resolve("options.yaml");
         Files.copy(dir.resolve("options.yaml"), opts);
-        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(other.resolve("m.tbm"));
-        Trainer[] holder = new Trainer[1];
-        holder[0] = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
-            @Override
-            public void progress(int epoch, int epochs, int batch, int batches) {
-                if (epoch == 5 && batch == 3) holder[0].requestStop();
-            }
-        });
-        assertThat(holder[0].train(out, null).interrupted()).isTrue();
-        assertThat(new Trainer(Options.load(opts), other, null).train(out, out.checkpoint()).interrupted()).isFalse();
-        Map<String, ModelFile.Tensor> a = ModelFile.read(dir.resolve("m.tbm")).tensors();
-        Map<String, ModelFile.Tensor> b = ModelFile.read(out.model()).tensors();
-        assertThat(b.keySet()).isEqualTo(a.keySet());
-        for (String k : a.keySet()) assertThat(b.get(k).data()).as(k).isEqualTo(a.get(k).data());
+        TrainingSession.Outputs out = StoppedRuns.stopAt(opts, other, other.resolve("m.tbm"), 5, 3);
+        StoppedRuns.resumeMatches(opts, other, out, dir.resolve("m.tbm"));
     }
 
     @Test

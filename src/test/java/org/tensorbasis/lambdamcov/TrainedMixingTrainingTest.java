@@ -24,6 +24,7 @@ import org.tensorbasis.modelfile.SpeciesMixingTensor;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
+import org.tensorbasis.training.StoppedRuns;
 import org.tensorbasis.training.Trainer;
 
 /**
@@ -104,16 +105,7 @@ class TrainedMixingTrainingTest {
     /** Trains the options in {@code where} (with the molecules copied there) and stops after batch {@code batch} of epoch {@code epoch}. */
     private static TrainingSession.Outputs stopAt(Path where, Path opts, int epoch, int batch) throws IOException {
         Files.copy(dir.resolve("random.xyz"), where.resolve("random.xyz"));
-        TrainingSession.Outputs out = TrainingSession.Outputs.forModel(where.resolve("m.tbm"));
-        Trainer[] holder = new Trainer[1];
-        holder[0] = new Trainer(Options.load(opts), where, new TrainingSession.Listener() {
-            @Override
-            public void progress(int e, int epochs, int b, int batches) {
-                if (e == epoch && b == batch) holder[0].requestStop();
-            }
-        });
-        assertThat(holder[0].train(out, null).interrupted()).isTrue();
-        return out;
+        return StoppedRuns.stopAt(opts, where, where.resolve("m.tbm"), epoch, batch);
     }
 
     /** Stopped mid-run and resumed from its checkpoint, a trained-mixing run ends bit for bit where the uninterrupted one did. */
