@@ -44,12 +44,19 @@ public final class Architectures {
             throw BadInputException.atField(name, "kind", "this is a training checkpoint, not a model: resume it with 'tensorbasis train OPTIONS -o MODEL --restart "
                 + name + "' (the run ends by writing the model, with the best weights and the refit heads)");
         }
+        TrainedModel residual = ResidualModel.fromContents(c, name, threads);
+        if (residual != null) return TransformedModel.wrap(residual);
         String arch = ModelMetadata.architecture(c, name);
+        return TransformedModel.wrap(get(arch, name).load(c, name, threads)); // predictions in the targets' own units
+    }
+
+    /** The architecture a model file names; the error names the file. */
+    static Architecture get(String arch, String fileName) {
         Architecture a = ALL.get(arch);
         if (a == null) {
-            throw BadInputException.atField(name, "architecture", "'" + arch + "' is not an architecture of this program (known: "
+            throw BadInputException.atField(fileName, "architecture", "'" + arch + "' is not an architecture of this program (known: "
                 + String.join(", ", ALL.keySet()) + ")");
         }
-        return TransformedModel.wrap(a.load(c, name, threads)); // predictions in the targets' own units
+        return a;
     }
 }

@@ -40,8 +40,14 @@ public interface TrainedModel extends org.tensorbasis.evaluation.Predictor {
     /** Predictions of every target for the structures (descriptors and model run on {@code threads} threads). */
     Predictions predict(List<Structure> structures, int threads);
 
+    /** What the model file holds: metadata and tensors (a composite model nests its parts' contents). */
+    org.tensorbasis.modelfile.ModelFile.Contents contents();
+
     /** Writes the model file atomically. */
-    void save(Path path) throws IOException;
+    default void save(Path path) throws IOException {
+        org.tensorbasis.modelfile.ModelFile.Contents c = contents();
+        org.tensorbasis.modelfile.ModelFile.write(path, c.metadata(), c.tensors());
+    }
 
     /** A one-line summary of the blocks, for logs. */
     String describe();

@@ -24,4 +24,17 @@ public record TrainingData(Options options, String optionsYaml, Map<String, Stri
     public List<Sample> validation() { return splits.validation(); }
 
     public List<Sample> test() { return splits.test(); }
+
+    /**
+     * The normalisation of every block fitted on the training samples' values (the first {@code train().size()} of
+     * {@code values}), with the options' composition baseline, per-species scales and their shrinkage.
+     */
+    public static Normalization[] fitNormalization(Options options, List<ModelBlock> blocks, int[] species, List<Sample> train, double[][][] values) {
+        double[][][] trainValues = new double[values.length][][];
+        for (int b = 0; b < values.length; b++) trainValues[b] = java.util.Arrays.copyOf(values[b], train.size());
+        java.util.Set<String> intensive = new java.util.HashSet<>();
+        for (Options.Target t : options.targets().values()) if (t.intensive()) intensive.add(t.name());
+        return Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
+            options.hypers().perSpeciesScale(), intensive, options.hypers().speciesScalePrior(species.length));
+    }
 }

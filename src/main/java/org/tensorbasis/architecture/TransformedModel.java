@@ -81,7 +81,7 @@ public final class TransformedModel implements TrainedModel {
     public int[] species() { return inner.species(); }
 
     @Override
-    public void save(Path path) throws IOException { inner.save(path); }
+    public org.tensorbasis.modelfile.ModelFile.Contents contents() { return inner.contents(); }
 
     @Override
     public String describe() {

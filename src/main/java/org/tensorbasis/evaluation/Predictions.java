@@ -119,6 +119,25 @@ public final class Predictions {
         return out;
     }
 
+    /**
+     * One block's values of structure k in the layout of {@code ModelBlock.values}: rows × (properties × dim),
+     * rows = atoms (per-atom blocks) or 1.
+     */
+    public double[] block(ModelBlock mb, int k) {
+        TargetLayout l = layouts.get(mb.targetName());
+        double[] sph = spherical[index(mb.targetName())][k];
+        int ss = l.sphericalSize();
+        int rows = sph.length / ss;
+        int w = mb.rowWidth();
+        double[] v = new double[rows * w];
+        double[] row = new double[ss];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(sph, r * ss, row, 0, ss);
+            l.gather(row, mb.inTarget(), v, r * w);
+        }
+        return v;
+    }
+
     /** Spherical blocks of structure k by block name: rows × properties × (2λ+1). */
     public Map<String, double[]> blocks(String target, int k) {
         int t = index(target);

@@ -90,14 +90,14 @@ public final class CommitteeModel implements TrainedModel {
     }
 
     @Override
-    public void save(Path path) throws IOException {
+    public ModelFile.Contents contents() {
         Map<String, String> meta = new LinkedHashMap<>(members.get(0).metadata());
         meta.put(COMMITTEE, Integer.toString(members.size()));
         Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(members.get(0).fileTensors());
         for (int m = 1; m < members.size(); m++) {
             for (Map.Entry<String, ModelFile.Tensor> e : members.get(m).fileTensors().entrySet()) tensors.put(prefix(m) + e.getKey(), e.getValue());
         }
-        ModelFile.write(path, meta, tensors);
+        return new ModelFile.Contents(meta, tensors);
     }
 
     /**
@@ -142,11 +142,11 @@ public final class CommitteeModel implements TrainedModel {
     }
 
     /**
-     * The λ-MCoV models of a loaded model (a target transform unwrapped): the model itself, or a committee's
-     * members; null for another architecture.
+     * The λ-MCoV models of a loaded model (a target transform unwrapped, and of a model with a linear baseline its
+     * network part): the model itself, or a committee's members; null for another architecture.
      */
     public static List<LambdaMcovModel> lambdaMcovModels(TrainedModel model) {
-        TrainedModel m = org.tensorbasis.architecture.TransformedModel.unwrap(model);
+        TrainedModel m = org.tensorbasis.architecture.ResidualModel.residualOf(model); // a linear baseline's network part
         if (m instanceof CommitteeModel c) return c.members;
         return m instanceof LambdaMcovModel l ? List.of(l) : null;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorbasis.architecture.Architecture;
+import org.tensorbasis.architecture.ResidualModel;
 import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingData;
 import org.tensorbasis.architecture.TrainingOutcome;
@@ -22,7 +23,21 @@ public final class LambdaMcovArchitecture implements Architecture {
 
     @Override
     public TrainingOutcome train(TrainingData data, TrainingSession session) throws IOException {
-        int k = LambdaMcovOptions.of(data.options()).training().committee();
+        LambdaMcovOptions hy = LambdaMcovOptions.of(data.options());
+        List<String> baseline = hy.model().linearBaseline();
+        if (baseline.isEmpty()) return trainNetwork(data, session, hy.training().committee());
+        LinearBaseline.Fit fit = LinearBaseline.fit(data, session, baseline);
+        if (fit == null) {
+            session.listener().message("stopped while fitting the linear baseline (nothing to resume: run it again)");
+            return new TrainingOutcome(null, 0, Double.NaN, true);
+        }
+        TrainingOutcome out = trainNetwork(fit.residualData(), session, hy.training().committee());
+        if (out.interrupted()) return out;
+        return new TrainingOutcome(new ResidualModel(fit.model(), out.model()), out.bestEpoch(), out.bestValidationLoss(), false);
+    }
+
+    /** One network, or a committee of k, on the data's values. */
+    private static TrainingOutcome trainNetwork(TrainingData data, TrainingSession session, int k) throws IOException {
         if (k == 1) return new LambdaMcovTrainer(data, session).train();
         return trainCommittee(data, session, k);
     }

@@ -364,8 +364,8 @@ public final class LambdaMcovModel implements TrainedModel {
     }
 
     @Override
-    public void save(Path path) throws IOException {
-        ModelFile.write(path, metadata(), fileTensors());
+    public ModelFile.Contents contents() {
+        return new ModelFile.Contents(metadata(), fileTensors());
     }
 
     /** The tensors of the model file: the parameter blocks and the species mixing (if compressed channels). */
@@ -389,6 +389,10 @@ public final class LambdaMcovModel implements TrainedModel {
     public static LambdaMcovModel load(Path path, int threads) {
         TrainedModel m = org.tensorbasis.architecture.TransformedModel.unwrap(org.tensorbasis.architecture.Architectures.load(path, threads));
         if (m instanceof LambdaMcovModel l) return l;
+        if (m instanceof org.tensorbasis.architecture.ResidualModel) {
+            throw BadInputException.atField(path.toString(), org.tensorbasis.architecture.ResidualModel.BASELINE, "a " + LambdaMcovOptions.NAME
+                + " model with a linear baseline (model.linear_baseline), not a single network: load it with Architectures.load (org.tensorbasis.api.Model.load)");
+        }
         if (m instanceof CommitteeModel) {
             throw BadInputException.atField(path.toString(), CommitteeModel.COMMITTEE, "a committee of " + LambdaMcovOptions.NAME
                 + " models, not a single one: load it with Architectures.load (org.tensorbasis.api.Model.load)");

@@ -39,12 +39,13 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
      *
      * @param scalarNetwork    {@code auto}, {@code per_element} or {@code shared} (resolved by {@link #scalarNetworkFor})
      * @param elementEmbedding d of the shared network's element embedding
+     * @param linearBaseline   targets first fitted by a linear ridge, the network learning its residual (empty: none)
      */
     public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular,
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
-                               String scalarNetwork, int elementEmbedding) {
+                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -141,9 +142,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "axial",
                 java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
+            List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of target names", "false",
+                "Fit these targets first with the linear_ridge architecture at its defaults (λ-SOAP features, ridge chosen on the "
+                + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target)."), targets);
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -176,6 +180,23 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         }
     }
 
+    /** {@code model.linear_baseline}: false (none), true (every target, in the options' order) or a list of target names. */
+    private static List<String> linearBaseline(OptionsNode n, Set<String> targets) {
+        if (n == null || n.isNull()) return List.of();
+        if (n.isScalar()) return n.bool() ? List.copyOf(targets) : List.of();
+        if (!n.isSequence()) throw n.error("expected false, true or a list of target names");
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (OptionsNode e : n.sequence()) {
+            String t = e.string();
+            if (!targets.contains(t)) {
+                throw e.error("'" + t + "' is not a target of these options (targets: " + String.join(", ", targets) + ")");
+            }
+            if (!out.add(t)) throw e.error("'" + t + "' is listed twice");
+        }
+        if (out.isEmpty()) throw n.error("is an empty list: write false for no baseline");
+        return List.copyOf(out);
+    }
+
     @Override
     public String toYaml() {
         StringBuilder sb = new StringBuilder();
@@ -192,6 +213,13 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
         sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis().option()).append('\n');
         sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');
+        if (mo.linearBaseline().isEmpty()) {
+            sb.append("  linear_baseline: false\n");
+        } else {
+            sb.append("  linear_baseline: [");
+            for (int i = 0; i < mo.linearBaseline().size(); i++) sb.append(i > 0 ? ", " : "").append(Options.quote(mo.linearBaseline().get(i)));
+            sb.append("]\n");
+        }
         TrainingOptions tr = training;
         sb.append("training:\n");
         sb.append("  epochs: ").append(tr.epochs()).append('\n');

@@ -204,7 +204,7 @@ public final class LinearRidgeModel implements TrainedModel {
     // ---------------------------------------------------------------- model file
 
     @Override
-    public void save(Path path) throws IOException {
+    public ModelFile.Contents contents() {
         Map<String, String> meta = ModelMetadata.common(architecture(), optionsYaml, provenance);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("species", species);
@@ -227,7 +227,7 @@ public final class LinearRidgeModel implements TrainedModel {
         }
         ModelFile.Tensor mix = SpeciesMixingTensor.of(calc.settings());
         if (mix != null) tensors.put(SpeciesMixingTensor.NAME, mix);
-        ModelFile.write(path, meta, tensors);
+        return new ModelFile.Contents(meta, tensors);
     }
 
     /** Rebuilds a model from a model file's contents (architecture linear_ridge, checked by the caller). */

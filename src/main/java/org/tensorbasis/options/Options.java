@@ -45,6 +45,11 @@ public record Options(
         return new Options(seed, threads, trainingSet, validationSet, testSet, newTargets, hypers, minDistance);
     }
 
+    /** The same options with another architecture's hyper-parameters (e.g. the linear baseline of a λ-MCoV run). */
+    public Options withHypers(ArchitectureOptions newHypers) {
+        return new Options(seed, threads, trainingSet, validationSet, testSet, targets, newHypers, minDistance);
+    }
+
     /** Default of {@code min_distance} (Å): closer atoms are an error (duplicated or collapsed atoms). */
     public static final double DEFAULT_MIN_DISTANCE = 0.25;
 
@@ -272,6 +277,13 @@ public record Options(
         }
         if (!out.containsKey(DEFAULT_ARCHITECTURE)) throw new IllegalStateException("no " + DEFAULT_ARCHITECTURE + " architecture on the class path");
         return out;
+    }
+
+    /** Every default of an architecture's options (what {@code model: {architecture: <name>}} alone gives). */
+    public static ArchitectureOptions defaults(String architecture) {
+        ArchitectureOptions.Parser p = parsers().get(architecture);
+        if (p == null) throw new IllegalArgumentException("no architecture " + architecture);
+        return p.parse(Section.of("defaults", "model", null), Section.of("defaults", "training", null), Set.of());
     }
 
     /** Reads {@code model} and {@code training} with the parser of {@code model.architecture}. */

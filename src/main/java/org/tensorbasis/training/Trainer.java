@@ -112,12 +112,7 @@ public final class Trainer {
         if (blocks.isEmpty()) throw new org.tensorbasis.BadInputException("no target block left to learn (every target is zero in the training data)");
         // every sample's block values are read once; the training samples come first (Splits.all())
         double[][][] values = ModelBlock.values(blocks, options, layouts, splits.all());
-        double[][][] trainValues = new double[values.length][][];
-        for (int b = 0; b < values.length; b++) trainValues[b] = java.util.Arrays.copyOf(values[b], train.size());
-        java.util.Set<String> intensive = new java.util.HashSet<>();
-        for (Options.Target t : options.targets().values()) if (t.intensive()) intensive.add(t.name());
-        Normalization[] norms = Normalization.fit(blocks, species, train, trainValues, options.hypers().compositionBaseline(),
-            options.hypers().perSpeciesScale(), intensive, options.hypers().speciesScalePrior(species.length));
+        Normalization[] norms = TrainingData.fitNormalization(options, blocks, species, train, values);
         StringBuilder sym = new StringBuilder();
         for (int z : species) sym.append(sym.length() > 0 ? " " : "").append(Elements.symbol(z));
         listener.message(String.format(Locale.ROOT, "data: %d training, %d validation, %d test structures; species %s; architecture %s",

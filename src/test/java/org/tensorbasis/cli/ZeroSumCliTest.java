@@ -114,6 +114,16 @@ class ZeroSumCliTest {
         return s;
     }
 
+    /** The linear baseline does not keep a zero sum: asking for both is an error naming the option, before training. */
+    @Test
+    void aLinearBaselineOfAZeroSumTargetIsRefused() throws IOException {
+        CliRun r = train("zs-baseline", options("lambda_mcov", "{per_atom: true, symmetric: false, zero_sum: true}")
+            .replace("bpnn:", "linear_baseline: true, bpnn:"));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("model.linear_baseline").contains("zero_sum").doesNotContain("Exception");
+        assertThat(dir.resolve("zs-baseline/m.tbm")).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"lambda_mcov", "linear_ridge"})
     void predictionsSumToZeroAndAreNoWorseThanWithout(String architecture) throws IOException {

@@ -1,0 +1,162 @@
+package org.tensorbasis.architecture;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.io.Json;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.targets.Sample;
+import org.tensorbasis.targets.TargetLayout;
+
+/**
+ * A baseline model plus a model trained on what the baseline leaves ({@code model.linear_baseline} of λ-MCoV: a
+ * linear ridge of λ-SOAP features first, the neural model on its residual). The prediction is the sum of two
+ * exactly equivariant predictions, so it is exactly equivariant; both parts predict in the learned space (before a
+ * target transform is undone, {@link TransformedModel}). Everything but the prediction — options, layouts, species,
+ * provenance — is the residual model's: its options record the baseline option.
+ *
+ * <p>Model file: the residual model's metadata and tensors, plus {@value #BASELINE} = the baseline's metadata (a JSON
+ * object of strings) and the baseline's tensors under the prefix {@value #PREFIX}. A file without {@value #BASELINE}
+ * is an ordinary model.
+ */
+public final class ResidualModel implements TrainedModel {
+    /** Metadata key holding the baseline's own metadata. */
+    public static final String BASELINE = "baseline";
+    /** Tensor-name prefix of the baseline's tensors. */
+    public static final String PREFIX = "baseline/";
+
+    private final TrainedModel baseline;
+    private final TrainedModel residual;
+    private final java.util.Set<String> targets;
+
+    /** The baseline predicts some of the residual model's targets (those it is added to). */
+    public ResidualModel(TrainedModel baseline, TrainedModel residual) {
+        if (!residual.layouts().keySet().containsAll(baseline.layouts().keySet())) {
+            throw new IllegalArgumentException("the baseline predicts targets the residual model does not");
+        }
+        this.baseline = baseline;
+        this.residual = residual;
+        this.targets = java.util.Set.copyOf(baseline.layouts().keySet());
+    }
+
+    /** The baseline (e.g. the linear ridge). */
+    public TrainedModel baseline() { return baseline; }
+
+    /** The model of the baseline's residual (e.g. λ-MCoV). */
+    public TrainedModel residual() { return residual; }
+
+    /** The targets the baseline is added to. */
+    public java.util.Set<String> baselineTargets() { return targets; }
+
+    /** The model itself, or the residual part of a {@link ResidualModel} (after a transform is unwrapped). */
+    public static TrainedModel residualOf(TrainedModel model) {
+        TrainedModel m = TransformedModel.unwrap(model);
+        return m instanceof ResidualModel r ? r.residual : m;
+    }
+
+    @Override
+    public Predictions predict(List<Structure> structures, int threads) {
+        Predictions sum = residual.predict(structures, threads);
+        Predictions base = baseline.predict(structures, threads);
+        for (String t : base.targets()) {
+            for (int k = 0; k < sum.size(); k++) {
+                double[] add = base.spherical(t, k);
+                sum.mapSpherical(t, k, rows -> { for (int i = 0; i < rows.length; i++) rows[i] += add[i]; });
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public String architecture() { return residual.architecture(); }
+
+    @Override
+    public Options options() { return residual.options(); }
+
+    @Override
+    public String optionsYaml() { return residual.optionsYaml(); }
+
+    @Override
+    public Map<String, String> provenance() { return residual.provenance(); }
+
+    @Override
+    public Map<String, TargetLayout> layouts() { return residual.layouts(); }
+
+    @Override
+    public int[] species() { return residual.species(); }
+
+    @Override
+    public String describe() {
+        return residual.describe() + "; plus a " + baseline.architecture() + " baseline for " + String.join(", ", new java.util.TreeSet<>(targets));
+    }
+
+    @Override
+    public void checkInput(List<Sample> samples) {
+        residual.checkInput(samples);
+        baseline.checkInput(samples);
+    }
+
+    @Override
+    public void checkSpecies(List<Sample> samples) { residual.checkSpecies(samples); }
+
+    @Override
+    public ModelFile.Contents contents() {
+        ModelFile.Contents r = residual.contents();
+        ModelFile.Contents b = baseline.contents();
+        Map<String, String> meta = new LinkedHashMap<>(r.metadata());
+        Map<String, Object> bm = new LinkedHashMap<>(b.metadata());
+        bm.remove(ModelFile.CHECKSUM);
+        meta.put(BASELINE, Json.write(bm));
+        Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(r.tensors());
+        for (Map.Entry<String, ModelFile.Tensor> e : b.tensors().entrySet()) tensors.put(PREFIX + e.getKey(), e.getValue());
+        return new ModelFile.Contents(meta, tensors);
+    }
+
+    /**
+     * Splits a file's contents into the baseline's and the residual model's, loads both through their architectures
+     * and combines them; null when the file has no baseline.
+     */
+    static TrainedModel fromContents(ModelFile.Contents c, String name, int threads) {
+        String json = c.metadata().get(BASELINE);
+        if (json == null) return null;
+        Map<String, String> bm = new LinkedHashMap<>();
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (RuntimeException e) {
+            throw BadInputException.atField(name, BASELINE, "is not a JSON object: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> m)) throw BadInputException.atField(name, BASELINE, "is not a JSON object");
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String s)) throw BadInputException.atField(name, BASELINE + "." + e.getKey(), "is not a string");
+            bm.put(String.valueOf(e.getKey()), s);
+        }
+        Map<String, String> rm = new LinkedHashMap<>(c.metadata());
+        rm.remove(BASELINE);
+        Map<String, ModelFile.Tensor> bt = new LinkedHashMap<>();
+        Map<String, ModelFile.Tensor> rt = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelFile.Tensor> e : c.tensors().entrySet()) {
+            if (e.getKey().startsWith(PREFIX)) bt.put(e.getKey().substring(PREFIX.length()), e.getValue());
+            else rt.put(e.getKey(), e.getValue());
+        }
+        TrainedModel base = load(new ModelFile.Contents(bm, bt, c.checksummed()), name + " (baseline)", threads);
+        TrainedModel res = load(new ModelFile.Contents(rm, rt, c.checksummed()), name, threads);
+        for (Map.Entry<String, TargetLayout> e : base.layouts().entrySet()) {
+            TargetLayout l = res.layouts().get(e.getKey());
+            if (l == null || l.sphericalSize() != e.getValue().sphericalSize()) {
+                throw BadInputException.atField(name, BASELINE, "predicts target '" + e.getKey() + "', which the model "
+                    + (l == null ? "does not predict" : "predicts in another layout"));
+            }
+        }
+        return new ResidualModel(base, res);
+    }
+
+    private static TrainedModel load(ModelFile.Contents c, String name, int threads) {
+        String arch = org.tensorbasis.modelfile.ModelMetadata.architecture(c, name);
+        return Architectures.get(arch, name).load(c, name, threads);
+    }
+}

@@ -1,0 +1,160 @@
+package org.tensorbasis.lambdamcov;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.RandomMolecules;
+import org.tensorbasis.architecture.Architectures;
+import org.tensorbasis.architecture.ResidualModel;
+import org.tensorbasis.architecture.TrainedModel;
+import org.tensorbasis.architecture.TrainingSession;
+import org.tensorbasis.evaluation.Predictions;
+import org.tensorbasis.evaluation.SymmetryCheck;
+import org.tensorbasis.io.ExtXyzWriter;
+import org.tensorbasis.modelfile.ModelFile;
+import org.tensorbasis.options.Options;
+import org.tensorbasis.structure.Structure;
+import org.tensorbasis.training.StoppedRuns;
+import org.tensorbasis.training.Trainer;
+
+/**
+ * {@code model.linear_baseline}: the listed targets are fitted first by the linear ridge, the network learns the
+ * residual, and the model predicts the sum. The baseline is the linear_ridge run of the same data bit for bit; the
+ * other targets are the network's alone; the file holds both parts and loads bit for bit; the sum is exactly
+ * equivariant; bad values name the option.
+ */
+class LinearBaselineTest {
+    @TempDir
+    static Path dir;
+    static List<Structure> molecules;
+    static TrainedModel model;
+    static TrainedModel linear;
+    static final List<String> log = new ArrayList<>();
+
+    static Path options(String name, String model) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "seed: 5\nthreads: 2\ntraining_set: mol.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  mu: {}\n  a: {symmetric: true}\n" + model, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    static final String NETWORK = "model:\n  soap: {cutoff: 4.0, max_radial: 2, max_angular: 2}\n  bpnn: {num_hidden_layers: 2, num_neurons_per_layer: 8}\n"
+        + "  linear_baseline: [mu]\ntraining: {epochs: 4, batch_size: 4, checkpoint_interval: 0}\n";
+
+    @BeforeAll
+    static void train() throws IOException {
+        SplittableRandom rng = new SplittableRandom(11);
+        molecules = new ArrayList<>();
+        for (int m = 0; m < 24; m++) molecules.add(CommitteeTest.labelled(RandomMolecules.of(rng, 5, 3.0, 0.9, new int[] {8, 6, 1, 1, 1})));
+        ExtXyzWriter.writeAll(dir.resolve("mol.xyz"), molecules);
+        TrainingSession.Listener listener = new TrainingSession.Listener() {
+            @Override
+            public void message(String line) { log.add(line); }
+        };
+        model = new Trainer(Options.load(options("b.yaml", NETWORK)), dir, listener)
+            .train(TrainingSession.Outputs.forModel(dir.resolve("b.tbm")), null).model();
+        // the linear ridge alone on mu, at its defaults: what the baseline must be
+        Path lin = dir.resolve("lin.yaml");
+        Files.writeString(lin, "seed: 5\nthreads: 2\ntraining_set: mol.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  mu: {}\nmodel: {architecture: linear_ridge}\n", StandardCharsets.UTF_8);
+        linear = new Trainer(Options.load(lin), dir, null).train(TrainingSession.Outputs.forModel(dir.resolve("lin.tbm")), null).model();
+    }
+
+    @Test
+    void theBaselineIsTheLinearRidgeOfTheSameDataAndThePredictionTheSum() {
+        assertThat(model).isInstanceOf(ResidualModel.class);
+        ResidualModel r = (ResidualModel) model;
+        assertThat(r.baselineTargets()).containsExactly("mu");
+        assertThat(r.baseline().architecture()).isEqualTo("linear_ridge");
+        Predictions sum = model.predict(molecules, 2);
+        Predictions base = r.baseline().predict(molecules, 1);
+        Predictions lin = linear.predict(molecules, 1);
+        Predictions net = r.residual().predict(molecules, 1);
+        double baseSq = 0, netSq = 0;
+        for (int k = 0; k < molecules.size(); k++) {
+            assertThat(base.values("mu", k)).isEqualTo(lin.values("mu", k));
+            double[] s = sum.values("mu", k), b = base.values("mu", k), n = net.values("mu", k);
+            for (int i = 0; i < s.length; i++) {
+                assertThat(s[i]).isCloseTo(b[i] + n[i], org.assertj.core.api.Assertions.within(1e-12 * (1 + Math.abs(s[i]))));
+                baseSq += b[i] * b[i];
+                netSq += n[i] * n[i];
+            }
+            assertThat(sum.values("a", k)).isEqualTo(net.values("a", k)); // not in linear_baseline: the network's alone
+        }
+        // the network learned the residual of mu, a correction much smaller than mu itself
+        assertThat(netSq).isLessThan(0.25 * baseSq);
+        assertThat(String.join("\n", log)).contains("linear baseline: fitting mu with linear_ridge at its defaults")
+            .contains("linear baseline: validation RMSE / std of each block: mu:L1+");
+        assertThat(model.describe()).contains("plus a linear_ridge baseline for mu");
+        assertThat(model.optionsYaml()).contains("linear_baseline: [\"mu\"]");
+    }
+
+    @Test
+    void theFileHoldsBothPartsAndLoadsBitForBit() {
+        ModelFile.Contents c = ModelFile.read(dir.resolve("b.tbm"));
+        assertThat(c.metadata()).containsKey(ResidualModel.BASELINE);
+        assertThat(c.tensors().keySet()).anyMatch(k -> k.startsWith(ResidualModel.PREFIX)).anyMatch(k -> !k.startsWith(ResidualModel.PREFIX));
+        TrainedModel back = Architectures.load(dir.resolve("b.tbm"), 1);
+        assertThat(back).isInstanceOf(ResidualModel.class);
+        Predictions a = model.predict(molecules, 2), b = back.predict(molecules, 1);
+        for (int k = 0; k < molecules.size(); k++) {
+            assertThat(b.values("mu", k)).isEqualTo(a.values("mu", k));
+            assertThat(b.values("a", k)).isEqualTo(a.values("a", k));
+        }
+        assertThat(CommitteeModel.first(back)).isNotNull(); // bench and diagnose find the network part
+        assertThatThrownBy(() -> LambdaMcovModel.load(dir.resolve("b.tbm"), 1)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("linear baseline");
+    }
+
+    @Test
+    void theSumIsExactlyEquivariant() {
+        Predictions p = model.predict(molecules, 2);
+        for (SymmetryCheck.Result r : SymmetryCheck.run(model, molecules, p, 2, 9, 2)) {
+            assertThat(r.proper()).as(r.target() + " proper").isLessThan(1e-12);
+            assertThat(r.improper()).as(r.target() + " improper").isLessThan(1e-12);
+        }
+    }
+
+    /** Stopped mid-run, the run refits the (deterministic) baseline and resumes the network bit for bit. */
+    @Test
+    void aStoppedRunResumesBitForBit(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
+        Path opts = other.resolve("b.yaml");
+        Files.copy(dir.resolve("b.yaml"), opts);
+        TrainingSession.Outputs out = StoppedRuns.stopAt(opts, other, other.resolve("b.tbm"), 2, 2);
+        StoppedRuns.resumeMatches(opts, other, out, dir.resolve("b.tbm"));
+    }
+
+    @Test
+    void badFilesAndValuesNameTheField() throws IOException {
+        for (String[] bad : new String[][] {{"[q]", "'q' is not a target"}, {"[mu, mu]", "listed twice"}, {"[]", "empty list"},
+            {"maybe", "expected true or false"}, {"{mu: 1}", "expected false, true or a list"}}) {
+            Path p = options("bad.yaml", NETWORK.replace("linear_baseline: [mu]", "linear_baseline: " + bad[0]));
+            assertThatThrownBy(() -> Options.load(p)).as(bad[0]).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("linear_baseline").hasMessageContaining(bad[1]);
+        }
+        assertThat(LambdaMcovOptions.of(Options.load(options("t.yaml", NETWORK.replace("[mu]", "true")))).model().linearBaseline())
+            .containsExactly("mu", "a");
+        assertThat(LambdaMcovOptions.of(Options.load(options("f.yaml", NETWORK.replace("[mu]", "false")))).model().linearBaseline()).isEmpty();
+        ModelFile.Contents c = ModelFile.read(dir.resolve("b.tbm"));
+        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+        meta.put(ResidualModel.BASELINE, "[1, 2]");
+        Path badFile = dir.resolve("bad.tbm");
+        ModelFile.write(badFile, meta, c.tensors());
+        assertThatThrownBy(() -> Architectures.load(badFile, 1)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("bad.tbm").hasMessageContaining("baseline").hasMessageContaining("JSON object");
+    }
+}
