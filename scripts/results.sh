@@ -15,7 +15,8 @@
 # log + intensive), rerun12 (QM7-X and NMR with this
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
-# (heads refit on training + validation against training only, three seeds), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
+# none / mu / both targets, two seeds, monomer, dimer, QM7-X), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -38,7 +39,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -640,6 +641,40 @@ $(model_body 128 $(epochs_for $n 800 100) | sed "$c")"
 $(model_body 128 $(epochs_for 80 80 400) | sed "$c")"
       SEED=$sd run_case dimer "w128-rv$rv-seed$sd" 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$tw
 $(model_body 128 $(epochs_for 800 800 60) | sed "$c")"
+    done
+  done
+}
+
+# issue 13: model.linear_baseline (a linear ridge of λ-SOAP features first, the network on its residual) against
+# today's defaults, on the small-N monomer, the dimer and QM7-X, two seeds: none (the defaults), mu only, both targets
+study_linear_baseline() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  study_qm7x_data
+  local tw='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}' tq='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}' n sd lb c
+  for sd in 1 2; do
+    for lb in none mu all; do
+      case $lb in
+        none) c='s/^training:/training:/' ;;
+        mu) c='s/^training:/  linear_baseline: [mu]\ntraining:/' ;;
+        all) c='s/^training:/  linear_baseline: true\ntraining:/' ;;
+      esac
+      for n in $(sizes 50 100 50 100 800); do
+        SEED=$sd run_case monomer "w128-lb$lb-seed$sd" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for $n 800 100) | sed "$c")"
+      done
+      for n in $(sizes 200 800 200 800); do
+        SEED=$sd run_case dimer "w128-lb$lb-seed$sd" "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
+      done
+      for n in $(sizes 40 80 40 80); do
+        SEED=$sd run_case qm7x "w128-lb$lb-seed$sd" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
+$(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
+      done
     done
   done
 }
