@@ -22,6 +22,12 @@ public interface TrainingSession {
         default void progress(int epoch, int epochs, int batch, int batches) {}
 
         default void epoch(EpochReport report) {}
+
+        /**
+         * A phase of training ended (e.g. {@code "refit"}, the head refit of λ-MCoV) and took these seconds (wall time):
+         * {@code "total"} and the sub-phases, in order. What {@code tensorbasis bench refit} times.
+         */
+        default void timing(String phase, Map<String, Double> seconds) {}
     }
 
     /** What an epoch produced (RMSE per block and per target, real units). */

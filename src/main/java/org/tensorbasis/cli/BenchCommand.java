@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Benchmark one stage of the pipeline; the last line printed is one JSON object.",
     subcommands = {BenchNeighborsCommand.class, BenchHarmonicsCommand.class, BenchDescriptorsCommand.class, BenchModelCommand.class,
-        BenchTrainStepCommand.class, BenchEvalCommand.class, BenchBlasCommand.class})
+        BenchTrainStepCommand.class, BenchRefitCommand.class, BenchEvalCommand.class, BenchBlasCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

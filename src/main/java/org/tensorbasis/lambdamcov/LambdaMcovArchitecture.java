@@ -71,6 +71,7 @@ public final class LambdaMcovArchitecture implements Architecture {
                         @Override public void message(String line) { outer.message(tag + line); }
                         @Override public void progress(int epoch, int epochs, int batch, int batches) { outer.progress(epoch, epochs, batch, batches); }
                         @Override public void epoch(EpochReport report) { outer.epoch(report); }
+                        @Override public void timing(String phase, java.util.Map<String, Double> seconds) { outer.timing(phase, seconds); }
                     };
                 }
                 @Override public java.nio.file.Path restart() { return null; }

@@ -82,6 +82,14 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         return (LambdaMcovOptions) new Parser().parse(Section.of("defaults", "model", null), Section.of("defaults", "training", null), Set.of());
     }
 
+    /** The same options with another number of epochs and no periodic checkpoints (e.g. {@code bench refit}). */
+    public LambdaMcovOptions withEpochs(int epochs) {
+        TrainingOptions t = training;
+        return new LambdaMcovOptions(model, new TrainingOptions(epochs, t.batchSize(), t.learningRate(), t.warmupFraction(), t.scheduler(),
+            t.plateauFactor(), t.plateauPatience(), t.lossWeights(), 0, t.logInterval(), t.compositionBaseline(), t.refineHeads(),
+            t.perSpeciesScale(), t.speciesScalePrior(), t.committee(), t.refitValidation()));
+    }
+
     /** The λ-MCoV options of a run (a clear error if the options are for another architecture). */
     public static LambdaMcovOptions of(Options options) {
         return options.hypers(LambdaMcovOptions.class);

@@ -667,10 +667,17 @@ final class LambdaMcovTrainer {
         }
         HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
         for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b, speciesOfAtoms);
+        accumulate(run, normals, 0, count);
+        return normals;
+    }
+
+    /** Adds the design rows of structures [from, to) to the systems (primal systems: also to ones already flushed) and flushes them. */
+    private static void accumulate(Run run, HeadRefinement.Normal[] normals, int from, int to) {
+        TensorModel net = run.model.network();
         int width = net.scalarNetworks().width();
         int bs = 64;
-        for (int s = 0; s < count; s += bs) {
-            int[] which = new int[Math.min(bs, count - s)];
+        for (int s = from; s < to; s += bs) {
+            int[] which = new int[Math.min(bs, to - s)];
             for (int k = 0; k < which.length; k++) which[k] = s + k;
             AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
             net.forward(batch);
@@ -679,7 +686,6 @@ final class LambdaMcovTrainer {
             HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
         }
         for (HeadRefinement.Normal nm : normals) nm.flushAll();
-        return normals;
     }
 
     /**
@@ -689,13 +695,24 @@ final class LambdaMcovTrainer {
      *
      * @return the number of blocks refit
      */
-    private int refitWithValidation(Run run, double[][] ridgeOf, double[] chosen) {
+    private int refitWithValidation(Run run, double[][] ridgeOf, double[] chosen, HeadRefinement.Normal[] training) {
         TensorModel net = run.model.network();
         Parameters p = net.parameters();
         int nb = net.blocks().size();
         boolean shared = net.scalarNetworks().isShared();
         int heads = shared ? 1 : run.model.species().length;
-        HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain + run.nVal);
+        boolean primal = true;
+        for (HeadRefinement.Normal nm : training) for (boolean d : nm.dual) primal &= !d;
+        HeadRefinement.Normal[] normals;
+        if (primal) {
+            // normal equations are sums over rows: the validation rows are added to the training systems (one pass over
+            // the validation structures instead of a second pass over all); a dual system's size is its row count
+            normals = training;
+            accumulate(run, normals, run.nTrain, run.nTrain + run.nVal);
+        } else {
+            Arrays.fill(training, null); // released before the larger ones are formed (the memory estimate holds one set)
+            normals = normalEquations(run, run.nTrain + run.nVal);
+        }
         double[] all = chosen.clone();
         for (int b = 0; b < nb; b++) {
             boolean perHead = net.blocks().get(b).perAtom() && !shared;
@@ -831,10 +848,11 @@ final class LambdaMcovTrainer {
         long[] count = new long[nb];
         evaluate(run, run.nTrain, run.nTrain + run.nVal, new double[nb], count);
         String withValidation = "";
+        double validationSeconds = 0;
         if (hypers.training().refitValidation() && run.nVal > 0) {
-            Arrays.fill(normals, null); // the training-only systems go before the larger ones are formed (the memory estimate holds one set)
             long tv = System.nanoTime();
-            int refit = refitWithValidation(run, ridgeOf, chosen);
+            int refit = refitWithValidation(run, ridgeOf, chosen, normals);
+            validationSeconds = (System.nanoTime() - tv) * 1e-9;
             withValidation = String.format(Locale.ROOT, "; then %d of %d blocks refit on the %d training + %d validation structures with those ridges"
                 + " in %.2f s (refit_validation: the validation metrics below are no longer out of sample)", refit, nb, run.nTrain, run.nVal,
                 (System.nanoTime() - tv) * 1e-9);
@@ -860,6 +878,13 @@ final class LambdaMcovTrainer {
             Arrays.stream(ampChosen).max().orElse(0), (System.nanoTime() - t0) * 1e-9, (tAcc - t0) * 1e-9, solveSeconds, scoreSeconds));
         sb.append(withValidation);
         listener.message(sb.toString());
+        Map<String, Double> phases = new LinkedHashMap<>();
+        phases.put("total", (System.nanoTime() - t0) * 1e-9);
+        phases.put("normal_equations", (tAcc - t0) * 1e-9);
+        phases.put("factor_and_solve", solveSeconds);
+        phases.put("scoring", scoreSeconds);
+        phases.put("refit_validation", validationSeconds);
+        listener.timing("refit", phases);
     }
 
     // ------------------------------------------------------------------ checkpoints

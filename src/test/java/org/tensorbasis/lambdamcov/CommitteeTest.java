@@ -43,30 +43,9 @@ class CommitteeTest {
     static LambdaMcovModel single;
     static final List<String> log = new ArrayList<>();
 
-    /** Per-structure targets: a vector Σ_ij g e^{−r} r_ij and a symmetric rank-2 tensor Σ_ij h (1 + 0.2 r_ij ⊗ r_ij); molecules of H, C, O. */
+    /** The molecule with the targets mu and a ({@link RandomMolecules#withVectorAndTensor}). */
     static Structure labelled(Structure s) {
-        int n = s.size();
-        double[] x = s.positions();
-        double[] v = new double[3];
-        double[] a = new double[9];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                if (j == i) continue;
-                double dx = x[3 * j] - x[3 * i], dy = x[3 * j + 1] - x[3 * i + 1], dz = x[3 * j + 2] - x[3 * i + 2];
-                double r = Math.sqrt(dx * dx + dy * dy + dz * dz);
-                double g = Math.sin(s.numbers()[j] + 0.5 * s.numbers()[i]) * Math.exp(-r);
-                v[0] += g * dx;
-                v[1] += g * dy;
-                v[2] += g * dz;
-                double[] d = {dx, dy, dz};
-                double h = Math.exp(-r * r / 4) * (1 + 0.1 * s.numbers()[j]);
-                for (int p = 0; p < 3; p++) {
-                    a[4 * p] += h;
-                    for (int q = 0; q < 3; q++) a[3 * p + q] += 0.2 * h * d[p] * d[q];
-                }
-            }
-        }
-        return s.withInfo(Map.of("mu", Value.ofReals(1, 3, v), "a", Value.ofReals(1, 9, a)));
+        return RandomMolecules.withVectorAndTensor(s);
     }
 
     static Path options(String name, int committee) throws IOException {

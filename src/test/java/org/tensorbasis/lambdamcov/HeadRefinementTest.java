@@ -228,4 +228,37 @@ class HeadRefinementTest {
             x[i] = s / l[i * n + i];
         }
     }
+
+    /**
+     * training.refit_validation adds the validation rows to the flushed training systems: a primal system extended
+     * after flushAll equals the system of all rows at once (to round-off), rows, targets and trace alike.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {7, 600, 1300})
+    void aPrimalSystemExtendedAfterFlushingEqualsTheSystemOfAllRows(int first) {
+        int d = 12, properties = 2, rows = 1500;
+        SplittableRandom rng = new SplittableRandom(first);
+        double[][] a = new double[rows][d];
+        double[][] t = new double[rows][properties];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) a[r][j] = rng.nextGaussian();
+            for (int p = 0; p < properties; p++) t[r][p] = rng.nextGaussian();
+        }
+        HeadRefinement.Normal once = new HeadRefinement.Normal(1, d, properties, true, null);
+        HeadRefinement.Normal twice = new HeadRefinement.Normal(1, d, properties, true, null);
+        for (int r = 0; r < rows; r++) {
+            if (r == first) twice.flushAll(); // the training systems, solved, then extended
+            for (HeadRefinement.Normal nm : new HeadRefinement.Normal[] {once, twice}) {
+                double[] row = nm.row(0);
+                System.arraycopy(a[r], 0, row, nm.rowOffset(0), d);
+                nm.commit(0, t[r].clone(), 0, 1);
+            }
+        }
+        once.flushAll();
+        twice.flushAll();
+        for (int i = 0; i < d * d; i++) assertThat(twice.ata[0][i]).isCloseTo(once.ata[0][i], org.assertj.core.api.Assertions.within(1e-10));
+        for (int i = 0; i < d * properties; i++) assertThat(twice.atb[0][i]).isCloseTo(once.atb[0][i], org.assertj.core.api.Assertions.within(1e-10));
+        assertThat(twice.trace[0]).isCloseTo(once.trace[0], org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(once.trace[0]).isGreaterThan(rows * d * 0.5);
+    }
 }
