@@ -32,15 +32,41 @@ public final class ResidualModel implements TrainedModel {
     private final TrainedModel baseline;
     private final TrainedModel residual;
     private final java.util.Set<String> targets;
+    private final java.util.List<String> blocks;
 
-    /** The baseline predicts some of the residual model's targets (those it is added to). */
-    public ResidualModel(TrainedModel baseline, TrainedModel residual) {
+    /**
+     * The baseline predicts some of the residual model's targets; its prediction is added for the blocks named in
+     * {@code blocks} ({@code "<target>:L<λ><σ>"}, e.g. {@code ms:L1-}), the rest are the residual model's alone.
+     */
+    public ResidualModel(TrainedModel baseline, TrainedModel residual, java.util.List<String> blocks) {
         if (!residual.layouts().keySet().containsAll(baseline.layouts().keySet())) {
             throw new IllegalArgumentException("the baseline predicts targets the residual model does not");
+        }
+        for (String b : blocks) {
+            if (block(baseline.layouts(), b) == null) throw new IllegalArgumentException("the baseline has no block " + b);
         }
         this.baseline = baseline;
         this.residual = residual;
         this.targets = java.util.Set.copyOf(baseline.layouts().keySet());
+        this.blocks = java.util.List.copyOf(blocks);
+    }
+
+    /** Metadata key of the blocks the baseline is added to (a JSON array of block names). */
+    public static final String BLOCKS = "baseline_blocks";
+
+    /** The blocks the baseline is added to. */
+    public java.util.List<String> baselineBlocks() { return blocks; }
+
+    private static TargetLayout.Block block(Map<String, TargetLayout> layouts, String name) {
+        for (TargetLayout l : layouts.values()) for (TargetLayout.Block b : l.blocks()) if (b.name().equals(name)) return b;
+        return null;
+    }
+
+    /** Every block of the baseline's targets. */
+    private static java.util.List<String> allBlocks(TrainedModel baseline) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (TargetLayout l : baseline.layouts().values()) for (TargetLayout.Block b : l.blocks()) out.add(b.name());
+        return out;
     }
 
     /** The baseline (e.g. the linear ridge). */
@@ -63,9 +89,17 @@ public final class ResidualModel implements TrainedModel {
         Predictions sum = residual.predict(structures, threads);
         Predictions base = baseline.predict(structures, threads);
         for (String t : base.targets()) {
+            TargetLayout l = baseline.layouts().get(t);
+            int ss = l.sphericalSize();
+            java.util.List<Integer> comps = new java.util.ArrayList<>(); // the spherical components of the chosen blocks
+            for (TargetLayout.Block b : l.blocks()) if (blocks.contains(b.name())) for (int c : b.index()) comps.add(c);
+            if (comps.isEmpty()) continue;
+            int[] idx = comps.stream().mapToInt(Integer::intValue).toArray();
             for (int k = 0; k < sum.size(); k++) {
                 double[] add = base.spherical(t, k);
-                sum.mapSpherical(t, k, rows -> { for (int i = 0; i < rows.length; i++) rows[i] += add[i]; });
+                sum.mapSpherical(t, k, rows -> {
+                    for (int r = 0; r < rows.length / ss; r++) for (int c : idx) rows[r * ss + c] += add[r * ss + c];
+                });
             }
         }
         return sum;
@@ -91,7 +125,7 @@ public final class ResidualModel implements TrainedModel {
 
     @Override
     public String describe() {
-        return residual.describe() + "; plus a " + baseline.architecture() + " baseline for " + String.join(", ", new java.util.TreeSet<>(targets));
+        return residual.describe() + "; plus a " + baseline.architecture() + " baseline for " + String.join(", ", blocks);
     }
 
     @Override
@@ -111,6 +145,7 @@ public final class ResidualModel implements TrainedModel {
         Map<String, Object> bm = new LinkedHashMap<>(b.metadata());
         bm.remove(ModelFile.CHECKSUM);
         meta.put(BASELINE, Json.write(bm));
+        meta.put(BLOCKS, Json.write(blocks));
         Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>(r.tensors());
         for (Map.Entry<String, ModelFile.Tensor> e : b.tensors().entrySet()) tensors.put(PREFIX + e.getKey(), e.getValue());
         return new ModelFile.Contents(meta, tensors);
@@ -137,6 +172,7 @@ public final class ResidualModel implements TrainedModel {
         }
         Map<String, String> rm = new LinkedHashMap<>(c.metadata());
         rm.remove(BASELINE);
+        String bl = rm.remove(BLOCKS);
         Map<String, ModelFile.Tensor> bt = new LinkedHashMap<>();
         Map<String, ModelFile.Tensor> rt = new LinkedHashMap<>();
         for (Map.Entry<String, ModelFile.Tensor> e : c.tensors().entrySet()) {
@@ -152,7 +188,26 @@ public final class ResidualModel implements TrainedModel {
                     + (l == null ? "does not predict" : "predicts in another layout"));
             }
         }
-        return new ResidualModel(base, res);
+        java.util.List<String> chosen;
+        if (bl == null) {
+            chosen = allBlocks(base);
+        } else {
+            chosen = new java.util.ArrayList<>();
+            Object arr;
+            try {
+                arr = Json.parse(bl);
+            } catch (RuntimeException e) {
+                throw BadInputException.atField(name, BLOCKS, "is not a JSON array: " + e.getMessage());
+            }
+            if (!(arr instanceof List<?> list) || list.isEmpty()) throw BadInputException.atField(name, BLOCKS, "is not a non-empty JSON array of block names");
+            for (Object o : list) {
+                if (!(o instanceof String s) || block(base.layouts(), s) == null) {
+                    throw BadInputException.atField(name, BLOCKS, "names '" + o + "', which is no block of the baseline (" + String.join(", ", allBlocks(base)) + ")");
+                }
+                chosen.add(s);
+            }
+        }
+        return new ResidualModel(base, res, chosen);
     }
 
     private static TrainedModel load(ModelFile.Contents c, String name, int threads) {

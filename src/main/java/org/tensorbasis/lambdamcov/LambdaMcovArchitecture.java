@@ -33,7 +33,7 @@ public final class LambdaMcovArchitecture implements Architecture {
         }
         TrainingOutcome out = trainNetwork(fit.residualData(), session, hy.training().committee());
         if (out.interrupted()) return out;
-        return new TrainingOutcome(new ResidualModel(fit.model(), out.model()), out.bestEpoch(), out.bestValidationLoss(), false);
+        return new TrainingOutcome(new ResidualModel(fit.model(), out.model(), fit.blocks()), out.bestEpoch(), out.bestValidationLoss(), false);
     }
 
     /** One network, or a committee of k, on the data's values. */

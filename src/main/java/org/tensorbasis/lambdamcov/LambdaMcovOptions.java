@@ -150,9 +150,9 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "axial",
                 java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
-            List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of target names", "false",
+            List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of targets and blocks", "false",
                 "Fit these targets first with the linear_ridge architecture at its defaults (λ-SOAP features, ridge chosen on the "
-                + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target)."), targets);
+                + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target; a block name such as ms:L1- takes that block only)."), targets);
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
                 width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base);
@@ -188,18 +188,31 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         }
     }
 
-    /** {@code model.linear_baseline}: false (none), true (every target, in the options' order) or a list of target names. */
+    /**
+     * {@code model.linear_baseline}: false (none), true (every target, in the options' order) or a list of target names
+     * (every block of the target) and block names ({@code ms:L1-}: that block only).
+     */
     private static List<String> linearBaseline(OptionsNode n, Set<String> targets) {
         if (n == null || n.isNull()) return List.of();
         if (n.isScalar()) return n.bool() ? List.copyOf(targets) : List.of();
         if (!n.isSequence()) throw n.error("expected false, true or a list of target names");
         java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
         for (OptionsNode e : n.sequence()) {
-            String t = e.string();
+            String entry = e.string();
+            int colon = entry.indexOf(':');
+            String t = colon < 0 ? entry : entry.substring(0, colon);
             if (!targets.contains(t)) {
                 throw e.error("'" + t + "' is not a target of these options (targets: " + String.join(", ", targets) + ")");
             }
-            if (!out.add(t)) throw e.error("'" + t + "' is listed twice");
+            if (colon >= 0 && !entry.substring(colon + 1).matches("L[0-9]+[+-]")) {
+                throw e.error("'" + entry + "': a block is written <target>:L<λ><σ>, e.g. " + t + ":L1- or " + t + ":L2+");
+            }
+            if (!out.add(entry)) throw e.error("'" + entry + "' is listed twice");
+        }
+        for (String entry : out) {
+            if (entry.indexOf(':') >= 0 && out.contains(entry.substring(0, entry.indexOf(':')))) {
+                throw n.error("lists both " + entry.substring(0, entry.indexOf(':')) + " and its block " + entry + ": give one");
+            }
         }
         if (out.isEmpty()) throw n.error("is an empty list: write false for no baseline");
         return List.copyOf(out);

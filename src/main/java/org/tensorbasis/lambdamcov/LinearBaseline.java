@@ -37,17 +37,42 @@ import org.tensorbasis.targets.TargetLayout;
  */
 final class LinearBaseline {
     /** The fitted baseline and the data whose values are the residuals of the baseline's targets. */
-    record Fit(TrainedModel model, TrainingData residualData) {}
+    record Fit(TrainedModel model, TrainingData residualData, List<String> blocks) {}
 
     /** The baseline's architecture. */
     static final String ARCHITECTURE = "linear_ridge";
 
     private LinearBaseline() {}
 
-    /** Fits the baseline of {@code targets} and returns it with the residual data; null when the run was stopped. */
-    static Fit fit(TrainingData data, TrainingSession session, List<String> targets) throws IOException {
+    /**
+     * Fits the baseline of the entries' targets and returns it with the residual data; null when the run was stopped.
+     *
+     * @param entries target names (every block of the target) or block names ({@code ms:L1-}: that block only)
+     */
+    static Fit fit(TrainingData data, TrainingSession session, List<String> entries) throws IOException {
         long t0 = System.nanoTime();
         TrainingSession.Listener outer = session.listener();
+        java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<String> chosen = new java.util.LinkedHashSet<>();
+        for (String e : entries) {
+            int colon = e.indexOf(':');
+            String t = colon < 0 ? e : e.substring(0, colon);
+            targets.add(t);
+            boolean found = false;
+            StringBuilder have = new StringBuilder();
+            for (ModelBlock mb : data.blocks()) {
+                if (!mb.targetName().equals(t)) continue;
+                have.append(have.length() > 0 ? ", " : "").append(mb.name());
+                if (colon < 0 || mb.name().equals(e)) {
+                    chosen.add(mb.name());
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw BadInputException.option(null, -1, "model.linear_baseline", "names " + e + ", which is not a block the model learns"
+                    + (have.length() > 0 ? " (" + t + ": " + have + ")" : " (target " + t + " has no block left to learn)"));
+            }
+        }
         for (String t : targets) {
             Options.Target tg = data.options().targets().get(t);
             if (tg.zeroSum()) {
@@ -79,7 +104,8 @@ final class LinearBaseline {
         String stem = (name.endsWith(".tbm") ? name.substring(0, name.length() - 4) : name) + ".baseline";
         TrainingSession.Outputs bo = new TrainingSession.Outputs(o.model(), dir.resolve(stem + ".ckpt"), dir.resolve(stem + ".train.csv"),
             dir.resolve(stem + ".options.yaml"));
-        outer.message(tag + "fitting " + String.join(", ", sub.keySet()) + " with linear_ridge at its defaults; the network learns the residual");
+        outer.message(tag + "fitting " + String.join(", ", sub.keySet()) + " with linear_ridge at its defaults; the network learns the residual of "
+            + String.join(", ", chosen));
         TrainingSession.Listener log = new TrainingSession.Listener() {
             @Override public void message(String line) { outer.message(tag + line); }
         };
@@ -97,6 +123,7 @@ final class LinearBaseline {
         StringBuilder report = new StringBuilder(tag + "validation RMSE / std of each block:");
         for (int b = 0; b < blocks.size(); b++) {
             int rb = index[b];
+            if (!chosen.contains(blocks.get(b).name())) continue; // fitted with its target, not subtracted
             int w = blocks.get(b).rowWidth();
             double[] mean = new double[w];
             long rows = 0;
@@ -131,6 +158,7 @@ final class LinearBaseline {
         Normalization[] rn = data.normalization().clone();
         for (int b = 0; b < blocks.size(); b++) {
             int rb = index[b];
+            if (!chosen.contains(blocks.get(b).name())) continue;
             ModelBlock mb = data.blocks().get(rb);
             double[][] bl = null;
             if (refit[rb].hasBaseline()) {
@@ -141,7 +169,7 @@ final class LinearBaseline {
         }
         TrainingData rd = new TrainingData(data.options(), data.optionsYaml(), data.provenance(), data.splits(), data.species(),
             data.layouts(), data.blocks(), rn, resid, data.threads());
-        return new Fit(model, rd);
+        return new Fit(model, rd, List.copyOf(chosen));
     }
 
     /** Trains the baseline on a split; null when the run was stopped. */

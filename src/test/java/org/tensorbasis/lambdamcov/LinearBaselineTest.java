@@ -138,10 +138,37 @@ class LinearBaselineTest {
         StoppedRuns.resumeMatches(opts, other, out, dir.resolve("b.tbm"));
     }
 
+    /** A block name takes that block only: the other blocks of the target are the network's alone. */
+    @Test
+    void aBlockNameTakesThatBlockOnly(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
+        Path opts = other.resolve("blk.yaml");
+        Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]", "linear_baseline: [\"a:L2+\"]"));
+        TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("blk.tbm")), null).model();
+        ResidualModel r = (ResidualModel) m;
+        assertThat(r.baselineBlocks()).containsExactly("a:L2+");
+        Predictions sum = m.predict(molecules, 1), base = r.baseline().predict(molecules, 1), net = r.residual().predict(molecules, 1);
+        for (int k = 0; k < molecules.size(); k++) {
+            assertThat(sum.values("mu", k)).isEqualTo(net.values("mu", k));
+            assertThat(sum.blocks("a", k).get("a:L0+")).isEqualTo(net.blocks("a", k).get("a:L0+"));
+            double[] s = sum.blocks("a", k).get("a:L2+"), b = base.blocks("a", k).get("a:L2+"), n = net.blocks("a", k).get("a:L2+");
+            for (int i = 0; i < s.length; i++) assertThat(s[i]).isCloseTo(b[i] + n[i], org.assertj.core.api.Assertions.within(1e-12 * (1 + Math.abs(s[i]))));
+        }
+        TrainedModel back = Architectures.load(other.resolve("blk.tbm"), 1);
+        assertThat(((ResidualModel) org.tensorbasis.architecture.TransformedModel.unwrap(back)).baselineBlocks()).containsExactly("a:L2+");
+        for (int k = 0; k < molecules.size(); k++) assertThat(back.predict(molecules, 1).values("a", k)).isEqualTo(sum.values("a", k));
+        // a block the model does not learn: an error at training, naming the option and the blocks there are
+        Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]", "linear_baseline: [\"a:L3+\"]"));
+        assertThatThrownBy(() -> new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("x.tbm")), null))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline").hasMessageContaining("a:L3+")
+            .hasMessageContaining("a:L0+, a:L2+");
+    }
+
     @Test
     void badFilesAndValuesNameTheField() throws IOException {
         for (String[] bad : new String[][] {{"[q]", "'q' is not a target"}, {"[mu, mu]", "listed twice"}, {"[]", "empty list"},
-            {"maybe", "expected true or false"}, {"{mu: 1}", "expected false, true or a list"}}) {
+            {"maybe", "expected true or false"}, {"{mu: 1}", "expected false, true or a list"}, {"[\"a:two\"]", "a block is written"},
+            {"[a, \"a:L2+\"]", "lists both a and its block a:L2+"}}) {
             Path p = options("bad.yaml", NETWORK.replace("linear_baseline: [mu]", "linear_baseline: " + bad[0]));
             assertThatThrownBy(() -> Options.load(p)).as(bad[0]).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("linear_baseline").hasMessageContaining(bad[1]);
