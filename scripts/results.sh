@@ -16,7 +16,7 @@
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
-# none / mu / both targets, two seeds, monomer, dimer, QM7-X), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# none / mu / both targets, two seeds, monomer, dimer, QM7-X; NMR: none / all / the λ = 1 and 2 blocks), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -675,6 +675,20 @@ $(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
         SEED=$sd run_case qm7x "w128-lb$lb-seed$sd" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
 $(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
       done
+    done
+  done
+  # per-atom NMR shielding (general rank 2, σ = −1 block included), 5 epochs as w128-e5-axial, seed 1
+  study_nmr_data
+  for lb in none all L1L2; do
+    case $lb in
+      none) c='s/^training:/training:/' ;;
+      all) c='s/^training:/  linear_baseline: true\ntraining:/' ;;
+      L1L2) c='s/^training:/  linear_baseline: ["ms:L1-", "ms:L2+"]\ntraining:/' ;;
+    esac
+    for n in $(sizes 100 412 200 412); do
+      run_case nmr "w128-e5-lb$lb" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'"
+$(model_body 128 5 | sed "$c")" ms
     done
   done
 }
