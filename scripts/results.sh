@@ -618,18 +618,25 @@ $(model_body 128 $(epochs_for $n 80 400) | sed "$c; s/^model:/model:\n  scalar_n
   done
 }
 
+# the monomer, dimer and QM7-X splits of the issue-13 studies, and their targets
+T_WATER='targets:
+  mu: {unit: "a.u."}
+  alpha: {symmetric: true, unit: "a.u."}'
+T_QM7X='targets:
+  mu: {unit: "e·Å"}
+  alpha: {symmetric: true, unit: "a.u."}'
+water_qm7x_data() {
+  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
+  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
+  study_qm7x_data
+}
+
 # issue 13: the heads refit on the training structures only (the old default) against training + validation
 # (training.refit_validation, the default since), three seeds, where the validation split is smallest or the
 # curves are furthest from the peers: monomer N = 50, 100; QM7-X N = 80; dimer N = 800
 study_refit_validation() {
-  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
-  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
-  study_qm7x_data
-  local tw='targets:
-  mu: {unit: "a.u."}
-  alpha: {symmetric: true, unit: "a.u."}' tq='targets:
-  mu: {unit: "e·Å"}
-  alpha: {symmetric: true, unit: "a.u."}' n sd rv c
+  water_qm7x_data
+  local tw="$T_WATER" tq="$T_QM7X" n sd rv c
   for sd in 1 2 3; do
     for rv in false true; do
       c="s/^training:/training:\n  refit_validation: $rv/"
@@ -648,14 +655,8 @@ $(model_body 128 $(epochs_for 800 800 60) | sed "$c")"
 # issue 13: model.linear_baseline (a linear ridge of λ-SOAP features first, the network on its residual) against
 # today's defaults, on the small-N monomer, the dimer and QM7-X, two seeds: none (the defaults), mu only, both targets
 study_linear_baseline() {
-  prepare_800_200 monomer "$DATA/water-monomer-sagpr/water_monomer_1000.xyz"
-  prepare_800_200 dimer "$DATA/water-dimer-sagpr/water_dimer_1000.xyz"
-  study_qm7x_data
-  local tw='targets:
-  mu: {unit: "a.u."}
-  alpha: {symmetric: true, unit: "a.u."}' tq='targets:
-  mu: {unit: "e·Å"}
-  alpha: {symmetric: true, unit: "a.u."}' n sd lb c
+  water_qm7x_data
+  local tw="$T_WATER" tq="$T_QM7X" n sd lb c
   for sd in 1 2; do
     for lb in none mu all; do
       case $lb in
