@@ -34,6 +34,11 @@ def _listener():
         def progress(self, epoch, epochs, batch, batches):
             pass
 
+        # a JPype proxy answers only the methods defined here, default methods of the interface included
+        @JOverride
+        def timing(self, phase, seconds):
+            pass
+
         @JOverride
         def epoch(self, r):
             e = int(r.epoch())
