@@ -678,6 +678,16 @@ $(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
       done
     done
   done
+  # bulk water epsilon (periodic boxes of 96 atoms, per structure), the fixed-step schedule of study_bulk, seed 1
+  prepare_800_200 bulk "$DATA/bulk-water-dielectric/water_bulk_1000.xyz"
+  for lb in none all; do
+    c='s/^training:/training:/'; [ $lb = all ] && c='s/^training:/  linear_baseline: true\ntraining:/'
+    for n in $(sizes 50 200 200 800); do
+      run_case bulk "w128-lb$lb" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  epsilon: {symmetric: true}'"
+$(model_body 128 $(epochs_for $n 400 25) | sed "$c")"
+    done
+  done
   # per-atom NMR shielding (general rank 2, σ = −1 block included), 5 epochs as w128-e5-axial, seed 1
   study_nmr_data
   for lb in none all L1L2; do
