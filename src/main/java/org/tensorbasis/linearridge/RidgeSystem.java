@@ -35,6 +35,13 @@ import org.tensorbasis.linalg.Gemm;
  * group has validation rows, the middle of the grid (index n/2, 1e-4 for the default grid). The final weights are
  * those fitted on the training rows with the chosen α (no refit on training + validation). Ties keep the smaller α.
  *
+ * <p><b>Dual form.</b> While a group has fewer training columns m (samples × (2λ+1)) than features — few
+ * structures, many λ-SOAP features — its columns are kept (m·F numbers, as long as m·F + m² ≤ F², so never more
+ * memory than the Gram matrix) and the ridge is solved through the m × m kernel: w̃ = B̃ (B̃ᵀB̃ + α I)⁻¹ y with
+ * B̃ = S B, one kernel product and one m × m Cholesky per α instead of an F × F one (QM7-X, 72 molecules, 7,248
+ * features: 360 columns). The same weights as the normal equations, to round-off ({@code RidgeSystemTest}). A group
+ * that outgrows the bound forms its Gram matrix from the kept columns and goes on in the primal form.
+ *
  * <p>Lifecycle: {@link #addTraining} … → {@link #solve} → {@link #addValidation} … → {@link #select}. Not
  * thread-safe (compute features in parallel, feed them from one thread); the heavy steps use {@code threads}
  * threads internally.
@@ -54,6 +61,10 @@ public final class RidgeSystem implements AutoCloseable {
     private int[] dropped;
     private Phase phase = Phase.TRAINING;
     private ForkJoinPool pool;
+    private final boolean allowDual;
+    private final List<List<double[]>> keptB = new ArrayList<>(), keptY = new ArrayList<>(); // [g] chunks of a dual group
+    private final List<List<Integer>> keptCols = new ArrayList<>();
+    private final long[] kept;                    // [g] columns kept (dual form), -1 once primal
 
     /**
      * @param groups     number of groups (centre species; 1 for per-structure targets)
@@ -63,6 +74,14 @@ public final class RidgeSystem implements AutoCloseable {
      * @param threads    threads for the Gram updates and the factorisations (≥ 1)
      */
     public RidgeSystem(int groups, int features, int properties, int components, int threads) {
+        this(groups, features, properties, components, threads, true, 0);
+    }
+
+    /**
+     * @param allowDual false: always the normal equations (tests compare both forms)
+     * @param chunk     buffer columns, 0 for the default (tests make it small to pass from the dual to the primal form)
+     */
+    RidgeSystem(int groups, int features, int properties, int components, int threads, boolean allowDual, int chunk) {
         if (groups < 1 || features < 0 || properties < 1 || components < 1 || components % 2 == 0 || threads < 1) {
             throw new IllegalArgumentException("bad shape: groups " + groups + ", features " + features + ", properties " + properties
                 + ", components " + components + ", threads " + threads);
@@ -75,7 +94,7 @@ public final class RidgeSystem implements AutoCloseable {
         this.properties = properties;
         this.components = components;
         this.threads = threads;
-        this.chunk = chunkColumns(features, components);
+        this.chunk = chunk > 0 ? chunk : chunkColumns(features, components);
         gram = new double[groups][];
         rhs = new double[groups][];
         buf = new double[groups][];
@@ -85,6 +104,20 @@ public final class RidgeSystem implements AutoCloseable {
         valRows = new long[groups];
         valSse = new double[groups][];
         valCount = new double[groups];
+        this.allowDual = allowDual;
+        kept = new long[groups];
+        for (int g = 0; g < groups; g++) {
+            keptB.add(new ArrayList<>());
+            keptY.add(new ArrayList<>());
+            keptCols.add(new ArrayList<>());
+            if (!allowDual) kept[g] = -1;
+        }
+    }
+
+    /** Whether m kept columns stay within the memory of the F × F Gram matrix (and below F, where the dual form pays). */
+    private boolean dualFits(long m) {
+        long f = features;
+        return m < f && m * f + m * m <= f * f;
     }
 
     /** Buffer columns (sample × μ) per group: about 2^22 doubles per buffer, between 64 and 1024, a multiple of 2λ+1. */
@@ -208,21 +241,40 @@ public final class RidgeSystem implements AutoCloseable {
         fill[g] = 0;
     }
 
-    /** G += B Bᵀ (upper triangle, row panels in parallel), b += B Y. */
+    /** Training columns: kept while the group's dual form fits, else added to the normal equations. */
     private void flushTraining(int g, int cols) {
+        if (kept[g] >= 0 && dualFits(kept[g] + cols)) {
+            keptB.get(g).add(Arrays.copyOf(buf[g], buf[g].length));
+            keptY.get(g).add(Arrays.copyOf(ybuf[g], ybuf[g].length));
+            keptCols.get(g).add(cols);
+            kept[g] += cols;
+            return;
+        }
+        if (kept[g] > 0) { // outgrew the dual form: its columns go into the Gram matrix first
+            for (int c = 0; c < keptB.get(g).size(); c++) gramUpdate(g, keptB.get(g).get(c), keptY.get(g).get(c), keptCols.get(g).get(c));
+        }
+        keptB.get(g).clear();
+        keptY.get(g).clear();
+        keptCols.get(g).clear();
+        kept[g] = -1;
+        gramUpdate(g, buf[g], ybuf[g], cols);
+    }
+
+    /** G += B Bᵀ (upper triangle, row panels in parallel), b += B Y; B is F × chunk feature-major, Y chunk × P. */
+    private void gramUpdate(int g, double[] B, double[] Y, int cols) {
         final int F = features, P = properties;
         if (gram[g] == null) {
             gram[g] = new double[F * F];
             rhs[g] = new double[F * P];
         }
-        final double[] G = gram[g], B = buf[g];
+        final double[] G = gram[g];
         final int panel = 64, panels = (F + panel - 1) / panel;
         Runnable work = () -> range(panels).forEach(k -> {
             int i0 = k * panel, rb = Math.min(panel, F - i0);
             Gemm.gemm(false, true, rb, F - i0, cols, 1.0, B, i0 * chunk, chunk, B, i0 * chunk, chunk, 1.0, G, i0 * F + i0, F);
         });
         if (F > 0) run(work);
-        Gemm.gemm(false, false, F, P, cols, 1.0, B, 0, chunk, ybuf[g], 0, P, 1.0, rhs[g], 0, P);
+        Gemm.gemm(false, false, F, P, cols, 1.0, B, 0, chunk, Y, 0, P, 1.0, rhs[g], 0, P);
     }
 
     /** Predictions of every α for the buffered columns, squared errors per α. */
@@ -267,6 +319,10 @@ public final class RidgeSystem implements AutoCloseable {
         List<int[]> tasks = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
             valSse[g] = new double[na];
+            if (kept[g] > 0) {
+                solveDual(g);
+                continue;
+            }
             if (gram[g] == null) {
                 dropped[g] = F;  // no training rows: weights stay 0
                 continue;
@@ -305,6 +361,68 @@ public final class RidgeSystem implements AutoCloseable {
             rhs[g] = null;
         }
         phase = Phase.VALIDATION;
+    }
+
+    /** The dual form of a group whose columns were kept: kernel of the scaled columns, one m × m Cholesky per α. */
+    private void solveDual(int g) {
+        final int F = features, P = properties, na = alphas.length;
+        final int m = (int) kept[g];
+        // the kept columns as one F × m matrix, each feature scaled by s_f = 1/√G_ff
+        double[] B = new double[F * m];
+        double[] y = new double[m * P];
+        int c0 = 0;
+        for (int c = 0; c < keptB.get(g).size(); c++) {
+            int cols = keptCols.get(g).get(c);
+            double[] src = keptB.get(g).get(c);
+            for (int f = 0; f < F; f++) System.arraycopy(src, f * chunk, B, f * m + c0, cols);
+            System.arraycopy(keptY.get(g).get(c), 0, y, c0 * P, cols * P);
+            c0 += cols;
+        }
+        keptB.get(g).clear();
+        keptY.get(g).clear();
+        double[] s = new double[F];
+        for (int f = 0; f < F; f++) {
+            double d = 0;
+            for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
+            if (d > 0) s[f] = 1.0 / Math.sqrt(d);
+            else dropped[g]++;
+            for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
+        }
+        double[] K = new double[m * m];
+        Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
+        double[] w = wAll[g];
+        // the α in parallel, one m × m factorisation buffer per worker (as the primal form)
+        java.util.concurrent.LinkedBlockingQueue<double[]> work = new java.util.concurrent.LinkedBlockingQueue<>();
+        for (int k = Math.min(threads, na); k > 0; k--) work.add(new double[m * m]);
+        run(() -> range(na).forEach(a -> {
+            double[] A;
+            try {
+                A = work.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                System.arraycopy(K, 0, A, 0, m * m);
+                for (int i = 0; i < m; i++) A[i * m + i] += alphas[a];
+                if (!Cholesky.factor(A, m)) {
+                    for (int p = 0; p < P; p++) Arrays.fill(w, (a * P + p) * F, (a * P + p + 1) * F, Double.NaN);
+                    return;
+                }
+                double[] x = new double[m];
+                double[] wt = new double[F];
+                for (int p = 0; p < P; p++) {
+                    for (int c = 0; c < m; c++) x[c] = y[c * P + p];
+                    Cholesky.solve(A, m, x);
+                    Gemm.gemm(false, false, F, 1, m, 1.0, B, 0, m, x, 0, 1, 0.0, wt, 0, 1);
+                    int o = (a * P + p) * F;
+                    for (int f = 0; f < F; f++) w[o + f] = s[f] * wt[f];
+                }
+            } finally {
+                work.add(A);
+            }
+        }));
+        kept[g] = -1;
     }
 
     private void solveOne(int g, int a, double[] s, double[] A) {

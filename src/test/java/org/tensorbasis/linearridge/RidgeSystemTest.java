@@ -204,4 +204,56 @@ class RidgeSystemTest {
         assertThat(est).isGreaterThan(8L * 3440 * 3440 * 8).isLessThan(8L * 3440 * 3440 * 11);  // 5 Grams + 3 factor copies + buffers
         assertThat(RidgeSystem.featureBytes(1000, 100, 5)).isEqualTo(4_000_000L);
     }
+
+    /**
+     * Few samples, many features: the dual form (kernel of the kept columns) gives the weights and validation errors
+     * of the normal equations, for every α, to round-off; so does a group that outgrows the dual form half way (its
+     * kept columns go into the Gram matrix). A zero feature gets weight 0 in both.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"30, 400, 1, 0", "30, 400, 2, 0", "150, 400, 2, 99", "700, 300, 2, 0"})
+    void theDualFormEqualsTheNormalEquations(int samples, int F, int threads, int chunk) {
+        int S = 2, P = 2, dm = 3;
+        SplittableRandom rng = new SplittableRandom(samples + F);
+        double[] wTrue = gaussian(rng, S * P * F);
+        // 30 samples: 90 columns, dual at solve(); 150 in chunks of 99 columns: two chunks kept, then the primal form
+        RidgeSystem dual = new RidgeSystem(S, F, P, dm, threads, true, chunk);
+        RidgeSystem primal = new RidgeSystem(S, F, P, dm, threads, false, chunk);
+        double[][] xv = new double[S][], yv = new double[S][];
+        for (int g = 0; g < S; g++) {
+            double[] x = gaussian(rng, samples * F * dm);
+            for (int s = 0; s < samples; s++) for (int mu = 0; mu < dm; mu++) x[(s * F + 5) * dm + mu] = 0; // feature 5 never seen
+            double[] y = targets(x, samples, F, P, dm, wTrue, g * P * F);
+            for (int k = 0; k < y.length; k++) y[k] += 0.1 * rng.nextGaussian();
+            for (RidgeSystem sys : new RidgeSystem[] {dual, primal}) {
+                // in two calls, so that buffering and the switch to the primal form are exercised
+                int half = samples / 2;
+                sys.addTraining(g, x, 0, y, 0, half, 1.5);
+                sys.addTraining(g, x, half * F * dm, y, half * P * dm, samples - half, 1.5);
+            }
+            xv[g] = gaussian(rng, 20 * F * dm);
+            yv[g] = targets(xv[g], 20, F, P, dm, wTrue, g * P * F);
+        }
+        double[] grid = RidgeSystem.defaultGrid();
+        dual.solve(grid);
+        primal.solve(grid);
+        for (int a = 0; a < grid.length; a++) {
+            double[] wd = dual.weightsAt(a).weights(), wp = primal.weightsAt(a).weights();
+            // the F × F normal equations of rank m < F are ill-conditioned as 1/α: they lose digits at small α
+            assertThat(relErr(wd, wp)).as("alpha " + grid[a]).isLessThan(Math.max(1e-10, 1e-13 / grid[a]));
+            for (int g = 0; g < S; g++) assertThat(wd[g * P * F + 5]).isZero();
+        }
+        for (int g = 0; g < S; g++) {
+            dual.addValidation(g, xv[g], 0, yv[g], 0, 20);
+            primal.addValidation(g, xv[g], 0, yv[g], 0, 20);
+        }
+        RidgeResult rd = dual.select(true), rp = primal.select(true);
+        assertThat(rd.chosen()).isEqualTo(rp.chosen());
+        assertThat(rd.droppedFeatures()).isEqualTo(rp.droppedFeatures()).containsOnly(1);
+        for (int g = 0; g < S; g++) {
+            for (int a = 3; a < grid.length; a++) {
+                assertThat(rd.validationRmse()[g][a]).isCloseTo(rp.validationRmse()[g][a], org.assertj.core.api.Assertions.within(1e-7 * rp.validationRmse()[g][a]));
+            }
+        }
+    }
 }
