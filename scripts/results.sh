@@ -16,7 +16,7 @@
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
-# none / mu / both targets, two seeds, monomer, dimer, QM7-X; NMR: none / all / the λ = 1 and 2 blocks), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -680,26 +680,32 @@ $(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
   done
   # bulk water epsilon (periodic boxes of 96 atoms, per structure), the fixed-step schedule of study_bulk, seed 1
   prepare_800_200 bulk "$DATA/bulk-water-dielectric/water_bulk_1000.xyz"
-  for lb in none all; do
-    c='s/^training:/training:/'; [ $lb = all ] && c='s/^training:/  linear_baseline: true\ntraining:/'
-    for n in $(sizes 50 200 200 800); do
-      run_case bulk "w128-lb$lb" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  for sd in 1 2; do
+    local tag=""; [ $sd = 1 ] || tag="-seed$sd"
+    for lb in none all; do
+      c='s/^training:/training:/'; [ $lb = all ] && c='s/^training:/  linear_baseline: true\ntraining:/'
+      for n in $(sizes 50 200 200 800); do
+        SEED=$sd run_case bulk "w128-lb$lb$tag" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
   epsilon: {symmetric: true}'"
 $(model_body 128 $(epochs_for $n 400 25) | sed "$c")"
+      done
     done
   done
   # per-atom NMR shielding (general rank 2, σ = −1 block included), 5 epochs as w128-e5-axial, seed 1
   study_nmr_data
-  for lb in none all L1L2; do
-    case $lb in
-      none) c='s/^training:/training:/' ;;
-      all) c='s/^training:/  linear_baseline: true\ntraining:/' ;;
-      L1L2) c='s/^training:/  linear_baseline: ["ms:L1-", "ms:L2+"]\ntraining:/' ;;
-    esac
-    for n in $(sizes 100 412 200 412); do
-      run_case nmr "w128-e5-lb$lb" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
+  for sd in 1 2; do
+    local tag=""; [ $sd = 1 ] || tag="-seed$sd"
+    for lb in none all L1L2; do
+      case $lb in
+        none) c='s/^training:/training:/' ;;
+        all) c='s/^training:/  linear_baseline: true\ntraining:/' ;;
+        L1L2) c='s/^training:/  linear_baseline: ["ms:L1-", "ms:L2+"]\ntraining:/' ;;
+      esac
+      for n in $(sizes 100 412 200 412); do
+        SEED=$sd run_case nmr "w128-e5-lb$lb$tag" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
   ms: {per_atom: true, symmetric: false, unit: "ppm"}'"
 $(model_body 128 5 | sed "$c")" ms
+      done
     done
   done
 }
