@@ -434,21 +434,29 @@ public final class SphericalExpansion {
         boolean full = settings.form() == PowerSpectrumForm.FULL;
         for (int l = 0; l <= maxAngular; l++) {
             final int k = kPerL[l], st = stride[l], ao = accOffset[l], po = off + psOffset[l], dm = 2 * l + 1;
-            for (int i0 = 0; i0 < k; i0 += 2) {
-                for (int j0 = i0 & ~3; j0 < k; j0 += 4) {
+            // 4 × 4 blocks of (i, j ≥ i) pairs; rows and columns are padded to a multiple of 4 with zeros (stride)
+            for (int i0 = 0; i0 < k; i0 += 4) {
+                for (int j0 = i0; j0 < k; j0 += 4) {
                     double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+                    double s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
                     for (int m = 0, xo = ao; m < dm; m++, xo += st) {
-                        double a0 = acc[xo + i0], a1 = acc[xo + i0 + 1];
+                        double a0 = acc[xo + i0], a1 = acc[xo + i0 + 1], a2 = acc[xo + i0 + 2], a3 = acc[xo + i0 + 3];
                         double b0 = acc[xo + j0], b1 = acc[xo + j0 + 1], b2 = acc[xo + j0 + 2], b3 = acc[xo + j0 + 3];
                         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
                         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+                        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+                        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
                     }
                     if (full) {
                         put(out, po, k, i0, j0, s00, s01, s02, s03);
                         if (i0 + 1 < k) put(out, po, k, i0 + 1, j0, s10, s11, s12, s13);
+                        if (i0 + 2 < k) put(out, po, k, i0 + 2, j0, s20, s21, s22, s23);
+                        if (i0 + 3 < k) put(out, po, k, i0 + 3, j0, s30, s31, s32, s33);
                     } else {
                         putPacked(out, po, k, i0, j0, s00, s01, s02, s03);
                         if (i0 + 1 < k) putPacked(out, po, k, i0 + 1, j0, s10, s11, s12, s13);
+                        if (i0 + 2 < k) putPacked(out, po, k, i0 + 2, j0, s20, s21, s22, s23);
+                        if (i0 + 3 < k) putPacked(out, po, k, i0 + 3, j0, s30, s31, s32, s33);
                     }
                 }
             }

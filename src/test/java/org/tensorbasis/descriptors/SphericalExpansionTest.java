@@ -34,6 +34,19 @@ class SphericalExpansionTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void powerSpectrumIsTheContractionOfTheExpansion(long seed) {
+        powerSpectrumIsTheContraction(seed, FULL, UNIQUE, 4);
+    }
+
+    /** Five species channels (one never present): K_l = 5 n_l is not a multiple of the kernel's 4 × 4 blocks. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void powerSpectrumIsTheContractionWithChannelsNotAMultipleOfFour(long seed) {
+        int[] five = java.util.stream.IntStream.concat(java.util.Arrays.stream(Geometry.SPECIES), java.util.stream.IntStream.of(17)).sorted().toArray();
+        powerSpectrumIsTheContraction(seed, new SphericalExpansion(DescriptorSettings.defaults(five).withForm(PowerSpectrumForm.FULL)),
+            new SphericalExpansion(DescriptorSettings.defaults(five).withForm(PowerSpectrumForm.UNIQUE_PAIRS)), 5);
+    }
+
+    private static void powerSpectrumIsTheContraction(long seed, SphericalExpansion FULL, SphericalExpansion UNIQUE, int species) {
         Structure s = Geometry.molecule(new SplittableRandom(seed), 12, 5.0);
         SphericalExpansion.Features f = FULL.compute(s, ALL_L);
         SphericalExpansion.Features u = UNIQUE.compute(s, ALL_L);
@@ -42,7 +55,7 @@ class SphericalExpansionTest {
         for (int i = 0; i < s.size(); i++) {
             int po = 0, uo = 0;
             for (int l = 0; l <= 6; l++) {
-                int k = 4 * FULL.nRadial(l), dm = 2 * l + 1, bs = FULL.blockSize(l);
+                int k = species * FULL.nRadial(l), dm = 2 * l + 1, bs = FULL.blockSize(l);
                 double[] e = f.expansions()[l];
                 for (int p = 0; p < k; p++) {
                     for (int q = 0; q < k; q++) {
