@@ -336,31 +336,41 @@ public final class RidgeSystem implements AutoCloseable {
             scale[g] = s;
             for (int a = 0; a < na; a++) tasks.add(new int[] {g, a});
         }
-        // one F × F factorisation buffer per concurrent task
-        java.util.concurrent.LinkedBlockingQueue<double[]> work = new java.util.concurrent.LinkedBlockingQueue<>();
-        for (int k = Math.min(threads, tasks.size()); k > 0; k--) work.add(new double[F * F]);
-        Runnable r = () -> range(tasks.size()).forEach(k -> {
-            int[] t = tasks.get(k);
-            double[] A;
-            try {
-                A = work.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                solveOne(t[0], t[1], scale[t[0]], A);
-            } finally {
-                work.add(A);
-            }
-        });
-        if (F > 0) run(r);
+        if (F > 0) withBuffers(tasks.size(), F * F, (k, A) -> solveOne(tasks.get(k)[0], tasks.get(k)[1], scale[tasks.get(k)[0]], A));
         // the Gram matrices are no longer needed: free them before the validation pass
         for (int g = 0; g < groups; g++) {
             gram[g] = null;
             rhs[g] = null;
         }
         phase = Phase.VALIDATION;
+    }
+
+    /**
+     * Runs tasks 0 .. n−1 on the internal pool, each with a scratch array of {@code size} doubles taken from a pool of
+     * one per concurrent worker (factorisation buffers are F² or m² doubles: one per task would not fit).
+     */
+    private void withBuffers(int n, int size, BufferTask task) {
+        java.util.concurrent.LinkedBlockingQueue<double[]> work = new java.util.concurrent.LinkedBlockingQueue<>();
+        for (int k = Math.min(threads, n); k > 0; k--) work.add(new double[size]);
+        run(() -> range(n).forEach(k -> {
+            double[] buf;
+            try {
+                buf = work.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                task.run(k, buf);
+            } finally {
+                work.add(buf);
+            }
+        }));
+    }
+
+    /** Task k of {@link #withBuffers}, with its scratch array. */
+    private interface BufferTask {
+        void run(int k, double[] buf);
     }
 
     /** The dual form of a group whose columns were kept: kernel of the scaled columns, one m × m Cholesky per α. */
@@ -392,36 +402,23 @@ public final class RidgeSystem implements AutoCloseable {
         Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
         double[] w = wAll[g];
         // the α in parallel, one m × m factorisation buffer per worker (as the primal form)
-        java.util.concurrent.LinkedBlockingQueue<double[]> work = new java.util.concurrent.LinkedBlockingQueue<>();
-        for (int k = Math.min(threads, na); k > 0; k--) work.add(new double[m * m]);
-        run(() -> range(na).forEach(a -> {
-            double[] A;
-            try {
-                A = work.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+        withBuffers(na, m * m, (a, A) -> {
+            System.arraycopy(K, 0, A, 0, m * m);
+            for (int i = 0; i < m; i++) A[i * m + i] += alphas[a];
+            if (!Cholesky.factor(A, m)) {
+                for (int p = 0; p < P; p++) Arrays.fill(w, (a * P + p) * F, (a * P + p + 1) * F, Double.NaN);
+                return;
             }
-            try {
-                System.arraycopy(K, 0, A, 0, m * m);
-                for (int i = 0; i < m; i++) A[i * m + i] += alphas[a];
-                if (!Cholesky.factor(A, m)) {
-                    for (int p = 0; p < P; p++) Arrays.fill(w, (a * P + p) * F, (a * P + p + 1) * F, Double.NaN);
-                    return;
-                }
-                double[] x = new double[m];
-                double[] wt = new double[F];
-                for (int p = 0; p < P; p++) {
-                    for (int c = 0; c < m; c++) x[c] = y[c * P + p];
-                    Cholesky.solve(A, m, x);
-                    Gemm.gemm(false, false, F, 1, m, 1.0, B, 0, m, x, 0, 1, 0.0, wt, 0, 1);
-                    int o = (a * P + p) * F;
-                    for (int f = 0; f < F; f++) w[o + f] = s[f] * wt[f];
-                }
-            } finally {
-                work.add(A);
+            double[] x = new double[m];
+            double[] wt = new double[F];
+            for (int p = 0; p < P; p++) {
+                for (int c = 0; c < m; c++) x[c] = y[c * P + p];
+                Cholesky.solve(A, m, x);
+                Gemm.gemm(false, false, F, 1, m, 1.0, B, 0, m, x, 0, 1, 0.0, wt, 0, 1);
+                int o = (a * P + p) * F;
+                for (int f = 0; f < F; f++) w[o + f] = s[f] * wt[f];
             }
-        }));
+        });
         kept[g] = -1;
     }
 
