@@ -16,7 +16,8 @@
 # revision's defaults, and QM7-X with the shared network / compressed channels), issue13 (the shared network on
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
-# none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), kernel
+# (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -39,7 +40,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -706,6 +707,43 @@ $(model_body 128 $(epochs_for $n 400 25) | sed "$c")"
   ms: {per_atom: true, symmetric: false, unit: "ppm"}'"
 $(model_body 128 5 | sed "$c")" ms
       done
+    done
+  done
+}
+
+# issue 13: the sparse lambda-SOAP kernel of the linear_ridge architecture (model.kernel.zeta, SA-GPR's model) at
+# zeta 1 and 2, its other defaults, on the curves' subsets and test frames (water monomer, dimer, QM7-X, bulk water)
+study_kernel() {
+  water_qm7x_data
+  local tw="$T_WATER" tq="$T_QM7X" n z
+  for z in 1 2; do
+    for n in $(sizes 50 100 50 100 200 400 800); do
+      run_case monomer "kernel-z$z" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
+    done
+    for n in $(sizes 200 800 50 100 200 400 800); do
+      run_case dimer "kernel-z$z" "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
+    done
+    for n in $(sizes 40 80 20 40 80); do
+      run_case qm7x "kernel-z$z" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
+    done
+  done
+  prepare_800_200 bulk "$DATA/bulk-water-dielectric/water_bulk_1000.xyz"
+  for z in 1 2; do
+    for n in $(sizes 200 800 200 800); do
+      run_case bulk "kernel-z$z" "$n" "$(subset bulk $n)" "$OUT/bulk/data/test.xyz" 'targets:
+  epsilon: {symmetric: true}'"
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
     done
   done
 }

@@ -83,4 +83,38 @@ public final class Cholesky {
             for (int k = 0; k < i; k++) x[k] -= l[ri + k] * xi;
         }
     }
+    /** Solves Lᵀ x = b in place (the second half of {@link #solve}), with a factor from {@link #factor}. */
+    public static void backward(double[] l, int n, double[] x) {
+        for (int i = n - 1; i >= 0; i--) {
+            double xi = x[i] / l[i * n + i];
+            x[i] = xi;
+            int ri = i * n;
+            for (int k = 0; k < i; k++) x[k] -= l[ri + k] * xi;
+        }
+    }
+
+    /**
+     * Solves L Z = B in place for a row-major n × cols B at {@code bOff} (cols right-hand sides side by side), with a
+     * factor from {@link #factor}: one BLAS triangular solve (dtrsm), loops for small systems.
+     */
+    public static void forwardColumns(double[] l, int n, double[] b, int bOff, int cols) {
+        if (n == 0 || cols == 0) return;
+        if ((long) n * n * cols <= Gemm.smallLimit || (long) bOff + (long) n * cols > b.length) {
+            for (int i = 0; i < n; i++) {
+                int ri = i * n, bi = bOff + i * cols;
+                for (int k = 0; k < i; k++) {
+                    double lik = l[ri + k];
+                    if (lik == 0.0) continue;
+                    int bk = bOff + k * cols;
+                    for (int c = 0; c < cols; c++) b[bi + c] -= lik * b[bk + c];
+                }
+                double d = l[ri + i];
+                for (int c = 0; c < cols; c++) b[bi + c] /= d;
+            }
+            return;
+        }
+        // row-major B (n × cols) is the column-major Bᵀ (cols × n); L Z = B ⇔ Zᵀ Lᵀ = Bᵀ, and the row-major L is the
+        // column-major upper triangle Lᵀ
+        Gemm.blas().dtrsm("R", "U", "N", "N", cols, n, 1.0, l, 0, n, b, bOff, cols);
+    }
 }

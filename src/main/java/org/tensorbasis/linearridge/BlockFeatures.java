@@ -24,6 +24,21 @@ interface BlockFeatures {
      */
     void fromExpansions(double[][] expansions, int from, int to, double[] out, int outOff);
 
+    /** As {@link #fromExpansions(double[][], int, int, double[], int)}, with the group (centre species) of every atom. */
+    default void fromExpansions(double[][] expansions, int[] groups, int from, int to, double[] out, int outOff) {
+        fromExpansions(expansions, from, to, out, outOff);
+    }
+
+    /** Whether {@link #whitenBatch} should be used instead of the per-row methods (features that need whitening). */
+    default boolean whitensInBatches() { return false; }
+
+    /**
+     * The last, linear step of features that need it before the ridge sees them (the whitening of kernel features,
+     * {@link SparseKernel.KernelFeatures}), on many rows at once: per-atom rows with their atoms' groups, or
+     * per-structure design rows ({@code groups} null, S slices of rowSize(), {@link StructureDesign}).
+     */
+    default void whitenBatch(java.util.List<double[]> rows, java.util.List<int[]> groups, int threads) {}
+
     static BlockFeatures of(SphericalExpansion calc, Irrep irrep) {
         if (irrep.lambda() == 0 && irrep.sigma() == -1) return new TripleProducts(calc);
         LambdaSoap soap = new LambdaSoap(calc, irrep.lambda(), irrep.sigma(), calc.maxAngular());

@@ -27,7 +27,7 @@ import org.tensorbasis.targets.Sample;
  */
 public final class LinearRidgeArchitecture implements Architecture {
     /** Structures whose features are computed in parallel before they are added to the normal equations. */
-    private static final int CHUNK = 32;
+    private static final int CHUNK = 64;
 
     @Override
     public String name() { return LinearRidgeOptions.NAME; }
@@ -54,11 +54,26 @@ public final class LinearRidgeArchitecture implements Architecture {
         List<Sample> train = data.train();
         List<Sample> val = data.validation();
         int nTrain = train.size();
+        int points = hy.kernel() ? sparsePointsBound(model, trainStructures, hy.sparsePoints()) : 0;
         // every block's normal equations are sized before the first is allocated
         for (ModelBlock mb : model.blocks()) {
             BlockFeatures bf = model.features(model.blocks().indexOf(mb));
-            checkMemory(hy, mb, mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features()), mb.perAtom() ? ns : 1,
-                bf.components(), threads);
+            int pf = hy.kernel() ? points * bf.components() : bf.features();
+            long extra = hy.kernel() ? SparseKernel.blockBytes(ns, points, bf.features(), bf.components()) : 0;
+            checkMemory(hy, mb, mb.perAtom() ? pf : StructureDesign.features(ns, pf), mb.perAtom() ? ns : 1, bf.components(), threads, extra);
+        }
+        SparseKernel.KernelFeatures[] kernel = null;
+        if (hy.kernel()) {
+            long tk = System.nanoTime();
+            SparseKernel sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), data.options().seed(), threads);
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "kernel: zeta %d, sparse points", hy.zeta()));
+            for (int g = 0; g < ns; g++) {
+                sb.append(g > 0 ? "," : "").append(' ').append(Elements.symbol(data.species()[g])).append(' ').append(sk.count(g))
+                    .append(" of ").append(sk.candidates[g]);
+            }
+            kernel = sk.blocks(model, trainStructures, threads);
+            log.message(sb.append(String.format(Locale.ROOT, " (farthest-point sampling of the invariant features; kernels factored in %.1f s)",
+                (System.nanoTime() - tk) * 1e-9)).toString());
         }
         StringBuilder csv = new StringBuilder("block,element,ridge,validation_rmse,chosen\n");
         double lossSum = 0;
@@ -69,19 +84,25 @@ public final class LinearRidgeArchitecture implements Architecture {
             }
             long tb = System.nanoTime();
             ModelBlock mb = model.blocks().get(b);
-            BlockFeatures bf = model.features(b);
+            BlockFeatures bf = kernel != null ? kernel[b] : model.features(b);
             int groups = mb.perAtom() ? ns : 1;
             int f = mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features());
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
+            if (kernel != null) sys.uniformScale();
             try {
-                feed(model, b, train, data.values()[b], 0, sys, true, threads);
+                feed(model, bf, b, train, data.values()[b], 0, sys, true, threads);
                 sys.solve(hy.ridges());
-                feed(model, b, val, data.values()[b], nTrain, sys, false, threads);
+                feed(model, bf, b, val, data.values()[b], nTrain, sys, false, threads);
                 RidgeResult r = sys.select(mb.perAtom());
                 RidgeWeights w = mb.perAtom() ? r.weights() : StructureDesign.asPerAtom(r.weights(), ns);
                 double[] alpha = new double[groups];
                 for (int g = 0; g < groups; g++) alpha[g] = r.alpha(g);
-                model.setFit(b, w, alpha);
+                if (kernel != null) {
+                    model.setKernelFit(b, kernel[b].predictor(w), alpha);
+                    kernel[b] = null; // its factors are no longer needed
+                } else {
+                    model.setFit(b, w, alpha);
+                }
                 lossSum += report(log, csv, mb, r, model.normalization(b), data.species(), (System.nanoTime() - tb) * 1e-9, f);
             } finally {
                 sys.close();
@@ -94,16 +115,26 @@ public final class LinearRidgeArchitecture implements Architecture {
     }
 
     /** Stops with the numbers and the options to change when the normal equations would not fit. */
-    private static void checkMemory(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads) {
-        long need = RidgeSystem.estimateBytes(groups, f, mb.properties(), components, hy.ridges().length, threads);
+    private static void checkMemory(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads, long extra) {
+        long need = RidgeSystem.estimateBytes(groups, f, mb.properties(), components, hy.ridges().length, threads) + extra;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (need > hy.maxGramBytes() || need > 0.8 * free) {
             throw BadInputException.option(null, -1, "model.soap", String.format(Locale.ROOT,
                 "block %s: %d features%s need %.2f GB for the ridge's normal equations (limit training.max_gram_gb = %d GB, free heap %.2f GB); "
-                    + "lower model.soap.max_radial or max_angular, or raise the limit (and the heap with TENSORBASIS_JAVA_OPTS=-Xmx...)",
-                mb.name(), f, groups > 1 ? " per element" : "", need / 1e9, hy.maxGramBytes() >> 30, free / 1e9));
+                    + "lower model.soap.max_radial or max_angular%s, or raise the limit (and the heap with TENSORBASIS_JAVA_OPTS=-Xmx...)",
+                mb.name(), f, groups > 1 ? " per element" : "", need / 1e9, hy.maxGramBytes() >> 30, free / 1e9,
+                hy.kernel() ? " or model.kernel.sparse_points" : ""));
         }
+    }
+
+    /** The most sparse points any species can get: min(sparse_points, its training atoms), for the memory estimate. */
+    private static int sparsePointsBound(LinearRidgeModel model, List<Structure> train, int points) {
+        int[] count = new int[model.species().length];
+        for (Structure s : train) for (int g : model.groups(s)) count[g]++;
+        int mx = 0;
+        for (int c : count) mx = Math.max(mx, Math.min(c, points));
+        return mx;
     }
 
     /**
@@ -112,10 +143,9 @@ public final class LinearRidgeArchitecture implements Architecture {
      *
      * @param first index of samples.get(0) in the values' sample order (train, validation, test)
      */
-    private static void feed(LinearRidgeModel model, int b, List<Sample> samples, double[][] values, int first, RidgeSystem sys,
+    private static void feed(LinearRidgeModel model, BlockFeatures bf, int b, List<Sample> samples, double[][] values, int first, RidgeSystem sys,
                              boolean training, int threads) {
         ModelBlock mb = model.blocks().get(b);
-        BlockFeatures bf = model.features(b);
         Normalization nz = model.normalization(b);
         int ns = model.species().length;
         int row = bf.rowSize();
@@ -133,14 +163,24 @@ public final class LinearRidgeArchitecture implements Architecture {
                     LinearRidgeModel.Workspace ws = workspaces.get();
                     ws.expand(s);
                     double[] x = new double[s.size() * row];
-                    bf.fromExpansions(ws.blocks, 0, s.size(), x, 0);
+                    int[] gr = model.groups(s);
+                    bf.fromExpansions(ws.blocks, gr, 0, s.size(), x, 0);
                     if (!mb.perAtom()) {
                         double[] sum = new double[ns * row];
-                        StructureDesign.sum(x, 0, s.size(), model.groups(s), ns, bf.features(), bf.components(), sum, 0);
+                        StructureDesign.sum(x, 0, s.size(), gr, ns, bf.features(), bf.components(), sum, 0);
                         x = sum;
                     }
                     xs[k - from] = x;
                 })).get();
+                if (bf.whitensInBatches()) {
+                    List<int[]> grs = null;
+                    if (mb.perAtom()) {
+                        grs = new ArrayList<>();
+                        for (int k = c0; k < c1; k++) grs.add(model.groups(samples.get(k).structure()));
+                    }
+                    final List<int[]> fg = grs;
+                    pool.submit(() -> bf.whitenBatch(java.util.Arrays.asList(xs), fg, threads)).get();
+                }
                 for (int k = c0; k < c1; k++) {
                     Structure s = samples.get(k).structure();
                     int[] g = model.groups(s);

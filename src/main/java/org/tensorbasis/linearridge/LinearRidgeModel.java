@@ -47,6 +47,8 @@ public final class LinearRidgeModel implements TrainedModel {
     private final BlockFeatures[] features;
     private final RidgeWeights[] weights;     // per block, [species][P][F] (per-atom form, also for per-structure blocks)
     private final double[][] alphas;          // per block, per group (species, or one for per-structure blocks)
+    private final KernelWeights[] kernels;    // per block, the kernel fit (model.kernel.zeta ≥ 1), else null
+    private final BlockFeatures scalar;       // invariant features of the kernel (null without a kernel)
 
     /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
@@ -63,6 +65,8 @@ public final class LinearRidgeModel implements TrainedModel {
         for (int b = 0; b < blocks.size(); b++) features[b] = BlockFeatures.of(calc, blocks.get(b).irrep());
         this.weights = weights == null ? new RidgeWeights[blocks.size()] : weights.clone();
         this.alphas = alphas == null ? new double[blocks.size()][] : alphas.clone();
+        this.kernels = new KernelWeights[blocks.size()];
+        this.scalar = LinearRidgeOptions.of(options).kernel() ? BlockFeatures.of(calc, new org.tensorbasis.targets.Irrep(0, 1)) : null;
     }
 
     /** The density expansion the features are built from: orders up to max_angular (at least 1 for σ = −1 scalars). */
@@ -105,6 +109,14 @@ public final class LinearRidgeModel implements TrainedModel {
         weights[b] = w;
         alphas[b] = alpha.clone();
     }
+
+    void setKernelFit(int b, KernelWeights k, double[] alpha) {
+        kernels[b] = k;
+        alphas[b] = alpha.clone();
+    }
+
+    /** The kernel fit of block b, or null for a linear one. */
+    KernelWeights kernel(int b) { return kernels[b]; }
 
     /** Species index of each atom. */
     int[] groups(Structure s) {
@@ -173,6 +185,7 @@ public final class LinearRidgeModel implements TrainedModel {
         int[] g = groups(s);
         ws.expand(s);
         int[] atomStart = {0, n};
+        double[] phat = null;
         for (int b = 0; b < blocks.size(); b++) {
             ModelBlock mb = blocks.get(b);
             BlockFeatures bf = features[b];
@@ -180,20 +193,41 @@ public final class LinearRidgeModel implements TrainedModel {
             double[] x = ws.x(n * row);
             bf.fromExpansions(ws.blocks, 0, n, x, 0);
             RidgeWeights w = weights[b];
+            KernelWeights kw = kernels[b];
             int width = mb.rowWidth();
             Normalization nz = norms[b];
             double[] out;
-            if (mb.perAtom()) {
+            if (kw != null) {
+                // the sparse kernel: normalised features per atom, each atom's contribution, summed for per-structure blocks
+                if (phat == null) {
+                    phat = new double[n * scalar.features()];
+                    scalar.fromExpansions(ws.blocks, 0, n, phat, 0);
+                    SparseKernel.normalize(phat, 0, n, scalar.features(), true);
+                }
+                SparseKernel.normalize(x, 0, n, row, SparseKernel.hasConstant(mb.irrep()));
+                double[] atoms = new double[n * width];
+                double[] t = new double[Math.max(1, kw.maxCount())], v = new double[kw.properties * kw.features];
+                for (int i = 0; i < n; i++) kw.addAtom(g[i], x, i * row, phat, i * scalar.features(), atoms, i * width, t, v);
+                if (mb.perAtom()) {
+                    out = atoms;
+                } else {
+                    out = new double[width];
+                    for (int i = 0; i < n; i++) for (int j = 0; j < width; j++) out[j] += atoms[i * width + j];
+                }
+            } else if (mb.perAtom()) {
                 out = new double[n * width];
                 for (int i = 0; i < n; i++) w.predict(g[i], x, i * row, 1, out, i * width);
+            } else {
+                out = new double[width];
+                w.predictSum(g, x, 0, n, out, 0);
+            }
+            if (mb.perAtom()) {
                 for (int i = 0; i < n; i++) {
                     double sc = nz.scale(g[i]);
                     for (int j = 0; j < width; j++) out[i * width + j] *= sc;
                     nz.addBaseline(g, i, i + 1, out, i * width);
                 }
             } else {
-                out = new double[width];
-                w.predictSum(g, x, 0, n, out, 0);
                 for (int j = 0; j < width; j++) out[j] *= nz.scale();
                 nz.addBaseline(g, 0, n, out, 0);
             }
@@ -219,9 +253,31 @@ public final class LinearRidgeModel implements TrainedModel {
             bl.add(e);
         }
         m.put("blocks", bl);
-        meta.put("model", Json.write(m));
         Map<String, ModelFile.Tensor> tensors = new LinkedHashMap<>();
+        KernelWeights any = null;
+        for (KernelWeights k : kernels) if (k != null) any = k;
+        if (any != null) {
+            // the sparse points' invariant features once (every block shares them), zero-padded to the largest species
+            Map<String, Object> km = new LinkedHashMap<>();
+            km.put("zeta", any.zeta);
+            km.put("sparse_points", any.count);
+            km.put("invariant_features", any.scalarFeatures);
+            m.put("kernel", km);
+            int mx = any.maxCount(), f0 = any.scalarFeatures;
+            double[] sc = new double[species.length * mx * f0];
+            for (int g = 0; g < species.length; g++) System.arraycopy(any.scalar[g], 0, sc, g * mx * f0, any.count[g] * f0);
+            tensors.put(KERNEL_INVARIANTS, new ModelFile.Tensor(new long[] {species.length, mx, f0}, sc));
+        }
+        meta.put("model", Json.write(m));
         for (int b = 0; b < blocks.size(); b++) {
+            KernelWeights k = kernels[b];
+            if (k != null) {
+                int mx = k.maxCount(), pf = k.properties * k.features;
+                double[] u = new double[species.length * mx * pf];
+                for (int g = 0; g < species.length; g++) System.arraycopy(k.u[g], 0, u, g * mx * pf, k.count[g] * pf);
+                tensors.put(blocks.get(b).name() + KERNEL_WEIGHT, new ModelFile.Tensor(new long[] {species.length, mx, k.properties, k.features}, u));
+                continue;
+            }
             RidgeWeights w = weights[b];
             tensors.put(blocks.get(b).name() + ".weight", new ModelFile.Tensor(new long[] {w.groups(), w.properties(), w.features()}, w.weights()));
         }
@@ -248,8 +304,15 @@ public final class LinearRidgeModel implements TrainedModel {
             model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null, mixing);
             List<?> bl = (List<?>) m.get("blocks");
             if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
+            double[][] sparse = LinearRidgeOptions.of(options).kernel() ? readInvariants(c, name, m.get("kernel"), species.length, model) : null;
             for (int b = 0; b < model.blocks.size(); b++) {
                 ModelBlock mb = model.blocks.get(b);
+                if (sparse != null) {
+                    double[] alpha = ModelMetadata.doubles(((Map<?, ?>) bl.get(b)).get("ridge"));
+                    model.setKernelFit(b, readKernel(c, name, mb, model.features[b].features(), sparse, LinearRidgeOptions.of(options).zeta(),
+                        model.scalar.features()), alpha);
+                    continue;
+                }
                 String key = mb.name() + ".weight";
                 ModelFile.Tensor t = c.tensors().get(key);
                 if (t == null) throw BadInputException.atField(name, key, "missing weights");
@@ -270,11 +333,65 @@ public final class LinearRidgeModel implements TrainedModel {
         return model;
     }
 
+    static final String KERNEL_INVARIANTS = "kernel.sparse_invariants";
+    static final String KERNEL_WEIGHT = ".kernel_weight";
+
+    /** The sparse points' invariant features [S][M_g × F0] of a kernel model file, checked. */
+    private static double[][] readInvariants(ModelFile.Contents c, String name, Object kernel, int species, LinearRidgeModel model) {
+        if (!(kernel instanceof Map<?, ?> km)) throw BadInputException.atField(name, "model.kernel", "missing (the options ask for a kernel model)");
+        int[] count = ModelMetadata.ints(km.get("sparse_points"));
+        int f0 = model.scalar.features();
+        if (count.length != species) throw BadInputException.atField(name, "model.kernel.sparse_points", count.length + " counts for " + species + " species");
+        int mx = 0;
+        for (int n : count) {
+            if (n < 0) throw BadInputException.atField(name, "model.kernel.sparse_points", "negative count " + n);
+            mx = Math.max(mx, n);
+        }
+        ModelFile.Tensor t = c.tensors().get(KERNEL_INVARIANTS);
+        if (t == null) throw BadInputException.atField(name, KERNEL_INVARIANTS, "missing sparse points");
+        long[] want = {species, mx, f0};
+        if (!java.util.Arrays.equals(t.shape(), want)) {
+            throw BadInputException.atField(name, KERNEL_INVARIANTS, "has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(want));
+        }
+        for (double v : t.data()) if (!Double.isFinite(v)) throw BadInputException.atField(name, KERNEL_INVARIANTS, "holds a non-finite value");
+        double[][] out = new double[species][];
+        for (int g = 0; g < species; g++) out[g] = java.util.Arrays.copyOfRange(t.data(), g * mx * f0, (g * mx + count[g]) * f0);
+        return out;
+    }
+
+    /** The kernel weights of one block from a model file, checked against the sparse points. */
+    private static KernelWeights readKernel(ModelFile.Contents c, String name, ModelBlock mb, int features, double[][] sparse, int zeta, int f0) {
+        String key = mb.name() + KERNEL_WEIGHT;
+        ModelFile.Tensor t = c.tensors().get(key);
+        if (t == null) throw BadInputException.atField(name, key, "missing kernel weights");
+        int species = sparse.length, mx = 0;
+        for (double[] s : sparse) mx = Math.max(mx, s.length / Math.max(1, f0));
+        long[] want = {species, mx, mb.properties(), features};
+        if (!java.util.Arrays.equals(t.shape(), want)) {
+            throw BadInputException.atField(name, key, "has shape " + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(want));
+        }
+        for (double v : t.data()) if (!Double.isFinite(v)) throw BadInputException.atField(name, key, "holds a non-finite weight");
+        int pf = mb.properties() * features;
+        double[][] u = new double[species][];
+        for (int g = 0; g < species; g++) {
+            int n = sparse[g].length / Math.max(1, f0);
+            u[g] = java.util.Arrays.copyOfRange(t.data(), g * mx * pf, (g * mx + n) * pf);
+        }
+        return new KernelWeights(zeta, mb.properties(), features, mb.dim(), f0, sparse, u);
+    }
+
     @Override
     public String describe() {
         StringBuilder sb = new StringBuilder();
         for (int b = 0; b < blocks.size(); b++) {
-            sb.append(b > 0 ? ", " : "").append(blocks.get(b).name()).append(String.format(Locale.ROOT, " (%d features)", features[b].features()));
+            sb.append(b > 0 ? ", " : "").append(blocks.get(b).name()).append(String.format(Locale.ROOT, " (%d features", features[b].features()));
+            KernelWeights k = kernels[b];
+            if (k != null) {
+                int total = 0;
+                for (int c : k.count) total += c;
+                sb.append(String.format(Locale.ROOT, "; kernel zeta %d, %d sparse points", k.zeta, total));
+            }
+            sb.append(')');
         }
         return sb.toString();
     }

@@ -12,8 +12,8 @@ import org.tensorbasis.options.SoapOptions;
  * density expansion its λ-SOAP features are built from ({@code model.soap}), and the ridge grid and
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
-public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean compositionBaseline, boolean perSpeciesScale,
-                                 long maxGramBytes) implements ArchitectureOptions {
+public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double[] ridges, boolean compositionBaseline,
+                                 boolean perSpeciesScale, long maxGramBytes) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
 
     /**
@@ -21,6 +21,12 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
      * (species × radial functions)² × the number of (l1, l2) pairs, and the ridge's Gram matrix as its square.
      */
     static final SoapOptions DEFAULT_SOAP = new SoapOptions(5.0, 0.5, 5, 4, PowerSpectrumForm.UNIQUE_PAIRS);
+
+    /** Default number of sparse environments per species of a kernel fit ({@code model.kernel.sparse_points}). */
+    static final int DEFAULT_SPARSE_POINTS = 1000;
+
+    /** Whether the blocks are fitted with the sparse λ-SOAP kernel ({@code model.kernel.zeta} ≥ 1) instead of linearly. */
+    public boolean kernel() { return zeta > 0; }
 
     /** The linear ridge options of a run (a clear error for another architecture). */
     public static LinearRidgeOptions of(Options options) {
@@ -45,6 +51,13 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
                 throw org.tensorbasis.BadInputException.option(null, -1, "model.soap.species_channels",
                     "trained needs the gradient of a network: lambda_mcov only (linear_ridge: use spectral)");
             }
+            Section k = m.section("kernel", "Sparse lambda-SOAP kernel (SA-GPR) instead of the linear model");
+            int zeta = k.integer("zeta", 0, 0, 8,
+                "0: the linear model on the raw lambda-SOAP features; 1..8: the sparse lambda-SOAP kernel of SA-GPR, "
+                    + "k = (p_i . p_j)^(zeta-1) X_i . X_j on features normalised per environment (2 is SA-GPR's usual choice).");
+            int sp = k.integer("sparse_points", DEFAULT_SPARSE_POINTS, 1, 100_000,
+                "Sparse environments per element of the kernel (farthest-point sampling of the training environments); unused with zeta 0.");
+            k.finish();
             m.finish();
             double[] ridges = t.numbers("ridges", RidgeSystem.defaultGrid(), 1e-14, 1e6,
                 "Ridge strengths α tried per block (per block and element for per-atom targets); the one of least validation error is kept.");
@@ -52,7 +65,7 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species (the fit is per element anyway).");
             int gb = t.integer("max_gram_gb", 4, 1, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB.");
             t.finish();
-            return new LinearRidgeOptions(soap, ridges, cb, pss, (long) gb << 30);
+            return new LinearRidgeOptions(soap, zeta, sp, ridges, cb, pss, (long) gb << 30);
         }
     }
 
@@ -61,6 +74,8 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
         StringBuilder sb = new StringBuilder();
         sb.append("model:\n  architecture: ").append(NAME).append('\n');
         sb.append(soap.toYaml(false));
+        sb.append("  kernel:\n    zeta: ").append(zeta).append('\n');
+        sb.append("    sparse_points: ").append(sparsePoints).append('\n');
         sb.append("training:\n  ridges: [");
         for (int i = 0; i < ridges.length; i++) sb.append(i > 0 ? ", " : "").append(Options.fmt(ridges[i]));
         sb.append("]\n");
@@ -72,7 +87,8 @@ public record LinearRidgeOptions(SoapOptions soap, double[] ridges, boolean comp
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && java.util.Arrays.equals(l.ridges, ridges)
+        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints
+            && java.util.Arrays.equals(l.ridges, ridges)
             && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes;
     }
 

@@ -65,6 +65,7 @@ public final class RidgeSystem implements AutoCloseable {
     private final List<List<double[]>> keptB = new ArrayList<>(), keptY = new ArrayList<>(); // [g] chunks of a dual group
     private final List<List<Integer>> keptCols = new ArrayList<>();
     private final long[] kept;                    // [g] columns kept (dual form), -1 once primal
+    private boolean uniformScale;                 // one scale for all features (uniformScale())
 
     /**
      * @param groups     number of groups (centre species; 1 for per-structure targets)
@@ -333,6 +334,7 @@ public final class RidgeSystem implements AutoCloseable {
                 if (d > 0) s[f] = 1.0 / Math.sqrt(d);
                 else dropped[g]++;
             }
+            if (uniformScale) uniform(s, gram[g], F);
             scale[g] = s;
             for (int a = 0; a < na; a++) tasks.add(new int[] {g, a});
         }
@@ -396,8 +398,21 @@ public final class RidgeSystem implements AutoCloseable {
             for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
             if (d > 0) s[f] = 1.0 / Math.sqrt(d);
             else dropped[g]++;
-            for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
         }
+        if (uniformScale) {
+            // the mean diagonal of the (implicit) Gram matrix, over the features that are ever non-zero
+            double sum = 0;
+            int live = 0;
+            for (int f = 0; f < F; f++) {
+                if (s[f] > 0) {
+                    sum += 1.0 / (s[f] * s[f]);
+                    live++;
+                }
+            }
+            double u = live > 0 ? 1.0 / Math.sqrt(sum / live) : 0.0;
+            for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
+        }
+        for (int f = 0; f < F; f++) for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
         double[] K = new double[m * m];
         Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
         double[] w = wAll[g];
@@ -420,6 +435,32 @@ public final class RidgeSystem implements AutoCloseable {
             }
         });
         kept[g] = -1;
+    }
+
+    /** One scale for every live feature (s_f &gt; 0): 1/√(mean live diagonal of G). */
+    private static void uniform(double[] s, double[] gram, int F) {
+        double sum = 0;
+        int live = 0;
+        for (int f = 0; f < F; f++) {
+            if (s[f] > 0) {
+                sum += gram[f * F + f];
+                live++;
+            }
+        }
+        double u = live > 0 ? 1.0 / Math.sqrt(sum / live) : 0.0;
+        for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
+    }
+
+    /**
+     * One scale for all features instead of one per feature (call before {@link #solve}): the penalty becomes
+     * α · mean(G_ff) · ‖w‖², the ridge of a Gaussian-process prior. For features that are already whitened (the
+     * Nyström features of {@link KernelFeatures}), where per-feature scaling would blow numerically empty directions
+     * up to the weight of real ones.
+     */
+    public RidgeSystem uniformScale() {
+        if (phase != Phase.TRAINING) throw new IllegalStateException("uniformScale() after solve()");
+        uniformScale = true;
+        return this;
     }
 
     private void solveOne(int g, int a, double[] s, double[] A) {

@@ -80,4 +80,30 @@ class CholeskyTest {
     void aNaNIsNotPositiveDefinite() {
         assertThat(Cholesky.factor(new double[] {Double.NaN}, 1)).isFalse();
     }
+    /** L Z = B for many right-hand sides (BLAS dtrsm above the small limit, loops below) and Lᵀ x = b, against L · Z. */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 40, 200})
+    void triangularSolvesInvertTheFactor(int n) {
+        double[] l = spd(n, 3 + n);
+        assertThat(Cholesky.factor(l, n)).isTrue();
+        int cols = 7, off = 5;
+        SplittableRandom rng = new SplittableRandom(n);
+        double[] z = new double[n * cols];
+        for (int k = 0; k < z.length; k++) z[k] = rng.nextGaussian();
+        double[] b = new double[off + n * cols];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < cols; c++) {
+                double s = 0;
+                for (int k = 0; k <= i; k++) s += l[i * n + k] * z[k * cols + c];
+                b[off + i * cols + c] = s;
+            }
+        }
+        Cholesky.forwardColumns(l, n, b, off, cols);
+        for (int k = 0; k < z.length; k++) assertThat(b[off + k]).as("Z[%d]", k).isCloseTo(z[k], within(1e-10));
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0; i < n; i++) x[i] = rng.nextGaussian();
+        for (int i = 0; i < n; i++) for (int k = i; k < n; k++) y[i] += l[k * n + i] * x[k];
+        Cholesky.backward(l, n, y);
+        for (int i = 0; i < n; i++) assertThat(y[i]).isCloseTo(x[i], within(1e-10));
+    }
 }

@@ -256,4 +256,46 @@ class RidgeSystemTest {
             }
         }
     }
+    /**
+     * {@link RidgeSystem#uniformScale}: the penalty α · mean(G_ff) · ‖w‖² (one scale for all features), in the dual
+     * form (fewer columns than features) and the primal one, against the normal equations solved directly.
+     */
+    @Test
+    void uniformScaleIsTheRidgeOfOneMeanDiagonal() {
+        for (int samples : new int[] {4, 60}) {
+            SplittableRandom rng = new SplittableRandom(samples);
+            int F = 30, P = 2, dm = 3;
+            double[] x = gaussian(rng, samples * F * dm);
+            for (int s = 0; s < samples; s++) for (int f = 0; f < F; f++) for (int mu = 0; mu < dm; mu++) x[(s * F + f) * dm + mu] *= 1 + 3 * f;
+            double[] y = gaussian(rng, samples * P * dm);
+            double alpha = 1e-2;
+            RidgeSystem sys = new RidgeSystem(1, F, P, dm, 1).uniformScale();
+            sys.addTraining(0, x, 0, y, 0, samples);
+            sys.solve(new double[] {alpha});
+            RidgeWeights w = sys.weightsAt(0);
+            // G = Σ X Xᵀ, b = Σ X y; (G + α mean(diag G) I) w = b
+            double[] g = new double[F * F], b = new double[F * P];
+            for (int s = 0; s < samples; s++) {
+                for (int mu = 0; mu < dm; mu++) {
+                    for (int f = 0; f < F; f++) {
+                        double xf = x[(s * F + f) * dm + mu];
+                        for (int h = 0; h < F; h++) g[f * F + h] += xf * x[(s * F + h) * dm + mu];
+                        for (int p = 0; p < P; p++) b[f * P + p] += xf * y[(s * P + p) * dm + mu];
+                    }
+                }
+            }
+            double mean = 0;
+            for (int f = 0; f < F; f++) mean += g[f * F + f] / F;
+            for (int f = 0; f < F; f++) g[f * F + f] += alpha * mean;
+            assertThat(org.tensorbasis.linalg.Cholesky.factor(g, F)).isTrue();
+            for (int p = 0; p < P; p++) {
+                double[] r = new double[F];
+                for (int f = 0; f < F; f++) r[f] = b[f * P + p];
+                org.tensorbasis.linalg.Cholesky.solve(g, F, r);
+                double[] got = new double[F];
+                for (int f = 0; f < F; f++) got[f] = w.weight(0, p, f);
+                assertThat(relErr(got, r)).as("%d samples, property %d", samples, p).isLessThan(1e-9);
+            }
+        }
+    }
 }

@@ -1,0 +1,78 @@
+package org.tensorbasis.linearridge;
+
+import org.tensorbasis.linalg.Gemm;
+
+/**
+ * A fitted sparse λ-SOAP kernel model of one block (λ, σ) with P properties (SA-GPR, Grisafi et al., PRL 120,
+ * 036002 (2018)): an atom i of centre species g contributes
+ * <pre>  y^p_μ(i) = Σ_m Σ_ν k^λ_{μν}(i, m) a^p_{mν},   k^λ_{μν}(i, m) = (p̂_i · p̂_m)^{ζ−1} Σ_f X̂_{fμ}(i) X̂_{fν}(m)</pre>
+ * over the sparse environments m of species g, with X̂ the λ-SOAP features of the block and p̂ the invariant ones,
+ * each normalised to unit length per environment ({@link SparseKernel}). Because Σ_f X̂_{fμ}(i) X̂_{fν}(m) is linear
+ * in X̂(i), the model is stored collapsed, U^p_{mf} = Σ_ν X̂_{fν}(m) a^p_{mν}, and evaluated as
+ * <pre>  y^p_μ(i) = Σ_f V^p_f X̂_{fμ}(i),   V^p_f = Σ_m (p̂_i · p̂_m)^{ζ−1} U^p_{mf}</pre>
+ * — one weight per λ-SOAP feature, shared by the 2λ+1 components, as in the linear model, but a different one for
+ * every environment: exactly equivariant because p̂_i · p̂_m is invariant. Memory: M × P × F numbers per species
+ * instead of M × (2λ+1) × F for the sparse environments' features.
+ *
+ * <p>Layout: {@code u[g]} is M_g × P × F row-major, {@code scalar[g]} M_g × F0 (shared by the blocks of a model).
+ * Immutable after construction; thread-safe (the caller passes the scratch arrays).
+ */
+final class KernelWeights {
+    final int zeta, properties, features, components, scalarFeatures;
+    final int[] count;
+    final double[][] scalar;
+    final double[][] u;
+
+    KernelWeights(int zeta, int properties, int features, int components, int scalarFeatures, double[][] scalar, double[][] u) {
+        this.zeta = zeta;
+        this.properties = properties;
+        this.features = features;
+        this.components = components;
+        this.scalarFeatures = scalarFeatures;
+        this.scalar = scalar;
+        this.u = u;
+        this.count = new int[scalar.length];
+        for (int g = 0; g < scalar.length; g++) {
+            count[g] = scalar[g].length / Math.max(1, scalarFeatures);
+            if (u[g].length != (long) count[g] * properties * features) {
+                throw new IllegalArgumentException("species " + g + ": " + u[g].length + " kernel weights for " + count[g] + " sparse points × "
+                    + properties + " × " + features);
+            }
+        }
+    }
+
+    int species() { return scalar.length; }
+
+    int maxCount() {
+        int m = 0;
+        for (int c : count) m = Math.max(m, c);
+        return m;
+    }
+
+    /** (p̂_i · p̂_m)^{ζ−1}, with 0^0 = 1. */
+    static double power(double k0, int zeta) {
+        double t = 1.0;
+        for (int z = 1; z < zeta; z++) t *= k0;
+        return t;
+    }
+
+    /**
+     * Adds the contribution of one atom of species g to {@code out[outOff ..]} (P × (2λ+1)).
+     *
+     * @param xhat    the atom's normalised block features, F × (2λ+1) at xOff
+     * @param phat    its normalised invariant features, F0 at pOff
+     * @param t       scratch, at least {@link #maxCount()} doubles
+     * @param v       scratch, at least P × F doubles
+     */
+    void addAtom(int g, double[] xhat, int xOff, double[] phat, int pOff, double[] out, int outOff, double[] t, double[] v) {
+        int m = count[g], P = properties, F = features, dm = components;
+        if (m == 0 || F == 0) return;
+        // t = P̂_g p̂_i, then its (ζ−1)th power
+        Gemm.gemm(false, false, m, 1, scalarFeatures, 1.0, scalar[g], 0, scalarFeatures, phat, pOff, 1, 0.0, t, 0, 1);
+        for (int k = 0; k < m; k++) t[k] = power(t[k], zeta);
+        // V (1 × P·F) = tᵀ U_g (M × P·F)
+        Gemm.gemm(false, false, 1, P * F, m, 1.0, t, 0, m, u[g], 0, P * F, 0.0, v, 0, P * F);
+        // y (P × dm) += V (P × F) · X̂ (F × dm)
+        Gemm.gemm(false, false, P, dm, F, 1.0, v, 0, F, xhat, xOff, dm, 1.0, out, outOff, dm);
+    }
+}
