@@ -17,7 +17,7 @@
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
 # none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), kernel
-# (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water; zeta 2 on NMR), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -745,6 +745,15 @@ model:
   architecture: linear_ridge
   kernel: {zeta: $z}"
     done
+  done
+  # per-atom NMR shielding (general rank 2, its sigma = -1 block included): zeta 2 with 500 sparse points per element
+  study_nmr_data
+  for n in $(sizes 100 412 412); do
+    run_case nmr "kernel-z2-p500" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2, sparse_points: 500}' ms
   done
 }
 
