@@ -55,24 +55,30 @@ public final class LinearRidgeArchitecture implements Architecture {
         List<Sample> val = data.validation();
         int nTrain = train.size();
         int points = hy.kernel() ? sparsePointsBound(model, trainStructures, hy.sparsePoints()) : 0;
-        // every block's normal equations are sized before the first is allocated
+        // every block's normal equations are sized before the first is allocated (with a kernel: plus every block's
+        // sparse-point features, held throughout, and the block's kernel factors)
+        long sparseBytes = 0;
+        for (int b = 0; b < model.blocks().size() && hy.kernel(); b++) {
+            sparseBytes += SparseKernel.featureBytes(ns, points, model.features(b).features(), model.features(b).components());
+        }
         for (ModelBlock mb : model.blocks()) {
             BlockFeatures bf = model.features(model.blocks().indexOf(mb));
             int pf = hy.kernel() ? points * bf.components() : bf.features();
-            long extra = hy.kernel() ? SparseKernel.blockBytes(ns, points, bf.features(), bf.components()) : 0;
+            long extra = hy.kernel() ? sparseBytes + SparseKernel.factorBytes(ns, points, bf.components()) : 0;
             checkMemory(hy, mb, mb.perAtom() ? pf : StructureDesign.features(ns, pf), mb.perAtom() ? ns : 1, bf.components(), threads, extra);
         }
-        SparseKernel.KernelFeatures[] kernel = null;
+        SparseKernel sk = null;
+        double[][][] sparse = null;
         if (hy.kernel()) {
             long tk = System.nanoTime();
-            SparseKernel sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), data.options().seed(), threads);
+            sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), data.options().seed(), threads);
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "kernel: zeta %d, sparse points", hy.zeta()));
             for (int g = 0; g < ns; g++) {
                 sb.append(g > 0 ? "," : "").append(' ').append(Elements.symbol(data.species()[g])).append(' ').append(sk.count(g))
                     .append(" of ").append(sk.candidates[g]);
             }
-            kernel = sk.blocks(model, trainStructures, threads);
-            log.message(sb.append(String.format(Locale.ROOT, " (farthest-point sampling of the invariant features; kernels factored in %.1f s)",
+            sparse = sk.sparseFeatures(model, trainStructures, threads);
+            log.message(sb.append(String.format(Locale.ROOT, " (farthest-point sampling of the invariant features, in %.1f s)",
                 (System.nanoTime() - tk) * 1e-9)).toString());
         }
         StringBuilder csv = new StringBuilder("block,element,ridge,validation_rmse,chosen\n");
@@ -84,11 +90,12 @@ public final class LinearRidgeArchitecture implements Architecture {
             }
             long tb = System.nanoTime();
             ModelBlock mb = model.blocks().get(b);
-            BlockFeatures bf = kernel != null ? kernel[b] : model.features(b);
+            SparseKernel.KernelFeatures kf = sk != null ? sk.features(model, b, sparse[b]) : null;
+            BlockFeatures bf = kf != null ? kf : model.features(b);
             int groups = mb.perAtom() ? ns : 1;
             int f = mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features());
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
-            if (kernel != null) sys.uniformScale();
+            if (kf != null) sys.uniformScale();
             try {
                 feed(model, bf, b, train, data.values()[b], 0, sys, true, threads);
                 sys.solve(hy.ridges());
@@ -97,9 +104,9 @@ public final class LinearRidgeArchitecture implements Architecture {
                 RidgeWeights w = mb.perAtom() ? r.weights() : StructureDesign.asPerAtom(r.weights(), ns);
                 double[] alpha = new double[groups];
                 for (int g = 0; g < groups; g++) alpha[g] = r.alpha(g);
-                if (kernel != null) {
-                    model.setKernelFit(b, kernel[b].predictor(w), alpha);
-                    kernel[b] = null; // its factors are no longer needed
+                if (kf != null) {
+                    model.setKernelFit(b, kf.predictor(w), alpha);
+                    sparse[b] = null; // the block's sparse features and factors are no longer needed
                 } else {
                     model.setFit(b, w, alpha);
                 }

@@ -97,10 +97,15 @@ final class SparseKernel {
         }
     }
 
-    /** Bytes of the sparse points' features and factors of one block (held while it is fitted). */
-    static long blockBytes(int species, int points, int features, int components) {
+    /** Bytes of one block's sparse-point features (every block's are held during the fit). */
+    static long featureBytes(int species, int points, int features, int components) {
+        return species * (long) points * components * features * 8L;
+    }
+
+    /** Bytes of one block's kernel matrices while they are factored (the kernel and its factor, per element). */
+    static long factorBytes(int species, int points, int components) {
         long n = (long) points * components;
-        return species * (n * features + n * n) * 8L;
+        return species * 2L * n * n * 8L;
     }
 
     /** Chooses the sparse points of every species among the training structures. */
@@ -220,8 +225,11 @@ final class SparseKernel {
         return Arrays.copyOf(keep, kept);
     }
 
-    /** The training-time features of every block of the model (the sparse points' block features computed in one pass). */
-    KernelFeatures[] blocks(LinearRidgeModel model, List<Structure> train, int threads) {
+    /**
+     * The sparse points' normalised features of every block of the model, [block][species] (M_g·(2λ+1)) × F with rows
+     * (m, ν), computed in one pass over their structures; {@link #features} turns one block's into its kernel features.
+     */
+    double[][][] sparseFeatures(LinearRidgeModel model, List<Structure> train, int threads) {
         int nb = model.blocks().size();
         double[][][] xt = new double[nb][species][];
         for (int b = 0; b < nb; b++) {
@@ -257,8 +265,19 @@ final class SparseKernel {
                 }
             }
         });
-        KernelFeatures[] out = new KernelFeatures[nb];
-        for (int b = 0; b < nb; b++) out[b] = new KernelFeatures(this, model.features(b), model.blocks().get(b).irrep(), xt[b], threads);
+        return xt;
+    }
+
+    /** The kernel features of block b (its kernels factored now, so that only one block's factors are held at a time). */
+    KernelFeatures features(LinearRidgeModel model, int b, double[][] sparseFeatures) {
+        return new KernelFeatures(this, model.features(b), model.blocks().get(b).irrep(), sparseFeatures);
+    }
+
+    /** Every block's kernel features at once (tests). */
+    KernelFeatures[] blocks(LinearRidgeModel model, List<Structure> train, int threads) {
+        double[][][] xt = sparseFeatures(model, train, threads);
+        KernelFeatures[] out = new KernelFeatures[xt.length];
+        for (int b = 0; b < xt.length; b++) out[b] = features(model, b, xt[b]);
         return out;
     }
 
@@ -301,7 +320,7 @@ final class SparseKernel {
         private final double[][] xt;     // [g] (M_g·C) × F, rows (m, ν) = X̂_m[·, ν]
         private final double[][] chol;   // [g] lower factor of K_MM + jitter, n_g × n_g
 
-        KernelFeatures(SparseKernel kernel, BlockFeatures raw, Irrep irrep, double[][] xt, int threads) {
+        KernelFeatures(SparseKernel kernel, BlockFeatures raw, Irrep irrep, double[][] xt) {
             this.kernel = kernel;
             this.raw = raw;
             this.dropFirst = hasConstant(irrep);

@@ -216,6 +216,27 @@ class SparseKernelTest {
         return s;
     }
 
+    /** The memory estimate of the fit's check counts exactly the sparse features and kernel factors it allocates. */
+    @Test
+    void memoryEstimatesMatchTheAllocations() {
+        LinearRidgeModel m = (LinearRidgeModel) model;
+        List<Structure> train = molecules.subList(0, 20);
+        SparseKernel sk = SparseKernel.select(m, train, 2, 12, 3, 1);
+        double[][][] xt = sk.sparseFeatures(m, train, 1);
+        int ns = m.species().length;
+        for (int b = 0; b < xt.length; b++) {
+            BlockFeatures raw = m.features(b);
+            long held = 0;
+            for (double[] a : xt[b]) held += a.length * 8L;
+            assertThat(held).as("block %d sparse features", b).isEqualTo(SparseKernel.featureBytes(ns, 12, raw.features(), raw.components()));
+            long n = 12L * raw.components();
+            // the kernel and its factor, per element, while a block is factored
+            assertThat(SparseKernel.factorBytes(ns, 12, raw.components())).isEqualTo(ns * 2 * n * n * 8);
+            SparseKernel.KernelFeatures f = sk.features(m, b, xt[b]);
+            assertThat(f.features()).isEqualTo(12 * raw.components());
+        }
+    }
+
     @Test
     void badKernelOptionsAreRejected() {
         String head = "training_set: t.xyz\ntargets: {mu: {}}\n";
