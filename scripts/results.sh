@@ -746,6 +746,21 @@ model:
   kernel: {zeta: $z}"
     done
   done
+  # a second seed (another validation 10 %) where the sets are smallest: monomer N = 50, 100 and QM7-X
+  for z in 1 2; do
+    for n in $(sizes 50 100 50 100); do
+      SEED=2 run_case monomer "kernel-z$z-seed2" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
+    done
+    for n in $(sizes 40 80 40 80); do
+      SEED=2 run_case qm7x "kernel-z$z-seed2" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $z}"
+    done
+  done
   # per-atom NMR shielding (general rank 2, its sigma = -1 block included): zeta 2 with 500 sparse points per element
   study_nmr_data
   for n in $(sizes 100 412 412); do
