@@ -85,6 +85,11 @@ class LinearRidgeArchitectureTest {
     @Test
     void everyBlockIsPredictedAndExactlyEquivariant() {
         assertThat(model.architecture()).isEqualTo("linear_ridge");
+        assertEveryBlockPredictedAndEquivariant(model, molecules);
+    }
+
+    /** Every block of targets "s" and "a" (ALL_BLOCKS) predicts something and is equivariant to 1e-12 (also the kernel's test). */
+    static void assertEveryBlockPredictedAndEquivariant(TrainedModel model, List<Structure> molecules) {
         Predictions p = model.predict(molecules, 2);
         // every block predicts something (else equivariance would be trivial), the pseudoscalar included
         for (String t : List.of("s", "a")) {

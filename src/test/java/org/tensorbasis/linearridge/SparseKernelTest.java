@@ -20,7 +20,6 @@ import org.tensorbasis.architecture.Architectures;
 import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingSession;
 import org.tensorbasis.evaluation.Predictions;
-import org.tensorbasis.evaluation.SymmetryCheck;
 import org.tensorbasis.io.ExtXyzWriter;
 import org.tensorbasis.modelfile.ModelFile;
 import org.tensorbasis.options.Options;
@@ -66,21 +65,7 @@ class SparseKernelTest {
     void everyBlockIsPredictedAndExactlyEquivariant() {
         LinearRidgeModel m = (LinearRidgeModel) model;
         for (int b = 0; b < m.blocks().size(); b++) assertThat(m.kernel(b)).as(m.blocks().get(b).name()).isNotNull();
-        Predictions p = model.predict(molecules, 2);
-        for (String t : List.of("s", "a")) {
-            for (int b = 0; b < 10; b++) {
-                double norm = 0;
-                for (int k = 0; k < molecules.size(); k++) {
-                    double[] v = p.blocks(t, k).get(t + ":L" + (b / 2) + (b % 2 == 0 ? "+" : "-"));
-                    for (double x : v) norm += x * x;
-                }
-                assertThat(norm).as(t + " block " + b).isGreaterThan(1e-12);
-            }
-        }
-        for (SymmetryCheck.Result r : SymmetryCheck.run(model, molecules, p, 3, 17, 2)) {
-            assertThat(r.proper()).as(r.target() + " proper").isLessThan(1e-12);
-            assertThat(r.improper()).as(r.target() + " improper").isLessThan(1e-12);
-        }
+        LinearRidgeArchitectureTest.assertEveryBlockPredictedAndEquivariant(model, molecules);
     }
 
     /**
