@@ -216,12 +216,19 @@ public final class LambdaMcovModel implements TrainedModel {
         return sb.toString();
     }
 
-    /** Descriptors of the structures, with the expansion orders the network needs. */
+    /** Descriptors of the structures, with the expansion orders the network needs (float64). */
     public FeatureCache features(List<Structure> structures, int threads) {
-        FeatureCache cache = FeatureCache.compute(structures, expansion, network.expansionOrders(), FeatureCache.Storage.FLOAT64,
-            Math.max(1, threads));
-        normalizeInPlace(cache);
-        return cache;
+        return features(structures, threads, FeatureCache.Storage.FLOAT64);
+    }
+
+    /**
+     * Descriptors of the structures, the power-spectrum rows normalised ({@link #normalizeInPlace}) by the worker
+     * that computed them; a FLOAT32 cache stores the normalised rows rounded to float32 (training only: a
+     * prediction always uses float64 rows, so the model's equivariance does not depend on the storage).
+     */
+    public FeatureCache features(List<Structure> structures, int threads, FeatureCache.Storage storage) {
+        return FeatureCache.compute(structures, expansion, network.expansionOrders(), storage, Math.max(1, threads),
+            (rows, atoms, f) -> SpeciesMlp.normalizeRows(rows, atoms, f, rows));
     }
 
     /**

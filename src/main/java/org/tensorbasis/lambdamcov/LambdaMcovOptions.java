@@ -72,7 +72,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     public record TrainingOptions(int epochs, int batchSize, double learningRate, double warmupFraction, String scheduler,
                                   double plateauFactor, int plateauPatience, Map<String, Double> lossWeights,
                                   int checkpointInterval, int logInterval, boolean compositionBaseline, boolean refineHeads,
-                                  boolean perSpeciesScale, double speciesScalePrior, int committee, boolean refitValidation) {}
+                                  boolean perSpeciesScale, double speciesScalePrior, int committee, boolean refitValidation,
+                                  String featureCache) {}
 
     /** Largest {@code training.committee}. */
     public static final int MAX_COMMITTEE = 32;
@@ -87,7 +88,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         TrainingOptions t = training;
         return new LambdaMcovOptions(model, new TrainingOptions(epochs, t.batchSize(), t.learningRate(), t.warmupFraction(), t.scheduler(),
             t.plateauFactor(), t.plateauPatience(), t.lossWeights(), 0, t.logInterval(), t.compositionBaseline(), t.refineHeads(),
-            t.perSpeciesScale(), t.speciesScalePrior(), t.committee(), t.refitValidation()));
+            t.perSpeciesScale(), t.speciesScalePrior(), t.committee(), t.refitValidation(), t.featureCache()));
     }
 
     /** The λ-MCoV options of a run (a clear error if the options are for another architecture). */
@@ -183,8 +184,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             double ssp = sspNode == null || sspNode.isScalar() && "auto".equals(sspNode.text()) ? Double.NaN : sspNode.number(0, 1e9);
             int cm = t.integer("committee", 1, 1, MAX_COMMITTEE, "Train this many models from different seeds and predict their mean "
                 + "(costs this many times the training and prediction time).");
+            String fc = t.choice("feature_cache", "auto", List.of("auto", "float64", "float32"), "Precision of the cached power "
+                + "spectrum of the training run (float32: half the bytes per atom; predictions always use float64; auto: float64 "
+                + "when the run fits in the heap with it, else float32).");
             t.finish();
-            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm, rv));
+            return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm, rv,
+                fc));
         }
     }
 
@@ -264,6 +269,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  per_species_scale: ").append(tr.perSpeciesScale()).append('\n');
         sb.append("  species_scale_prior: ").append(Double.isNaN(tr.speciesScalePrior()) ? "auto" : Options.fmt(tr.speciesScalePrior())).append('\n');
         sb.append("  committee: ").append(tr.committee()).append('\n');
+        sb.append("  feature_cache: ").append(tr.featureCache()).append('\n');
         return sb.toString();
     }
 }

@@ -61,6 +61,7 @@ final class LambdaMcovTrainer {
         LambdaMcovModel model;
         List<Structure> structures; // train, then validation, then test
         FeatureCache cache;
+        FeatureCache.Storage storage = FeatureCache.Storage.FLOAT64;
         int nTrain;
         int nVal;
         int nTest;
@@ -130,8 +131,17 @@ final class LambdaMcovTrainer {
         MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),
             hypers.training().refineHeads(), restart != null, threads, trained);
         long available = memory.availableFor();
+        MemoryEstimate m64 = memory;
+        memory = MemoryEstimate.forFeatureCache(hypers.training().featureCache(), m64, () -> MemoryEstimate.training(design, numbers,
+            run.nTrain, run.nVal, hypers.training().batchSize(), hypers.training().refineHeads(), restart != null, threads, trained,
+            FeatureCache.Storage.FLOAT32), available);
+        if (memory != m64 && hypers.training().featureCache().equals("auto")) {
+            listener.message(String.format(Locale.ROOT, "feature cache: float32 power spectrum (training.feature_cache: auto; with float64 "
+                + "the run would need ~%s of the %s available)", MemoryEstimate.gb(m64.totalBytes()), MemoryEstimate.gb(available)));
+        }
         memory.check(available);
         listener.message(memory.describe(available));
+        run.storage = memory.storage();
 
         run.model = new LambdaMcovModel(design, options, yaml, layouts, norms, provenance, options.seed(), threads);
         LambdaMcovModel model = run.model;
@@ -144,9 +154,10 @@ final class LambdaMcovTrainer {
         run.targetsNorm = normalisedTargets(model, run);
 
         long tf = System.nanoTime();
-        run.cache = model.features(run.structures, threads);
-        listener.message(String.format(Locale.ROOT, "descriptors: %d atoms in %.2f s, %.0f bytes per atom (%d power-spectrum features)",
-            run.cache.totalAtoms(), (System.nanoTime() - tf) * 1e-9, run.cache.bytesPerAtom(), run.cache.powerSpectrumSize()));
+        run.cache = model.features(run.structures, threads, run.storage);
+        listener.message(String.format(Locale.ROOT, "descriptors: %d atoms in %.2f s, %.0f bytes per atom (%d power-spectrum features, %s)",
+            run.cache.totalAtoms(), (System.nanoTime() - tf) * 1e-9, run.cache.bytesPerAtom(), run.cache.powerSpectrumSize(),
+            run.storage == FeatureCache.Storage.FLOAT32 ? "float32" : "float64"));
 
         if (restart == null && hypers.model().normalizeBasis()) fitBasisScales(run);
         if (trained) startTrainedMixing(run, threads);
@@ -253,7 +264,7 @@ final class LambdaMcovTrainer {
     private void finishTrainedMixing(Run run, double[] w, int threads) {
         run.model = run.model.withMixing(w);
         run.mixing = null;
-        run.cache = run.model.features(run.structures, threads);
+        run.cache = run.model.features(run.structures, threads, run.storage);
         double[] w0 = run.model.design().descriptor().mixing();
         listener.message(String.format(Locale.ROOT, "trained species mixing: recorded in the model (RMS entry %.4g)",
             Math.sqrt(Arrays.stream(w0).map(x -> x * x).sum() / w0.length)));

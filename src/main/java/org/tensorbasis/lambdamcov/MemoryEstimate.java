@@ -18,7 +18,8 @@ import org.tensorbasis.model.TensorModel;
  * <ul>
  *   <li><b>feature cache</b>: every structure of train + validation + test, atoms ×
  *       {@link FeatureCache#bytesPerAtom(SphericalExpansion, int[], FeatureCache.Storage)} (power
- *       spectrum and the l = 1 / l = λ expansions, float64);</li>
+ *       spectrum in float64 or float32, {@code training.feature_cache}, and the l = 1 / l = λ expansions, float64);
+ *       a float32 cache adds the float64 rows of the largest batch;</li>
  *   <li><b>parameters</b> P (exactly what {@link TensorModel} registers) × 8 bytes × 5: values,
  *       gradients, Adam's two moments and the best-weights snapshot; plus the per-species W0⊙γ
  *       buffer of each scalar network's first layer (width × F per element);</li>
@@ -66,6 +67,7 @@ public final class MemoryEstimate {
     private final boolean widthDominates;
     private final boolean shared;       // one scalar network for all elements
     private final long finalMetricsBytes;
+    private FeatureCache.Storage storage = FeatureCache.Storage.FLOAT64;
 
     private MemoryEstimate(String what, int elements, long features, long atoms, long cacheBytes, long parameters, long parameterBytes,
                            long workBytes, long transientBytes, String transientName, boolean widthDominates, long finalMetricsBytes,
@@ -145,9 +147,14 @@ public final class MemoryEstimate {
         return d.shared() ? 1 : d.descriptor().species().length;
     }
 
-    /** Bytes of the feature cache of structures with {@code atoms} atoms in all. */
+    /** Bytes of the float64 feature cache of structures with {@code atoms} atoms in all. */
     static long cacheBytes(LambdaMcovModel.Design d, long atoms) {
-        return atoms * FeatureCache.bytesPerAtom(d.expansion(), cachedOrders(d), FeatureCache.Storage.FLOAT64);
+        return cacheBytes(d, atoms, FeatureCache.Storage.FLOAT64);
+    }
+
+    /** Bytes of the feature cache of structures with {@code atoms} atoms in all, its power spectrum stored as {@code storage}. */
+    static long cacheBytes(LambdaMcovModel.Design d, long atoms, FeatureCache.Storage storage) {
+        return atoms * FeatureCache.bytesPerAtom(d.expansion(), cachedOrders(d), storage);
     }
 
     /** The expansion orders the feature cache keeps: l = 1 (when max_angular ≥ 1) and those of the network. */
@@ -268,11 +275,18 @@ public final class MemoryEstimate {
      */
     static MemoryEstimate training(LambdaMcovModel.Design d, List<int[]> numbers, int nTrain, int nVal, int batchSize,
                                    boolean refineHeads, boolean restart, int threads, boolean trainedMixing) {
+        return training(d, numbers, nTrain, nVal, batchSize, refineHeads, restart, threads, trainedMixing, FeatureCache.Storage.FLOAT64);
+    }
+
+    /** As above, with the training cache's power spectrum stored as {@code storage} ({@code training.feature_cache}). */
+    static MemoryEstimate training(LambdaMcovModel.Design d, List<int[]> numbers, int nTrain, int nVal, int batchSize,
+                                   boolean refineHeads, boolean restart, int threads, boolean trainedMixing,
+                                   FeatureCache.Storage storage) {
         int ns = d.descriptor().species().length;
         long atoms = 0;
         for (int[] z : numbers) atoms += z.length;
         long p = parameters(d);
-        long cache = cacheBytes(d, atoms);
+        long cache = cacheBytes(d, atoms, storage);
         long params = 8 * 5 * p + firstLayerBytes(d);
         // the largest batches: Adam steps (batchSize training structures in any order: bounded by the
         // largest ones) and the fixed batches of 64 of validation, basis scaling, head refit, amplification
@@ -283,6 +297,8 @@ public final class MemoryEstimate {
         consecutive(d, numbers, nTrain, nTrain + nVal, rows, maxBatch);
         consecutive(d, numbers, 0, nTrain + nVal, rows, maxBatch);
         long work = workBytes(d, rows, maxBatch[0], threads);
+        // a float32 cache is read into float64 rows of the batch (CacheBatches)
+        if (storage == FeatureCache.Storage.FLOAT32) work += 8 * maxBatch[0] * d.expansion().powerSpectrumSize();
         if (trainedMixing) {
             cache += TrainedMixing.cacheBytes(d.expansion(), cachedOrders(d), numbers);
             // x̂ and dx̂ rows, ρ and dρ; the input gradient of the scalar network's first layer
@@ -309,8 +325,33 @@ public final class MemoryEstimate {
         // model's values and gradients stay)
         long after = 16 * p + Math.max(prediction(d, numbers.subList(nTrain, nTrain + nVal), threads).totalBytes,
             prediction(d, numbers.subList(nTrain + nVal, numbers.size()), threads).totalBytes);
-        return new MemoryEstimate("training", ns, d.expansion().powerSpectrumSize(), atoms, cache, p, params, work, tr,
+        MemoryEstimate m = new MemoryEstimate("training", ns, d.expansion().powerSpectrumSize(), atoms, cache, p, params, work, tr,
             trName, d.width() > d.expansion().powerSpectrumSize(), after, d.shared());
+        m.storage = storage;
+        return m;
+    }
+
+    /**
+     * The estimate of the storage {@code training.feature_cache} asks for: {@code float64} and {@code float32} as
+     * given, {@code auto} float64 when it fits in {@code available}, else float32 (whether that fits or not: its
+     * check then gives the message).
+     */
+    static MemoryEstimate forFeatureCache(String mode, MemoryEstimate float64, java.util.function.Supplier<MemoryEstimate> float32,
+                                          long available) {
+        switch (mode) {
+            case "float64": return float64;
+            case "float32": return float32.get();
+            case "auto": return float64.fits(available) ? float64 : float32.get();
+            default: throw new IllegalArgumentException("training.feature_cache: " + mode);
+        }
+    }
+
+    /** Storage of the feature cache this estimate counts. */
+    public FeatureCache.Storage storage() { return storage; }
+
+    /** Whether the estimate fits in {@link #MARGIN} of {@code available} bytes (or the check is skipped). */
+    boolean fits(long available) {
+        return totalBytes <= MARGIN * available || Boolean.getBoolean(SKIP_PROPERTY);
     }
 
     /**
@@ -403,15 +444,16 @@ public final class MemoryEstimate {
      * estimate exceeds {@link #MARGIN} of {@code available} bytes.
      */
     void check(long available) {
-        if (totalBytes <= MARGIN * available || Boolean.getBoolean(SKIP_PROPERTY)) return;
+        if (fits(available)) return;
         Runtime rt = Runtime.getRuntime();
         long inUse = rt.maxMemory() - available;
         long suggest = (long) Math.ceil((totalBytes / MARGIN + Math.max(0, inUse)) / GB) + 1;
         String msg = String.format(Locale.ROOT,
-            "%s would need ~%s but only %s of heap is available (%.0f %% usable): %s; lower model.soap.max_radial or "
+            "%s would need ~%s but only %s of heap is available (%.0f %% usable): %s; %slower model.soap.max_radial or "
                 + "max_angular (fewer features), model.bpnn.num_neurons_per_layer (fewer parameters), %strain on fewer elements, "
                 + "or raise the heap with TENSORBASIS_JAVA_OPTS=-Xmx%dg",
             what, gb(totalBytes), gb(available), 100 * MARGIN, numbers(),
+            what.equals("training") && storage == FeatureCache.Storage.FLOAT64 ? "set training.feature_cache: float32 (half the cache), " : "",
             shared || elements < 2 || what.startsWith("prediction") ? "" : "use model.scalar_network: shared (one network for all elements), ", suggest);
         if (what.startsWith("prediction")) {
             throw new BadInputException(msg.replace("train on fewer elements", "predict fewer structures at a time")
@@ -423,7 +465,8 @@ public final class MemoryEstimate {
 
     private String numbers() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d power-spectrum features per atom (%d elements), cache %s for %d atoms, "
-            + "%s parameters (%s with gradients, Adam and best weights), batch work arrays %s", features, elements, gb(cacheBytes), atoms,
+            + "%s parameters (%s with gradients, Adam and best weights), batch work arrays %s", features, elements,
+            gb(cacheBytes) + (storage == FeatureCache.Storage.FLOAT32 ? " (float32)" : ""), atoms,
             count(parameters), gb(parameterBytes), gb(workBytes)));
         if (shared) sb.insert(sb.indexOf(" parameters (") + " parameters".length(), " of one shared scalar network");
         if (transientBytes > 0) sb.append(", ").append(transientName).append(' ').append(gb(transientBytes));

@@ -106,6 +106,76 @@ class MemoryEstimateTest {
             .contains(est.parameters() / 1000 + "").endsWith("of 8.00 GB available");
     }
 
+    /** training.feature_cache: float32 — the estimate is the allocation, and the rows are the float64 ones rounded. */
+    @Test
+    void aFloat32CacheIsHalfThePowerSpectrumAndTheRoundedNormalisedRows() {
+        Options options = Options.parse(YAML, "opts.yaml", null);
+        Map<String, TargetLayout> layouts = layouts();
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts, null);
+        List<Structure> structures = molecules(60, 11);
+        List<int[]> numbers = new ArrayList<>();
+        long atoms = 0;
+        for (Structure s : structures) {
+            numbers.add(s.numbers());
+            atoms += s.size();
+        }
+        LambdaMcovModel model = new LambdaMcovModel(design, options, YAML, layouts, norms(layouts), new LinkedHashMap<>(), 3, 2);
+        FeatureCache c64 = model.features(structures, 2);
+        FeatureCache c32 = model.features(structures, 2, FeatureCache.Storage.FLOAT32);
+        MemoryEstimate e64 = MemoryEstimate.training(design, numbers, 50, 5, 8, true, false, 2);
+        MemoryEstimate e32 = MemoryEstimate.training(design, numbers, 50, 5, 8, true, false, 2, false, FeatureCache.Storage.FLOAT32);
+        assertThat(e32.storage()).isEqualTo(FeatureCache.Storage.FLOAT32);
+        assertThat(e32.cacheBytes()).isEqualTo(c32.bytes());
+        assertThat(e64.cacheBytes() - e32.cacheBytes()).isEqualTo(4L * atoms * c64.powerSpectrumSize());
+        assertThat(e32.describe(8L << 30)).contains(" (float32) for " + atoms + " atoms");
+        for (int s = 0; s < structures.size(); s++) {
+            double[] x64 = c64.powerSpectrum(s);
+            double[] x32 = c32.powerSpectrum(s);
+            for (int k = 0; k < x64.length; k++) assertThat(x32[k]).isEqualTo((double) (float) x64[k]);
+            for (int l : c64.expansionLs()) assertThat(c32.expansion(s, l)).isEqualTo(c64.expansion(s, l));
+        }
+        // normalised rows (LayerNorm form: zero mean, unit variance), the same as normalising the raw cache afterwards
+        FeatureCache raw = FeatureCache.compute(structures, model.expansion(), model.network().expansionOrders(), FeatureCache.Storage.FLOAT64, 1);
+        LambdaMcovModel.normalizeInPlace(raw);
+        for (int s = 0; s < structures.size(); s++) assertThat(c64.powerSpectrum(s)).isEqualTo(raw.powerSpectrum(s));
+    }
+
+    /**
+     * Issue 16: 10⁶ cached atoms of a 4-element system fit in a 16 GB heap at the defaults (a dipole and a
+     * polarizability, width 128), with the float32 cache that feature_cache: auto picks when float64 does not fit.
+     */
+    @Test
+    void aMillionAtomsOfFourElementsFitInSixteenGigabytes() {
+        String yaml = "training_set: t.xyz\ntargets:\n  mu: {}\n  alpha: {}\n";
+        Map<String, TargetLayout> layouts = new LinkedHashMap<>();
+        layouts.put("mu", TargetLayout.cartesian("mu", 1, false, null));
+        layouts.put("alpha", TargetLayout.cartesian("alpha", 2, true, null));
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(Options.parse(yaml, "o.yaml", null), new int[] {1, 6, 7, 8}, layouts, null);
+        List<int[]> numbers = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int s = 0; s < 50_000; s++) {
+            int[] z = new int[20];
+            for (int i = 0; i < z.length; i++) z[i] = new int[] {1, 6, 7, 8}[rng.nextInt(4)];
+            numbers.add(z);
+        }
+        long heap = 16L << 30;
+        MemoryEstimate e64 = MemoryEstimate.training(design, numbers, 40_000, 5_000, 8, true, false, 2);
+        MemoryEstimate e32 = MemoryEstimate.training(design, numbers, 40_000, 5_000, 8, true, false, 2, false, FeatureCache.Storage.FLOAT32);
+        double perAtom64 = e64.cacheBytes() / 1e6, perAtom32 = e32.cacheBytes() / 1e6;
+        System.out.printf(java.util.Locale.ROOT, "10^6 atoms, 4 elements, defaults: cache %.0f -> %.0f bytes per atom; estimate %s -> %s%n",
+            perAtom64, perAtom32, MemoryEstimate.gb(e64.totalBytes()), MemoryEstimate.gb(e32.totalBytes()));
+        assertThat(perAtom64).isGreaterThan(16_000);
+        assertThat(perAtom32).isLessThan(16_000);
+        assertThat(e64.fits(heap)).isFalse();
+        assertThat(e32.fits(heap)).isTrue();
+        assertThatThrownBy(() -> e64.check(heap)).hasMessageContaining("training.feature_cache: float32");
+        assertThat(MemoryEstimate.forFeatureCache("auto", e64, () -> e32, heap)).isSameAs(e32);
+        assertThat(MemoryEstimate.forFeatureCache("auto", e64, () -> e32, 2 * heap)).isSameAs(e64);
+        assertThat(MemoryEstimate.forFeatureCache("float64", e64, () -> e32, heap)).isSameAs(e64);
+        assertThat(MemoryEstimate.forFeatureCache("float32", e64, () -> e32, 2 * heap)).isSameAs(e32);
+        assertThatThrownBy(() -> e32.check(heap / 2)).hasMessageContaining("(float32)").hasMessageNotContaining("feature_cache");
+    }
+
     @Test
     void aFullHeapIsRefusedWithTheNumbers() {
         Options options = Options.parse(YAML, "opts.yaml", null);

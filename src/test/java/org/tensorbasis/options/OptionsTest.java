@@ -123,7 +123,7 @@ class OptionsTest {
         assertThat(m.scalarNetwork()).isEqualTo("shared");
         assertThat(m.elementEmbedding()).isEqualTo(12);
         LambdaMcovOptions.TrainingOptions t = LambdaMcovOptions.of(o).training();
-        assertThat(t).isEqualTo(new LambdaMcovOptions.TrainingOptions(7, 2, 2.5e-3, 0.2, "plateau", 0.25, 4, Map.of("s", 0.5), 0, 3, false, false, true, Double.NaN, 1, false));
+        assertThat(t).isEqualTo(new LambdaMcovOptions.TrainingOptions(7, 2, 2.5e-3, 0.2, "plateau", 0.25, 4, Map.of("s", 0.5), 0, 3, false, false, true, Double.NaN, 1, false, "auto"));
         assertThat(LambdaMcovOptions.of(o).lossWeight("s")).isEqualTo(0.5);
         assertThat(LambdaMcovOptions.of(o).lossWeight("sigma")).isEqualTo(1.0);
 
