@@ -62,6 +62,7 @@ final class LambdaMcovTrainer {
         List<Structure> structures; // train, then validation, then test
         FeatureCache cache;
         FeatureCache.Storage storage = FeatureCache.Storage.FLOAT64;
+        RefitScores scores;         // during the head refit: hidden rows and basis values of training + validation
         int nTrain;
         int nVal;
         int nTest;
@@ -467,7 +468,6 @@ final class LambdaMcovTrainer {
         TensorModel net = run.model.network();
         int nb = net.blocks().size();
         double[] worst = new double[nb];
-        int bs = 64;
         double[][] nums = new double[nb][];
         double[][] dens = new double[nb][];
         int[] fill = new int[nb];
@@ -477,22 +477,18 @@ final class LambdaMcovTrainer {
             nums[b] = new double[(int) rows];
             dens[b] = new double[(int) rows];
         }
-        for (int s = from; s < to; s += bs) {
-            int[] which = new int[Math.min(bs, to - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
+        forEachChunk(run, from, to, ch -> {
             for (int b = 0; b < nb; b++) {
                 TensorModel.Block bl = net.blocks().get(b);
                 int nbas = net.basis(b).size();
                 int dim = bl.dim();
                 int np = bl.properties();
-                double[] c = net.scalarNetworks().output(b);
-                double[] t = net.basisValues(b);
-                double[] y = bl.perAtom() ? net.atomOutput(b) : net.structureOutput(b);
-                for (int k = 0; k < which.length; k++) {
-                    int a0 = batch.structureStart(k);
-                    int a1 = batch.structureStart(k + 1);
+                double[] c = ch.coef[b];
+                double[] t = ch.basis[b];
+                double[] y = bl.perAtom() ? ch.atomOut[b] : ch.structOut[b];
+                for (int k = 0; k < ch.structures(); k++) {
+                    int a0 = ch.start[k];
+                    int a1 = ch.start[k + 1];
                     double structSum = 0;
                     for (int i = a0; i < a1; i++) {
                         double atomSum = 0;
@@ -518,7 +514,7 @@ final class LambdaMcovTrainer {
                     }
                 }
             }
-        }
+        });
         for (int b = 0; b < nb; b++) {
             double ms = 0;
             for (double d : dens[b]) ms += d * d;
@@ -630,30 +626,25 @@ final class LambdaMcovTrainer {
         int nb = net.blocks().size();
         int ns = run.model.species().length;
         double[][] sq = new double[nb][ns];
-        int bs = 64;
-        for (int s = run.nTrain; s < run.nTrain + run.nVal; s += bs) {
-            int[] which = new int[Math.min(bs, run.nTrain + run.nVal - s)];
-            for (int k = 0; k < which.length; k++) which[k] = s + k;
-            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
-            net.forward(batch);
+        forEachChunk(run, run.nTrain, run.nTrain + run.nVal, c -> {
             for (int b = 0; b < nb; b++) {
                 TensorModel.Block bl = net.blocks().get(b);
                 int w = bl.properties() * bl.dim();
                 Normalization nz = run.model.normalization(b);
                 double scale = nz.scale();
-                for (int k = 0; k < which.length; k++) {
-                    double[] t = run.targetsNorm[b][which[k]];
-                    int a0 = batch.structureStart(k);
-                    int na = batch.structureStart(k + 1) - a0;
+                for (int k = 0; k < c.structures(); k++) {
+                    double[] t = run.targetsNorm[b][c.which[k]];
+                    int a0 = c.start[k];
+                    int na = c.start[k + 1] - a0;
                     if (bl.perAtom()) {
-                        double[] y = net.atomOutput(b);
+                        double[] y = c.atomOut[b];
                         for (int j = 0; j < t.length; j++) {
-                            int sp = run.model.speciesIndex(batch.numbers()[a0 + j / w]);
+                            int sp = run.model.speciesIndex(c.numbers[a0 + j / w]);
                             double d = (y[a0 * w + j] - t[j]) * nz.scale(sp);
                             sq[b][sp] += d * d;
                         }
                     } else {
-                        double[] y = net.structureOutput(b);
+                        double[] y = c.structOut[b];
                         for (int j = 0; j < w; j++) {
                             double d = (y[k * w + j] / na - t[j]) * na * scale;
                             sq[b][0] += d * d;
@@ -661,12 +652,38 @@ final class LambdaMcovTrainer {
                     }
                 }
             }
-        }
+        });
         return sq;
+    }
+
+    /**
+     * Chunks of up to 64 consecutive structures of [from, to), in order: from the head refit's captured hidden rows and
+     * basis values while it holds them (only the heads change between its ridges), else by a forward pass.
+     */
+    private static void forEachChunk(Run run, int from, int to, java.util.function.Consumer<RefitScores.Chunk> body) {
+        TensorModel net = run.model.network();
+        int bs = 64;
+        for (int s = from; s < to; s += bs) {
+            int e = Math.min(to, s + bs);
+            if (run.scores != null && e <= run.scores.count()) {
+                body.accept(run.scores.chunk(net, s, e));
+                continue;
+            }
+            int[] which = new int[e - s];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
+            net.forward(batch);
+            body.accept(RefitScores.Chunk.of(net, batch, which));
+        }
     }
 
     /** The normal equations of every block's heads over the structures [0, count) with the current network. */
     private static HeadRefinement.Normal[] normalEquations(Run run, int count) {
+        return normalEquations(run, count, null);
+    }
+
+    /** As {@link #normalEquations(Run, int)}, capturing the hidden rows and basis values into {@code scores} (or null). */
+    private static HeadRefinement.Normal[] normalEquations(Run run, int count, RefitScores scores) {
         TensorModel net = run.model.network();
         int nb = net.blocks().size();
         // the design rows of every system are known in advance: systems with fewer rows than unknowns take the dual form
@@ -678,12 +695,17 @@ final class LambdaMcovTrainer {
         }
         HeadRefinement.Normal[] normals = new HeadRefinement.Normal[nb];
         for (int b = 0; b < nb; b++) normals[b] = HeadRefinement.newNormal(net, b, speciesOfAtoms);
-        accumulate(run, normals, 0, count);
+        accumulate(run, normals, 0, count, scores);
         return normals;
     }
 
     /** Adds the design rows of structures [from, to) to the systems (primal systems: also to ones already flushed) and flushes them. */
     private static void accumulate(Run run, HeadRefinement.Normal[] normals, int from, int to) {
+        accumulate(run, normals, from, to, null);
+    }
+
+    /** As {@link #accumulate(Run, HeadRefinement.Normal[], int, int)}, capturing into {@code scores} (or null). */
+    private static void accumulate(Run run, HeadRefinement.Normal[] normals, int from, int to, RefitScores scores) {
         TensorModel net = run.model.network();
         int width = net.scalarNetworks().width();
         int bs = 64;
@@ -694,7 +716,9 @@ final class LambdaMcovTrainer {
             net.forward(batch);
             int[] sidx = new int[batch.atoms()];
             for (int i = 0; i < sidx.length; i++) sidx[i] = run.model.speciesIndex(batch.numbers()[i]);
-            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, new double[batch.atoms() * width]);
+            double[] hidden = new double[batch.atoms() * width];
+            if (scores != null) scores.capture(net, batch, which, hidden);
+            HeadRefinement.accumulate(net, batch, which, run.targetsNorm, sidx, normals, hidden);
         }
         for (HeadRefinement.Normal nm : normals) nm.flushAll();
     }
@@ -770,7 +794,14 @@ final class LambdaMcovTrainer {
         TensorModel net = run.model.network();
         Parameters p = net.parameters();
         int nb = net.blocks().size();
-        HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain);
+        // the heads are all that changes from here on: the hidden rows and basis values of training + validation are
+        // captured once (training while the normal equations are formed), and every ridge is scored from them
+        int[][] zs = new int[run.nTrain + run.nVal][];
+        for (int s = 0; s < zs.length; s++) zs[s] = run.structures.get(s).numbers();
+        RefitScores scores = new RefitScores(net, run.nTrain + run.nVal, s -> run.structures.get(s).size(), zs, run.model::speciesIndex);
+        HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain, scores);
+        captureValidation(run, scores);
+        run.scores = scores;
         StringBuilder sys = new StringBuilder();
         for (int b = 0; b < nb; b++) {
             HeadRefinement.Normal nm = normals[b];
@@ -896,6 +927,22 @@ final class LambdaMcovTrainer {
         phases.put("scoring", scoreSeconds);
         phases.put("refit_validation", validationSeconds);
         listener.timing("refit", phases);
+        run.scores = null;
+    }
+
+    /** Captures the hidden rows and basis values of the validation structures into {@code scores} (one forward pass). */
+    private static void captureValidation(Run run, RefitScores scores) {
+        TensorModel net = run.model.network();
+        double[] hidden = new double[0];
+        for (int s = run.nTrain; s < run.nTrain + run.nVal; s += 64) {
+            int[] which = new int[Math.min(64, run.nTrain + run.nVal - s)];
+            for (int k = 0; k < which.length; k++) which[k] = s + k;
+            AtomBatch batch = run.model.batch(run.cache, which, run.structures, run.buffer);
+            net.forward(batch);
+            int need = batch.atoms() * net.scalarNetworks().width();
+            if (hidden.length < need) hidden = new double[need];
+            scores.capture(net, batch, which, hidden);
+        }
     }
 
     // ------------------------------------------------------------------ checkpoints

@@ -27,7 +27,8 @@ import org.tensorbasis.model.TensorModel;
  *       largest batch × (F copied feature columns + the activations), and per atom of the largest
  *       batch the basis, coefficient and output arrays (1.5 × the largest batch: the growth factor);</li>
  *   <li>the largest <b>transient</b> on top: a new best snapshot (1 P), a checkpoint (4 P copied
- *       tensors), the head refit (its normal equations, one block's factors, 3 P weight copies) or,
+ *       tensors), the head refit (its normal equations, one block's factors, 3 P weight copies, the hidden rows and
+ *       basis values of training + validation it scores the ridges with) or,
  *       when resuming, the checkpoint read (file, tensors and three restored copies, 11 P).</li>
  * </ul>
  *
@@ -246,6 +247,13 @@ public final class MemoryEstimate {
         return normals + factors;
     }
 
+    /** The head refit's captured hidden rows and basis values of {@code atoms} atoms ({@link RefitScores}). */
+    static long refitScoreBytes(LambdaMcovModel.Design d, long atoms) {
+        int[] bd = new int[d.blocks().size()];
+        for (int b = 0; b < bd.length; b++) bd[b] = basis(d.blocks().get(b)).size() * d.blocks().get(b).dim();
+        return RefitScores.bytes(atoms, d.width(), bd);
+    }
+
     private static long grown(long rows) {
         return rows + (rows >> 1);
     }
@@ -311,7 +319,9 @@ public final class MemoryEstimate {
             trName = "checkpoint";
         }
         if (refineHeads) {
-            long refit = refitBytes(d) + 3 * 8 * p;
+            long trainVal = 0;
+            for (int[] z : numbers.subList(0, nTrain + nVal)) trainVal += z.length;
+            long refit = refitBytes(d) + 3 * 8 * p + refitScoreBytes(d, trainVal);
             if (refit > tr) {
                 tr = refit;
                 trName = "head refit";
