@@ -32,3 +32,40 @@ def test_bad_jit_mode_is_one_line_and_exit_2(water, tmp_path):
     r = _launch(["eval", water["model_file"], water["data"]], TENSORBASIS_JIT="fast")
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "TENSORBASIS_JIT" in r.stderr and "'fast'" in r.stderr
+
+
+def _archives(cache):
+    d = cache / "tensorbasis"
+    return sorted(p for p in d.glob("cds-*.jsa")) if d.is_dir() else []
+
+
+def test_class_data_sharing_archive_is_made_once_reused_and_never_trusted_truncated(water, tmp_path):
+    if os.path.realpath(jar()) != os.path.realpath(os.path.join(REPO, "target", "tensorbasis.jar")):
+        import pytest
+        pytest.skip("the launcher runs target/tensorbasis.jar, not $TENSORBASIS_JAR")
+    cache = tmp_path / "cache"
+    args = ["eval", water["model_file"], water["data"], "--threads", "2"]
+    r0 = _launch(args + ["-o", tmp_path / "p0.xyz"], XDG_CACHE_HOME=str(cache), TENSORBASIS_CDS="0")
+    assert r0.returncode == 0, r0.stdout + r0.stderr
+    assert _archives(cache) == []
+    r1 = _launch(args + ["-o", tmp_path / "p1.xyz"], XDG_CACHE_HOME=str(cache))
+    assert r1.returncode == 0, r1.stdout + r1.stderr
+    made = _archives(cache)
+    assert len(made) == 1 and made[0].stat().st_size == int(made[0].stem.rsplit("-", 1)[1])
+    r2 = _launch(args + ["-o", tmp_path / "p2.xyz"], XDG_CACHE_HOME=str(cache))
+    assert r2.returncode == 0, r2.stdout + r2.stderr
+    assert _archives(cache) == made
+    # a truncated archive (the JVM would abort on it) is deleted and made again, the run is unaffected
+    data = made[0].read_bytes()
+    made[0].chmod(0o644)
+    made[0].write_bytes(data[: len(data) // 2])
+    r3 = _launch(args + ["-o", tmp_path / "p3.xyz"], XDG_CACHE_HOME=str(cache))
+    assert r3.returncode == 0, r3.stdout + r3.stderr
+    again = _archives(cache)
+    assert len(again) == 1 and again[0].stat().st_size == int(again[0].stem.rsplit("-", 1)[1])
+    outs = [(tmp_path / f"p{k}.xyz").read_text() for k in range(4)]
+    assert outs[0] == outs[1] == outs[2] == outs[3]
+    for r in (r1, r2, r3):
+        assert "cds" not in (r.stdout + r.stderr).lower()
+        assert [line for line in r.stdout.splitlines() if not line.startswith(("predicted", "predictions written", "metrics written"))] == \
+            [line for line in r0.stdout.splitlines() if not line.startswith(("predicted", "predictions written", "metrics written"))]
