@@ -58,6 +58,12 @@ class MemoryEstimateTest {
         return out;
     }
 
+    static List<int[]> numbers(List<Structure> structures) {
+        List<int[]> out = new ArrayList<>();
+        for (Structure s : structures) out.add(s.numbers());
+        return out;
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "scalar_network {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"auto", "shared"})
     void parametersAndCacheAreExactlyThoseAllocated(String scalarNetwork) {
@@ -66,12 +72,8 @@ class MemoryEstimateTest {
         Map<String, TargetLayout> layouts = layouts();
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts, null);
         List<Structure> structures = molecules(150, 5);
-        List<int[]> numbers = new ArrayList<>();
-        long atoms = 0;
-        for (Structure s : structures) {
-            numbers.add(s.numbers());
-            atoms += s.size();
-        }
+        List<int[]> numbers = numbers(structures);
+        long atoms = numbers.stream().mapToLong(z -> z.length).sum();
         MemoryEstimate est = MemoryEstimate.training(design, numbers, 120, 15, 8, true, false, 2);
 
         LambdaMcovModel model = new LambdaMcovModel(design, options, YAML, layouts, norms(layouts), new LinkedHashMap<>(), 3, 2);
@@ -113,12 +115,8 @@ class MemoryEstimateTest {
         Map<String, TargetLayout> layouts = layouts();
         LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, SPECIES, layouts, null);
         List<Structure> structures = molecules(60, 11);
-        List<int[]> numbers = new ArrayList<>();
-        long atoms = 0;
-        for (Structure s : structures) {
-            numbers.add(s.numbers());
-            atoms += s.size();
-        }
+        List<int[]> numbers = numbers(structures);
+        long atoms = numbers.stream().mapToLong(z -> z.length).sum();
         LambdaMcovModel model = new LambdaMcovModel(design, options, YAML, layouts, norms(layouts), new LinkedHashMap<>(), 3, 2);
         FeatureCache c64 = model.features(structures, 2);
         FeatureCache c32 = model.features(structures, 2, FeatureCache.Storage.FLOAT32);
