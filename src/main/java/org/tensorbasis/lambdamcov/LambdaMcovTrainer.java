@@ -798,7 +798,7 @@ final class LambdaMcovTrainer {
         // captured once (training while the normal equations are formed), and every ridge is scored from them
         int[][] zs = new int[run.nTrain + run.nVal][];
         for (int s = 0; s < zs.length; s++) zs[s] = run.structures.get(s).numbers();
-        RefitScores scores = new RefitScores(net, run.nTrain + run.nVal, s -> run.structures.get(s).size(), zs, run.model::speciesIndex);
+        RefitScores scores = new RefitScores(net, zs, run.model::speciesIndex);
         HeadRefinement.Normal[] normals = normalEquations(run, run.nTrain, scores);
         captureValidation(run, scores);
         run.scores = scores;

@@ -62,16 +62,14 @@ final class RefitScores {
     private final boolean shared;
 
     /**
-     * Room for structures [0, count) of {@code structures} ({@link #capture} fills it).
+     * Room for the structures whose atomic numbers are {@code numbersOf} ({@link #capture} fills it).
      *
-     * @param atomsOf atoms of each structure
      * @param speciesIndex model species index of an atomic number
      */
-    RefitScores(TensorModel net, int count, java.util.function.IntUnaryOperator atomsOf, int[][] numbersOf,
-                java.util.function.IntUnaryOperator speciesIndex) {
-        this.count = count;
+    RefitScores(TensorModel net, int[][] numbersOf, java.util.function.IntUnaryOperator speciesIndex) {
+        this.count = numbersOf.length;
         this.atomOffset = new long[count + 1];
-        for (int s = 0; s < count; s++) atomOffset[s + 1] = atomOffset[s] + atomsOf.applyAsInt(s);
+        for (int s = 0; s < count; s++) atomOffset[s + 1] = atomOffset[s] + numbersOf[s].length;
         int atoms = Math.toIntExact(atomOffset[count]);
         ScalarNetworks nets = net.scalarNetworks();
         this.width = nets.width();

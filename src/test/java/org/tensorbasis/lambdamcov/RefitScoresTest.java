@@ -54,7 +54,7 @@ class RefitScoresTest {
         }
         int[] offset = new int[structures + 1];
         for (int s = 0; s < structures; s++) offset[s + 1] = offset[s] + sizes[s];
-        RefitScores scores = new RefitScores(net, structures, s -> sizes[s], zs, zz -> Arrays.binarySearch(SPECIES, zz));
+        RefitScores scores = new RefitScores(net, zs, zz -> Arrays.binarySearch(SPECIES, zz));
         // captured in chunks as the trainer does (batches of up to 64 structures)
         for (int s0 = 0; s0 < structures; s0 += 64) {
             int s1 = Math.min(structures, s0 + 64);
