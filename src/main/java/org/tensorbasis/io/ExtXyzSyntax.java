@@ -169,6 +169,16 @@ final class ExtXyzSyntax {
         boolean neg = x < 0;
         double a = Math.abs(x);
         String js = Double.toString(a);
+        long[] fast = ShortestDecimal.digits(a, js);  // the same digits from exact integer comparisons, where it can tell
+        if (fast != null) {
+            String body = render(Long.toString(fast[0]), (int) fast[1]);
+            return neg ? "-" + body : body;
+        }
+        return general(neg, a, js);
+    }
+
+    /** {@link #formatDouble} by parsing candidates back and {@code BigDecimal} distances (the reference; any double). */
+    static String general(boolean neg, double a, String js) {
         int ePos = js.indexOf('E');
         String mantissa = ePos < 0 ? js : js.substring(0, ePos);
         int exp = ePos < 0 ? 0 : Integer.parseInt(js.substring(ePos + 1));
