@@ -89,11 +89,14 @@ public final class EvalCommand implements Callable<Integer> {
         Path metricsOut = metricsFile != null ? metricsFile : output != null ? sibling(output, ".metrics.json") : null;
         checkPaths(metricsOut);
 
-        TrainedModel model = Architectures.load(modelFile, nThreads);
-        List<Sample> samples = SampleReader.read(dataFile, w -> {
+        TrainedModel model = EvalPrefetch.model(modelFile, nThreads);
+        if (model == null) model = Architectures.load(modelFile, nThreads);
+        java.util.function.Consumer<String> warn = w -> {
             err.println("warning: " + w);
             err.flush();
-        });
+        };
+        List<Sample> samples = EvalPrefetch.samples(dataFile, warn);
+        if (samples == null) samples = SampleReader.read(dataFile, warn);
         if (samples.isEmpty()) throw BadInputException.inFile(dataFile.toString(), "holds no structures");
         model.checkInput(samples);
         List<String> withRef = targetsWithReference(model, samples);

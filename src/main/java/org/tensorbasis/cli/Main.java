@@ -163,6 +163,7 @@ public final class Main implements Runnable {
             System.err.flush();
             Runtime.getRuntime().halt(EXIT_BAD_INPUT);
         });
+        EvalPrefetch.start(args);  // an eval's files are read while picocli builds the command line
         int code;
         try {
             code = commandLine(args).execute(args);
