@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         "Default: a demo model (blocks L0 and L2, random weights) at the default settings; --options OPTS: the demo model at a "
             + "lambda_mcov options file's model.soap and model.bpnn settings; --model MODEL.tbm: a trained lambda_mcov model "
             + "(committees: every member, the mean not timed) on its own descriptor settings — batch assembly, forward and "
-            + "de-normalisation into predictions, in prediction batches of " + LambdaMcovModel.PREDICT_BATCH + " structures."})
+            + "de-normalisation into predictions, in prediction batches of up to " + LambdaMcovModel.PREDICT_BATCH + " structures."})
 public final class BenchModelCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -102,7 +102,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         input.check();
         runs.check();
         if (optionsFile != null) throw BadInputException.field("--options", "not with --model (the model file holds its own settings)");
-        if (batchSize != 64) throw BadInputException.field("--batch-size", "not with --model (prediction batches are " + LambdaMcovModel.PREDICT_BATCH + " structures)");
+        if (batchSize != 64) throw BadInputException.field("--batch-size", "not with --model (prediction batches are up to " + LambdaMcovModel.PREDICT_BATCH + " structures)");
         if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
         if (!java.nio.file.Files.isRegularFile(modelFile)) throw BadInputException.inFile(modelFile.toString(), "model file: no such file");
         final int threads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
@@ -138,7 +138,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             first.expansion().powerSpectrumSize(), first.network().hypers().depth(), first.network().hypers().width(),
             first.network().parameters().size(), members.size() > 1 ? " per member" : "");
         out.printf(Locale.ROOT, "prediction on cached features (%d member%s, batches of %d structures): median %.1f atoms/s = %.3f us/atom "
-                + "(min %.1f, max %.1f atoms/s), %d threads%n", members.size(), members.size() > 1 ? "s" : "", LambdaMcovModel.PREDICT_BATCH,
+                + "(min %.1f, max %.1f atoms/s), %d threads%n", members.size(), members.size() > 1 ? "s" : "", LambdaMcovModel.predictBatch(structures.size()),
             r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
         out.println(r.json("atoms_per_s"));
         out.flush();

@@ -301,9 +301,11 @@ public final class MemoryEstimate {
         long[] rows = new long[ns];
         long[] maxBatch = {0};
         largestAnyOrder(d, numbers.subList(0, nTrain), batchSize, rows, maxBatch);
-        consecutive(d, numbers, 0, nTrain, rows, maxBatch);
-        consecutive(d, numbers, nTrain, nTrain + nVal, rows, maxBatch);
-        consecutive(d, numbers, 0, nTrain + nVal, rows, maxBatch);
+        for (int[] range : new int[][] {{0, nTrain}, {nTrain, nTrain + nVal}, {0, nTrain + nVal}}) {
+            int count = range[1] - range[0];
+            consecutive(d, numbers, range[0], range[1], LambdaMcovModel.PREDICT_BATCH, rows, maxBatch);
+            consecutive(d, numbers, range[0], range[1], LambdaMcovModel.predictBatch(count), rows, maxBatch);  // predictions
+        }
         long work = workBytes(d, rows, maxBatch[0], threads);
         // a float32 cache is read into float64 rows of the batch (CacheBatches)
         if (storage == FeatureCache.Storage.FLOAT32) work += 8 * maxBatch[0] * d.expansion().powerSpectrumSize();
@@ -375,9 +377,10 @@ public final class MemoryEstimate {
         long p = parameters(d);
         long[] rows = new long[ns];
         long[] maxBatch = {0};
-        consecutive(d, numbers, 0, numbers.size(), rows, maxBatch);
+        int size = LambdaMcovModel.predictBatch(numbers.size());
+        consecutive(d, numbers, 0, numbers.size(), size, rows, maxBatch);
         long work = workBytes(d, rows, maxBatch[0], 1);
-        int batches = (numbers.size() + LambdaMcovModel.PREDICT_BATCH - 1) / LambdaMcovModel.PREDICT_BATCH;
+        int batches = (numbers.size() + size - 1) / size;
         int workers = Math.min(Math.max(1, threads), batches);
         long params = firstLayerBytes(d);
         if (workers > 1) {
@@ -413,13 +416,13 @@ public final class MemoryEstimate {
         return t;
     }
 
-    /** Largest rows per element and atoms over the batches of 64 consecutive structures of [from, to). */
-    private static void consecutive(LambdaMcovModel.Design d, List<int[]> numbers, int from, int to, long[] rows, long[] maxBatch) {
+    /** Largest rows per element and atoms over the batches of {@code size} consecutive structures of [from, to). */
+    private static void consecutive(LambdaMcovModel.Design d, List<int[]> numbers, int from, int to, int size, long[] rows, long[] maxBatch) {
         long[] r = new long[rows.length];
-        for (int s0 = from; s0 < to; s0 += LambdaMcovModel.PREDICT_BATCH) {
+        for (int s0 = from; s0 < to; s0 += size) {
             Arrays.fill(r, 0);
             long a = 0;
-            for (int s = s0; s < Math.min(to, s0 + LambdaMcovModel.PREDICT_BATCH); s++) {
+            for (int s = s0; s < Math.min(to, s0 + size); s++) {
                 a += numbers.get(s).length;
                 for (int z : numbers.get(s)) {
                     int c = d.descriptor().channel(z);

@@ -76,6 +76,15 @@ class ModelFileTest {
         }
     }
 
+    /** Small inputs are cut into at least eight batches (for the workers to share), whatever the thread count. */
+    @Test
+    void predictionBatchesOfSmallInputsAreSmaller() {
+        assertThat(LambdaMcovModel.predictBatch(10)).isEqualTo(8);
+        assertThat(LambdaMcovModel.predictBatch(100)).isEqualTo(13);
+        assertThat(LambdaMcovModel.predictBatch(512)).isEqualTo(64);
+        assertThat(LambdaMcovModel.predictBatch(1_000_000)).isEqualTo(LambdaMcovModel.PREDICT_BATCH);
+    }
+
     @Test
     void metadataRoundTrips() throws IOException {
         LambdaMcovModel loaded = LambdaMcovModel.load(file);
