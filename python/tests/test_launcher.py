@@ -55,6 +55,10 @@ def test_class_data_sharing_archive_is_made_once_reused_and_never_trusted_trunca
     r2 = _launch(args + ["-o", tmp_path / "p2.xyz"], XDG_CACHE_HOME=str(cache))
     assert r2.returncode == 0, r2.stdout + r2.stderr
     assert _archives(cache) == made
+    # the archive is mapped: -Xshare:on makes the JVM fail when it cannot use it
+    r_on = _launch(args + ["-o", tmp_path / "p_on.xyz"], XDG_CACHE_HOME=str(cache), TENSORBASIS_JAVA_OPTS="-Xmx2g -Xshare:on")
+    assert r_on.returncode == 0, r_on.stdout + r_on.stderr
+    assert (tmp_path / "p_on.xyz").read_text() == (tmp_path / "p1.xyz").read_text()
     # a truncated archive (the JVM would abort on it) is deleted and made again, the run is unaffected
     data = made[0].read_bytes()
     made[0].chmod(0o644)
