@@ -55,8 +55,9 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--passes", description = "passes over the whole set per run (default: ${DEFAULT-VALUE})")
     int passes = 20;
 
-    @Option(names = "--batch-size", description = "structures per batch (default: ${DEFAULT-VALUE}; not with --model)")
-    int batchSize = 64;
+    @Option(names = "--batch-size", description = "structures per batch (default: 0 = the batches of prediction: 64, fewer below 512 "
+        + "structures so that there are at least 8; not with --model)")
+    int batchSize = 0;
 
     @Option(names = "--options", paramLabel = "OPTIONS", description = "a lambda_mcov options.yaml: build the demo model at its "
         + "model.soap settings and model.bpnn width and depth (λ correction, pseudotensor basis, scalar networks too)")
@@ -70,9 +71,11 @@ public final class BenchModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
         if (modelFile != null) return trainedModel(out);
-        Setup s = Setup.of(input, runs, "--passes", passes, batchSize, optionsFile);
+        if (batchSize < 0) throw BadInputException.field("--batch-size", "must be >= 0 (0 = the batches of prediction), got " + batchSize);
+        Setup s = Setup.of(input, runs, "--passes", passes, Math.max(1, batchSize), optionsFile);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
-        int[][] batches = s.batches(batchSize);
+        final int size = batchSize == 0 ? LambdaMcovModel.predictBatch(s.structures.size()) : batchSize;
+        int[][] batches = s.batches(size);
         TensorModel m = s.model;
         // data-parallel inference: one single-threaded replica per thread, batches dealt round-robin
         int nrep = Math.max(1, Math.min(threads, batches.length));
@@ -91,7 +94,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         s.describe(out);
         s.printCpu(out, repetitions, s.atoms * passes, "us/atom");
         out.printf(Locale.ROOT, "forward, batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
-            batchSize, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+            size, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
         out.println(r.json("atoms_per_s"));
         out.flush();
         return 0;
@@ -102,7 +105,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         input.check();
         runs.check();
         if (optionsFile != null) throw BadInputException.field("--options", "not with --model (the model file holds its own settings)");
-        if (batchSize != 64) throw BadInputException.field("--batch-size", "not with --model (prediction batches are up to " + LambdaMcovModel.PREDICT_BATCH + " structures)");
+        if (batchSize != 0) throw BadInputException.field("--batch-size", "not with --model (prediction batches are up to " + LambdaMcovModel.PREDICT_BATCH + " structures)");
         if (passes < 1) throw BadInputException.field("--passes", "must be >= 1, got " + passes);
         if (!java.nio.file.Files.isRegularFile(modelFile)) throw BadInputException.inFile(modelFile.toString(), "model file: no such file");
         final int threads = input.threads, warmup = runs.warmup(), repetitions = runs.repetitions();

@@ -114,6 +114,14 @@ class BenchTrainedModelTest {
             "--passes", "1", "--threads", "1");
         lastJson(m, "model");
         assertThat(m.out()).contains("1 x 8 network").contains("cutoff=4.0").contains("maxRadial=2");
+        // the batches of prediction by default (at least 8 of them), a given size with --batch-size
+        int n = 12;  // the molecules of the file
+        assertThat(m.out()).contains("batches of " + org.tensorbasis.lambdamcov.LambdaMcovModel.predictBatch(n) + " structures");
+        CliRun b = CliRun.of("bench", "model", data.toString(), "--options", o.toString(), "--warmup", "0", "--repetitions", "1",
+            "--passes", "1", "--threads", "1", "--batch-size", "5");
+        assertThat(b.out()).contains("batches of 5 structures");
+        badInput(CliRun.of("bench", "model", data.toString(), "--batch-size", "-1"), "--batch-size");
+        badInput(CliRun.of("bench", "model", data.toString(), "--model", dir.resolve("c1.tbm").toString(), "--batch-size", "64"), "--batch-size");
         CliRun t = CliRun.of("bench", "train-step", data.toString(), "--options", o.toString(), "--warmup", "0", "--repetitions", "1",
             "--epochs", "1", "--threads", "1");
         lastJson(t, "train-step");
