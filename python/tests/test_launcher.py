@@ -73,3 +73,23 @@ def test_class_data_sharing_archive_is_made_once_reused_and_never_trusted_trunca
         assert "cds" not in (r.stdout + r.stderr).lower()
         assert [line for line in r.stdout.splitlines() if not line.startswith(("predicted", "predictions written", "metrics written"))] == \
             [line for line in r0.stdout.splitlines() if not line.startswith(("predicted", "predictions written", "metrics written"))]
+
+
+def test_only_the_four_newest_archives_are_kept(water, tmp_path):
+    if os.path.realpath(jar()) != os.path.realpath(os.path.join(REPO, "target", "tensorbasis.jar")):
+        import pytest
+        pytest.skip("the launcher runs target/tensorbasis.jar, not $TENSORBASIS_JAR")
+    cache = tmp_path / "cache"
+    d = cache / "tensorbasis"
+    d.mkdir(parents=True)
+    # archives of five earlier builds (another jar size, so never mapped), older than the one this eval writes
+    for k in range(5):
+        f = d / f"cds-1-{k}-0-4.jsa"
+        f.write_bytes(b"none")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))
+    r = _launch(["eval", water["model_file"], water["data"], "-o", tmp_path / "p.xyz"], XDG_CACHE_HOME=str(cache))
+    assert r.returncode == 0, r.stdout + r.stderr
+    left = _archives(cache)
+    assert len(left) == 4
+    assert not (d / "cds-1-0-0-4.jsa").exists() and not (d / "cds-1-1-0-4.jsa").exists()
+    assert any(not p.name.startswith("cds-1-") for p in left)
