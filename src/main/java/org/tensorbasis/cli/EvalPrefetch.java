@@ -25,8 +25,12 @@ final class EvalPrefetch {
     /** Files above these sizes are read by the command itself (a short eval is what gains; no double memory). */
     static final long MAX_DATA_BYTES = 20_000_000L, MAX_MODEL_BYTES = 100_000_000L;
 
-    /** eval options that take a value (the next argument unless written as --name=value or -oVALUE). */
-    private static final List<String> WITH_VALUE = List.of("-o", "--output", "--metrics", "--plots", "--rotations", "--seed", "--threads");
+    /**
+     * eval options that take a value (the next argument unless written as --name=value or -oVALUE); the same as
+     * {@link EvalCommand}'s non-boolean options (tested), written out because reading the annotations is what picocli's
+     * slow start does.
+     */
+    static final List<String> WITH_VALUE = List.of("-o", "--output", "--metrics", "--plots", "--rotations", "--seed", "--threads");
 
     private static volatile EvalPrefetch current;
 

@@ -89,7 +89,7 @@ final class ShortestDecimal {
                 if (s == UNKNOWN) return null;
                 if (s < 0) best = minus;
             }
-            if (Long.toString(plus).length() == Long.toString(d).length()) {  // "99..9" + 1 changes the length: skipped
+            if (digitCount(plus) == digitCount(d)) {  // "99..9" + 1 changes the length: skipped
                 int okPlus = readsBack(plus, e, c, q, even, lowerCloser);
                 if (okPlus == UNKNOWN) return null;
                 if (okPlus == 1) {
@@ -101,7 +101,17 @@ final class ShortestDecimal {
             d = best;
             while (d % 10 == 0) { d /= 10; e++; }
         }
-        return new long[] {d, e + Long.toString(d).length()};
+        return new long[] {d, e + digitCount(d)};
+    }
+
+    /** Decimal digits of a positive long. */
+    private static int digitCount(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
     }
 
     /** 1 when m · 10^e rounds to the double c · 2^q, 0 when it does not, UNKNOWN when it cannot tell. */

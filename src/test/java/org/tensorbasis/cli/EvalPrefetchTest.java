@@ -90,6 +90,16 @@ class EvalPrefetchTest {
     }
 
     @Test
+    void itsOptionsWithAValueAreTheCommandsNonBooleanOptions() {
+        List<String> names = new ArrayList<>();
+        for (java.lang.reflect.Field f : EvalCommand.class.getDeclaredFields()) {
+            picocli.CommandLine.Option o = f.getAnnotation(picocli.CommandLine.Option.class);
+            if (o != null && f.getType() != boolean.class) names.addAll(List.of(o.names()));
+        }
+        assertThat(EvalPrefetch.WITH_VALUE).containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    @Test
     void onlyAPlainEvalOfTwoSmallExistingFilesIsPrefetched() {
         String m = model.toString(), d = data.toString();
         assertThat(EvalPrefetch.parse(new String[] {"eval", m, d})).isNotNull();
