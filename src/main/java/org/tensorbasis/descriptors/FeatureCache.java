@@ -14,8 +14,9 @@ import org.tensorbasis.structure.Structure;
  * flat arrays for the later stages: per structure s, the power spectrum {@code [atoms × F]} (F =
  * {@link #powerSpectrumSize()}), the l = 1 expansion {@code [atoms × channels × n_1 × 3]} and any requested
  * l = λ expansion {@code [atoms × channels × n_λ × (2λ+1)]} (layouts of {@link SphericalExpansion}).
- * Expansions are always float64 (they build the equivariant basis); the power spectrum may be stored in
- * float32 ({@link Storage#FLOAT32}) to halve the memory, converted back to float64 on read.
+ * The arrays are float64, or with {@link Storage#FLOAT32} stored in float32 to halve the memory (the power spectrum
+ * and the expansions; widened back to float64 on read): the training run of a large set uses the rounded rows, every
+ * prediction of a model computes its own float64 features.
  */
 public final class FeatureCache {
     /** Structures with at least this many atoms are also split over atoms. */
@@ -41,10 +42,11 @@ public final class FeatureCache {
     private final long[] atomOffsets;
     private final double[][] ps64;       // [structure] or null
     private final float[][] ps32;
-    private final double[][][] exp;      // [structure][index of l]
+    private final double[][][] exp;      // [structure][index of l], or null
+    private final float[][][] exp32;     // the same in float32, or null
 
     private FeatureCache(SphericalExpansion calc, Storage storage, int[] ls, int[] atoms, double[][] ps64,
-                         float[][] ps32, double[][][] exp) {
+                         float[][] ps32, double[][][] exp, float[][][] exp32) {
         this.calc = calc;
         this.storage = storage;
         this.ls = ls;
@@ -54,6 +56,7 @@ public final class FeatureCache {
         this.ps64 = ps64;
         this.ps32 = ps32;
         this.exp = exp;
+        this.exp32 = exp32;
     }
 
     /** Float64 cache of the l = 1 expansion and power spectrum, plus the given λ, on all cores. */
@@ -95,7 +98,8 @@ public final class FeatureCache {
         int[] atoms = new int[n];
         double[][] ps64 = storage == Storage.FLOAT64 ? new double[n][] : null;
         float[][] ps32 = storage == Storage.FLOAT32 ? new float[n][] : null;
-        double[][][] exp = new double[n][][];
+        double[][][] exp = storage == Storage.FLOAT64 ? new double[n][][] : null;
+        float[][][] exp32 = storage == Storage.FLOAT32 ? new float[n][][] : null;
         int F = calc.powerSpectrumSize();
         int workers = Math.max(1, Math.min(threads, n));  // worker tasks; the pool has `threads` threads
         // one workspace per worker, structures handed out by a counter (a ThreadLocal lookup per structure
@@ -130,7 +134,16 @@ public final class FeatureCache {
                     for (int k = 0; k < f.length; k++) f[k] = (float) ps[k];
                     ps32[s] = f;
                 }
-                exp[s] = e;
+                if (exp != null) {
+                    exp[s] = e;
+                } else {
+                    float[][] e32 = new float[e.length][];
+                    for (int q = 0; q < e.length; q++) {
+                        e32[q] = new float[e[q].length];
+                        for (int k = 0; k < e32[q].length; k++) e32[q][k] = (float) e[q][k];
+                    }
+                    exp32[s] = e32;
+                }
             }
         };
         if (threads <= 1) {
@@ -146,7 +159,7 @@ public final class FeatureCache {
                 pool.shutdown();
             }
         }
-        return new FeatureCache(calc, storage, ls, atoms, ps64, ps32, exp);
+        return new FeatureCache(calc, storage, ls, atoms, ps64, ps32, exp, exp32);
     }
 
     public SphericalExpansion calculator() { return calc; }
@@ -195,11 +208,34 @@ public final class FeatureCache {
         }
     }
 
-    /** Expansion block l of structure s, {@code [atoms × channels × n_l × (2l+1)]}, the stored array (read-only). */
+    /**
+     * Expansion block l of structure s, {@code [atoms × channels × n_l × (2l+1)]}. FLOAT64: the stored array (read-only);
+     * FLOAT32: a new float64 copy.
+     */
     public double[] expansion(int s, int l) {
+        int q = order(l);
+        if (exp != null) return exp[s][q];
+        float[] f = exp32[s][q];
+        double[] d = new double[f.length];
+        for (int k = 0; k < f.length; k++) d[k] = f[k];
+        return d;
+    }
+
+    /** Copies the whole expansion block l of structure s into {@code dst[off ..]} (widened from float32 if so stored). No allocation. */
+    public void expansionInto(int s, int l, double[] dst, int off) {
+        int q = order(l);
+        if (exp != null) {
+            System.arraycopy(exp[s][q], 0, dst, off, exp[s][q].length);
+        } else {
+            float[] f = exp32[s][q];
+            for (int k = 0; k < f.length; k++) dst[off + k] = f[k];
+        }
+    }
+
+    private int order(int l) {
         int q = Arrays.binarySearch(ls, l);
         if (q < 0) throw new IllegalArgumentException("expansion l = " + l + " not cached (have " + Arrays.toString(ls) + ")");
-        return exp[s][q];
+        return q;
     }
 
     /** Bytes held by the feature arrays (array payloads; headers ignored). */
@@ -207,7 +243,8 @@ public final class FeatureCache {
         long b = 0;
         for (int s = 0; s < atoms.length; s++) {
             b += ps64 != null ? 8L * ps64[s].length : 4L * ps32[s].length;
-            for (double[] e : exp[s]) b += 8L * e.length;
+            if (exp != null) for (double[] e : exp[s]) b += 8L * e.length;
+            else for (float[] e : exp32[s]) b += 4L * e.length;
         }
         return b;
     }
@@ -215,10 +252,10 @@ public final class FeatureCache {
     /** Memory footprint per atom in bytes. */
     public double bytesPerAtom() { return totalAtoms() == 0 ? 0 : (double) bytes() / totalAtoms(); }
 
-    /** Bytes per atom, analytic: 4 or 8 bytes × F for the power spectrum plus 8 × Σ_l blockSize(l). */
+    /** Bytes per atom, analytic: 8 (FLOAT64) or 4 (FLOAT32) bytes × (F + Σ_l blockSize(l)). */
     public static long bytesPerAtom(SphericalExpansion calc, int[] ls, Storage storage) {
-        long b = (storage == Storage.FLOAT64 ? 8L : 4L) * calc.powerSpectrumSize();
-        for (int l : ls) b += 8L * calc.blockSize(l);
-        return b;
+        long b = calc.powerSpectrumSize();
+        for (int l : ls) b += calc.blockSize(l);
+        return (storage == Storage.FLOAT64 ? 8L : 4L) * b;
     }
 }

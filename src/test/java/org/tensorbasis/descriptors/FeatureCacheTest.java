@@ -51,7 +51,7 @@ class FeatureCacheTest {
     }
 
     @Test
-    void float32StorageHalvesThePowerSpectrumWithSmallRelativeError() {
+    void float32StorageHalvesTheCacheWithSmallRelativeError() {
         List<Structure> list = structures(9, 20);
         FeatureCache d = FeatureCache.compute(list, CALC, new int[0], FeatureCache.Storage.FLOAT64, 2);
         FeatureCache f = FeatureCache.compute(list, CALC, new int[0], FeatureCache.Storage.FLOAT32, 2);
@@ -63,7 +63,17 @@ class FeatureCacheTest {
         }
         System.out.printf("float32 power spectrum: max error %.2e relative to the largest feature%n", worst);
         assertThat(worst).isLessThan(1e-7);  // float32 rounding: 2^-24 ≈ 6e-8 relative
-        assertThat(f.bytes()).isEqualTo(d.bytes() - 4L * 2360 * d.totalAtoms());
+        // the expansions (l = 1 here) are stored in float32 too
+        assertThat(f.bytes()).isEqualTo(d.bytes() / 2).isEqualTo(d.bytes() - 4L * (2360 + CALC.blockSize(1)) * d.totalAtoms());
+        for (int s = 0; s < list.size(); s++) {
+            double[] a = d.expansion(s, 1), b = f.expansion(s, 1);
+            double[] into = new double[a.length + 1];
+            f.expansionInto(s, 1, into, 1);
+            for (int k = 0; k < a.length; k++) {
+                assertThat(b[k]).isEqualTo((double) (float) a[k]);
+                assertThat(into[k + 1]).isEqualTo(b[k]);
+            }
+        }
     }
 
     @Test
