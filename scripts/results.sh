@@ -17,7 +17,9 @@
 # the water monomer and dimer), committee (committees of 4 on the monomer, dimer, QM7-X), refit_validation
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
 # none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), kernel
-# (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water; zeta 2 on NMR), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water; zeta 2 on NMR), position
+# (model.position_basis false / auto, three seeds, monomer, beta, dimer, QM7-X, with and without the linear
+# baseline), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -40,7 +42,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -809,6 +811,42 @@ study_peer() {
   for n in $(sizes 20 80 20 40 80); do
     peer_case qm7x "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" dipole mu
     peer_case qm7x "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" polarizability alpha --rank2 sym
+  done
+}
+
+# issue 13: model.position_basis (position elements of per-structure proper blocks: the atom's position relative to
+# the centroid, R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ, |r|², r·v_k), false (the basis of the paper, the old default) against
+# auto (the default since), three seeds: monomer (mu + alpha; beta at N = 200), dimer, QM7-X; and on top of
+# model.linear_baseline: true (dimer, QM7-X, monomer N = 100)
+study_position() {
+  water_qm7x_data
+  local tw="$T_WATER" tq="$T_QM7X" tb='targets:
+  beta: {symmetric: true, unit: "a.u."}' n sd pb c
+  for sd in 1 2 3; do
+    for pb in false auto; do
+      c="s/^training:/  position_basis: $pb\ntraining:/"
+      for n in $(sizes 50 100 50 100 800); do
+        SEED=$sd run_case monomer "w128-pb$pb-seed$sd" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for $n 800 100) | sed "$c")"
+      done
+      SEED=$sd run_case monomer "beta-w128-pb$pb-seed$sd" 200 "$(subset monomer 200)" "$OUT/monomer/data/test.xyz" "$tb
+$(model_body 128 $(epochs_for 200 800 100) | sed "$c")"
+      for n in $(sizes 200 800 200 800); do
+        SEED=$sd run_case dimer "w128-pb$pb-seed$sd" "$n" "$(subset dimer $n)" "$OUT/dimer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
+      done
+      for n in $(sizes 40 80 40 80); do
+        SEED=$sd run_case qm7x "w128-pb$pb-seed$sd" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
+$(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
+      done
+      c="s/^training:/  position_basis: $pb\n  linear_baseline: true\ntraining:/"
+      SEED=$sd run_case monomer "w128-lb-pb$pb-seed$sd" 100 "$(subset monomer 100)" "$OUT/monomer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for 100 800 100) | sed "$c")"
+      SEED=$sd run_case dimer "w128-lb-pb$pb-seed$sd" 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for 800 800 60) | sed "$c")"
+      SEED=$sd run_case qm7x "w128-lb-pb$pb-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+$(model_body 128 $(epochs_for 80 80 400) | sed "$c")"
+    done
   done
 }
 

@@ -29,6 +29,9 @@ import java.util.List;
  *       tensors (contractions of the l = 2 density), so a1, a2, a3 are even under inversion and need
  *       no l = 1 density; λ = 0 is [a1 · v1] and the λ correction is multiplied by a1 · v1; with the
  *       correction, λ = 1 also has the cross products [v1⊗v2]¹, [v1⊗v3]¹, [v2⊗v3]¹ (6 elements).</li>
+ *   <li>last, with position elements (σ = +1, per-structure blocks of molecules; {@link #usesPosition()}), functions of
+ *       the atom's position r relative to its structure's centroid: λ = 0 [r⊗r]⁰, [r⊗v_k]⁰; λ = 1 [r]; λ ≥ 2
+ *       R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ.</li>
  * </ul>
  * Vectors are spherical l = 1 components in the (y, z, x) order. Solid harmonics are used, never
  * normalised vectors, so nothing is singular when a learned vector vanishes.
@@ -92,6 +95,7 @@ public final class TensorBasis {
     private final int[] uIn;   // u1..u3 nodes (order uOrder), or empty
     private final int uOrder;
     private final int[] lamIn; // λ-correction nodes, or empty
+    private final int pIn;     // the centred position node (an l = 1 input), or -1
     private final int[] columns;
 
     /**
@@ -104,6 +108,17 @@ public final class TensorBasis {
      * @param pseudoMode       construction for σ = −1 (ignored for σ = +1)
      */
     public TensorBasis(int lambda, int sigma, boolean lambdaCorrection, PseudoMode pseudoMode) {
+        this(lambda, sigma, lambdaCorrection, pseudoMode, false);
+    }
+
+    /**
+     * As {@link #TensorBasis(int, int, boolean, PseudoMode)}, with {@code position}: the basis also has
+     * position elements, built from a fourth input, the atom's position relative to the centroid of its
+     * structure, r (an l = 1 input; {@link #usesPosition()}). λ = 1: [r] (a coefficient per atom times r
+     * is a partial-charge dipole, q_i (r_i − r̄)); λ ≥ 2: R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ for k = 1..3; λ = 0:
+     * [r ⊗ r]^0 and [r ⊗ v_k]^0 ({@link #positionElements} more elements). Only for proper tensors (σ = +1).
+     */
+    public TensorBasis(int lambda, int sigma, boolean lambdaCorrection, PseudoMode pseudoMode, boolean position) {
         if (lambda < 0 || lambda > 12) throw new IllegalArgumentException("λ must be in 0..12, got " + lambda);
         if (sigma != 1 && sigma != -1) throw new IllegalArgumentException("σ must be +1 or -1, got " + sigma);
         this.lambda = lambda;
@@ -119,6 +134,7 @@ public final class TensorBasis {
         // only for its correction, the cross products of the proper vectors
         axialCross = axial && lambda == 1 && lambdaCorrection;
         boolean needV = axial ? lambda != 1 || axialCross : lambda >= 1 && !(pseudoMaximal && lambda == 1);
+        needV |= position && sigma == 1 && lambda == 0; // the λ = 0 position elements r · v_k
         uOrder = axial ? AXIAL_ORDER : 1;
         vIn = needV ? new int[] {p.input(1), p.input(1), p.input(1)} : new int[0];
         uIn = sigma == -1 ? new int[] {p.input(uOrder), p.input(uOrder), p.input(uOrder)} : new int[0];
@@ -168,6 +184,22 @@ public final class TensorBasis {
                 int ps = pseudoscalar(p);
                 for (int t : proper) cols.add(p.scale(t, ps));
             }
+        }
+        if (position) {
+            if (sigma != 1) throw new IllegalArgumentException("position elements need σ = +1");
+            pIn = p.input(1);
+            if (lambda == 0) {
+                cols.add(p.couple(pIn, pIn, 0));
+                for (int v : vIn) cols.add(p.couple(pIn, v, 0));
+            } else if (lambda == 1) {
+                cols.add(pIn);
+            } else {
+                int[] sh = p.solid(pIn, lambda);
+                cols.add(sh[lambda]);
+                for (int v : vIn) cols.add(p.couple(sh[lambda - 1], v, lambda));
+            }
+        } else {
+            pIn = -1;
         }
         columns = cols.stream().mapToInt(Integer::intValue).toArray();
         p.freeze();
@@ -225,6 +257,17 @@ public final class TensorBasis {
     /** Whether the axial λ = 1 basis has its correction, the cross products of the proper vectors. */
     public boolean hasAxialCrossProducts() { return axialCross; }
 
+    /** Whether the basis has position elements (the centred position r must be supplied). */
+    public boolean usesPosition() { return pIn >= 0; }
+
+    /**
+     * Number of position elements of a proper basis of order λ: 1 for λ = 1 ([r]), 4 otherwise (λ = 0: [r ⊗ r]^0 ∝ |r|²
+     * and [r ⊗ v_k]^0 ∝ r · v_k; λ ≥ 2: R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ).
+     */
+    public static int positionElements(int lambda) {
+        return lambda == 1 ? 1 : 4;
+    }
+
     /** Whether the λ correction (2λ+1 learned order-λ tensors) is used. */
     public boolean usesLambdaCorrection() { return lamIn.length > 0; }
 
@@ -235,7 +278,12 @@ public final class TensorBasis {
         return new Workspace(program.newWorkspace());
     }
 
-    private void load(BasisProgram.Workspace w, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff) {
+    private void load(BasisProgram.Workspace w, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                      double[] pos, int posOff) {
+        if (pIn >= 0) {
+            if (pos == null) throw new IllegalArgumentException("this basis has position elements: the centred position is needed");
+            System.arraycopy(pos, posOff, w.val, program.offset(pIn), 3);
+        }
         for (int k = 0; k < vIn.length; k++) System.arraycopy(v, vOff + 3 * k, w.val, program.offset(vIn[k]), 3);
         int ud = 2 * uOrder + 1;
         for (int k = 0; k < uIn.length; k++) System.arraycopy(u, uOff + ud * k, w.val, program.offset(uIn[k]), ud);
@@ -248,8 +296,18 @@ public final class TensorBasis {
      */
     public void forward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
                         double[] t, int tOff) {
+        forwardPositioned(work, v, vOff, u, uOff, lam, lamOff, null, 0, t, tOff);
+    }
+
+    /**
+     * As {@link #forward(Workspace, double[], int, double[], int, double[], int, double[], int)}, with the
+     * centred position {@code pos[posOff .. +3)} (spherical (y, z, x) order) for the position elements
+     * (null when {@link #usesPosition()} is false).
+     */
+    public void forwardPositioned(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                                  double[] pos, int posOff, double[] t, int tOff) {
         BasisProgram.Workspace w = work.ws;
-        load(w, v, vOff, u, uOff, lam, lamOff);
+        load(w, v, vOff, u, uOff, lam, lamOff, pos, posOff);
         program.forward(w);
         for (int q = 0; q < columns.length; q++) System.arraycopy(w.val, program.offset(columns[q]), t, tOff + q * dim, dim);
     }
@@ -266,7 +324,13 @@ public final class TensorBasis {
      */
     public void forward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
                         double[] t, int tOff, double[] state, int stateOff) {
-        forward(work, v, vOff, u, uOff, lam, lamOff, t, tOff);
+        forwardPositioned(work, v, vOff, u, uOff, lam, lamOff, null, 0, t, tOff, state, stateOff);
+    }
+
+    /** The saving forward with the centred position (see {@link #forwardPositioned(Workspace, double[], int, double[], int, double[], int, double[], int, double[], int)}). */
+    public void forwardPositioned(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                                  double[] pos, int posOff, double[] t, int tOff, double[] state, int stateOff) {
+        forwardPositioned(work, v, vOff, u, uOff, lam, lamOff, pos, posOff, t, tOff);
         program.save(work.ws, state, stateOff);
     }
 
@@ -277,8 +341,15 @@ public final class TensorBasis {
     public void backward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
                          double[] gT, int gOff, double[] gv, int gvOff, double[] gu, int guOff,
                          double[] glam, int glOff) {
+        backward(work, v, vOff, u, uOff, lam, lamOff, null, 0, gT, gOff, gv, gvOff, gu, guOff, glam, glOff);
+    }
+
+    /** As {@link #backward}, for a basis with position elements (the position's own gradient is not needed: it is data). */
+    public void backward(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
+                         double[] pos, int posOff, double[] gT, int gOff, double[] gv, int gvOff, double[] gu, int guOff,
+                         double[] glam, int glOff) {
         BasisProgram.Workspace w = work.ws;
-        load(w, v, vOff, u, uOff, lam, lamOff);
+        load(w, v, vOff, u, uOff, lam, lamOff, pos, posOff);
         program.forward(w);
         backwardLoaded(w, gT, gOff, gv, gvOff, gu, guOff, glam, glOff);
     }
@@ -320,6 +391,7 @@ public final class TensorBasis {
     @Override
     public String toString() {
         return "TensorBasis[λ=" + lambda + ", σ=" + (sigma > 0 ? "+1" : "-1") + ", size=" + size()
-            + (lambdaCorrection || axialCross ? ", λ correction" : "") + (sigma < 0 ? ", " + pseudoMode : "") + "]";
+            + (lambdaCorrection || axialCross ? ", λ correction" : "") + (sigma < 0 ? ", " + pseudoMode : "")
+            + (pIn >= 0 ? ", position" : "") + "]";
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorbasis.BadInputException;
+import org.tensorbasis.basis.TensorBasis;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 import org.tensorbasis.descriptors.DescriptorSettings;
 import org.tensorbasis.descriptors.FeatureCache;
@@ -63,6 +64,13 @@ public final class LambdaMcovModel implements TrainedModel {
         /** Whether one scalar network serves all elements. */
         boolean shared() { return scalarNetwork == ScalarNetworks.Mode.SHARED; }
 
+        /** Names of the blocks with position elements. */
+        java.util.Set<String> positionBlocks() {
+            java.util.Set<String> out = new java.util.LinkedHashSet<>();
+            for (TensorModel.Block b : blocks) if (b.position()) out.add(b.name());
+            return out;
+        }
+
         /** K_l of the density expansion for every l up to the largest expansion order. */
         int[] kPerL() {
             int[] k = new int[expansion.maxExpansionL() + 1];
@@ -89,6 +97,15 @@ public final class LambdaMcovModel implements TrainedModel {
          */
         static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing, ScalarNetworks.Mode scalarNetwork,
                          SpeciesMixing.Mode channels) {
+            return of(options, species, layouts, mixing, scalarNetwork, channels, null);
+        }
+
+        /**
+         * As above, with the blocks that have position elements given (a model file's), or null: as
+         * {@code model.position_basis} says.
+         */
+        static Design of(Options options, int[] species, Map<String, TargetLayout> layouts, double[] mixing, ScalarNetworks.Mode scalarNetwork,
+                         SpeciesMixing.Mode channels, java.util.Set<String> positionBlocks) {
             int[] sorted = species.clone();
             Arrays.sort(sorted);
             LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(options).model();
@@ -97,8 +114,9 @@ public final class LambdaMcovModel implements TrainedModel {
             List<ModelBlock> modelBlocks = ModelBlock.of(options, new LinkedHashMap<>(layouts));
             List<TensorModel.Block> blocks = new ArrayList<>();
             for (ModelBlock mb : modelBlocks) {
+                boolean pos = positionBlocks != null ? positionBlocks.contains(mb.name()) : mo.positionElements(mb.perAtom(), mb.lambda(), mb.sigma());
                 blocks.add(new TensorModel.Block(mb.name(), mb.lambda(), mb.sigma(), mb.properties(), mb.perAtom(), mo.addLambdaBasis(),
-                    mo.pseudotensorBasis()));
+                    mo.pseudotensorBasis(), pos));
             }
             if (blocks.isEmpty()) throw new BadInputException("no target block left to learn (every target is zero in the training data)");
             // the λ correction needs the l = λ density expansion, also for λ > max_angular (expansion-only orders;
@@ -166,7 +184,7 @@ public final class LambdaMcovModel implements TrainedModel {
         if (descriptor.mixing() == null || mixing.length != descriptor.mixing().length) {
             throw new IllegalArgumentException("a mixing of the same shape is needed");
         }
-        Design d = Design.of(options, species, layouts, mixing.clone(), design.scalarNetwork(), design.speciesChannels());
+        Design d = Design.of(options, species, layouts, mixing.clone(), design.scalarNetwork(), design.speciesChannels(), design.positionBlocks());
         LambdaMcovModel m = new LambdaMcovModel(d, options, optionsYaml, layouts, norms, provenance, 0, network.hypers().threads());
         Parameters p = network.parameters();
         System.arraycopy(p.values(), 0, m.network.parameters().values(), 0, p.size());
@@ -260,7 +278,7 @@ public final class LambdaMcovModel implements TrainedModel {
 
     /** As {@link #batch(FeatureCache, int[], List)}, reusing (and growing) the arrays of {@code buf}. */
     public AtomBatch batch(FeatureCache cache, int[] which, List<Structure> structures, BatchBuffer buf) {
-        return CacheBatches.assemble(cache, which, structures, network.expansionOrders(), network.kPerL(), buf.arrays);
+        return CacheBatches.assemble(cache, which, structures, network.expansionOrders(), network.kPerL(), network.usesPositions(), buf.arrays);
     }
 
     /**
@@ -344,7 +362,7 @@ public final class LambdaMcovModel implements TrainedModel {
         CacheBatches.Buffer buf = new CacheBatches.Buffer();
         for (int start = first * size; start < which.length; start += step * size) {
             int[] part = Arrays.copyOfRange(which, start, Math.min(which.length, start + size));
-            AtomBatch batch = CacheBatches.assemble(cache, part, structures, net.expansionOrders(), net.kPerL(), buf);
+            AtomBatch batch = CacheBatches.assemble(cache, part, structures, net.expansionOrders(), net.kPerL(), net.usesPositions(), buf);
             net.forward(batch);
             int[] atomStart = new int[batch.structures() + 1];
             for (int s = 0; s <= batch.structures(); s++) atomStart[s] = batch.structureStart(s);
@@ -364,6 +382,7 @@ public final class LambdaMcovModel implements TrainedModel {
         arch.put(SCALAR_NETWORK, design.scalarNetwork().option());
         arch.put(SPECIES_CHANNELS, design.speciesChannels().option());
         if (design.shared()) arch.put(ELEMENT_EMBEDDING, design.embedding());
+        arch.put(POSITION_BLOCKS, List.copyOf(design.positionBlocks()));
         arch.put("targets", ModelMetadata.layoutsJson(layouts));
         arch.put("normalization", ModelMetadata.normalizationJson(norms, species.length));
         meta.put("model", Json.write(arch));
@@ -431,7 +450,7 @@ public final class LambdaMcovModel implements TrainedModel {
             Map<String, String> prov = ModelMetadata.provenance(meta);
             double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
             ScalarNetworks.Mode sn = scalarNetwork(arch, options, name);
-            Design design = Design.of(options, species, layouts, mixing, sn, speciesChannels(arch, options, mixing, name));
+            Design design = Design.of(options, species, layouts, mixing, sn, speciesChannels(arch, options, mixing, name), positionBlocks(arch, name));
             LambdaMcovModel model = new LambdaMcovModel(design, options, yaml, layouts, norms, prov, 0, threads);
             model.checkDescription(arch, name);
             model.loadValues(c.tensors(), name, model.network.parameters().values(), "", ModelMetadata.version(meta) >= 2);
@@ -441,6 +460,22 @@ public final class LambdaMcovModel implements TrainedModel {
         } catch (RuntimeException e) {
             throw BadInputException.inFile(name, "corrupt model description: " + e);
         }
+    }
+
+    /** Key of {@code model} in the model file: the names of the blocks with position elements. */
+    static final String POSITION_BLOCKS = "position_blocks";
+
+    /** The blocks with position elements recorded in a model file: none for files written before the key existed. */
+    private static java.util.Set<String> positionBlocks(Map<?, ?> arch, String name) {
+        Object v = arch.get(POSITION_BLOCKS);
+        if (v == null) return java.util.Set.of();
+        if (!(v instanceof List<?> list)) throw BadInputException.atField(name, "model." + POSITION_BLOCKS, "is not a list of block names");
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) throw BadInputException.atField(name, "model." + POSITION_BLOCKS, "is not a list of block names");
+            out.add(s);
+        }
+        return out;
     }
 
     /** Key of {@code model} in the model file: the scalar networks, {@code per_element} or {@code shared}. */
@@ -552,6 +587,7 @@ public final class LambdaMcovModel implements TrainedModel {
             sb.append(b > 0 ? ", " : "").append(bl.name()).append(" (").append(bl.properties()).append("×")
                 .append(network.basis(b).size()).append(" basis").append(bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.PSEUDO_MAXIMAL ? ", pseudo-maximal"
                     : bl.sigma() < 0 && bl.pseudoMode() == PseudoMode.AXIAL ? ", axial" : "")
+                .append(bl.position() ? ", " + TensorBasis.positionElements(bl.lambda()) + " position" : "")
                 .append(")");
         }
         return sb.toString();

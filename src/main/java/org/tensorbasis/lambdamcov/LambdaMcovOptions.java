@@ -45,9 +45,28 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
-                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline) {
+                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline, List<Integer> positionBasis,
+                               boolean positionAuto) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
+        }
+
+        /**
+         * Whether a block gets position elements ({@code model.position_basis}): per-structure, σ = +1 blocks whose λ is
+         * listed ({@code auto} lists every order; {@link #positionBlocksFor} resolves it for a training set).
+         */
+        public boolean positionElements(boolean perAtom, int lambda, int sigma) {
+            return !perAtom && sigma == 1 && positionBasis.contains(lambda);
+        }
+
+        /**
+         * {@code position_basis: auto} resolved for a training set: null (the options decide) unless the option is
+         * {@code auto} and every training structure is periodic, where the elements would be zero: then none.
+         */
+        public java.util.Set<String> positionBlocksFor(List<org.tensorbasis.structure.Structure> training) {
+            if (!positionAuto) return null;
+            for (org.tensorbasis.structure.Structure s : training) if (!s.isPeriodic()) return null;
+            return java.util.Set.of();
         }
 
         /** The scalar networks of a training set with {@code elements} centre elements: {@code auto} resolved. */
@@ -154,9 +173,16 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of targets and blocks", "false",
                 "Fit these targets first with the linear_ridge architecture at its defaults (λ-SOAP features, ridge chosen on the "
                 + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target; a block name such as ms:L1- takes that block only)."), targets);
+            OptionsNode posNode = m.raw("position_basis", "auto, false, true or a list of orders λ (0–12)", "auto",
+                "Per-structure proper (σ = +1) blocks of these orders also get position elements, built from the atom's position r "
+                + "relative to the centroid of its structure (zero in periodic structures): λ = 1 [r] (a partial-charge dipole "
+                + "Σ q_i r_i), λ ≥ 2 R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ, λ = 0 |r|² and r · v_k (true: every order; auto: every "
+                + "order unless every training structure is periodic, then none).");
+            boolean posAuto = posNode == null || posNode.isScalar() && "auto".equals(posNode.text());
+            List<Integer> pos = posAuto ? ALL_ORDERS : positionBasis(posNode);
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pos, posAuto);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -191,6 +217,22 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm, rv,
                 fc));
         }
+    }
+
+    /** Orders listed by {@code true} for {@code model.position_basis}: every order a proper block can have. */
+    static final List<Integer> ALL_ORDERS = java.util.stream.IntStream.rangeClosed(0, 12).boxed().toList();
+
+    /** {@code model.position_basis}: false (none), true (every order) or a list of orders 0..12. */
+    private static List<Integer> positionBasis(OptionsNode n) {
+        if (n == null || n.isNull()) return List.of();
+        if (n.isScalar()) return n.bool() ? ALL_ORDERS : List.of();
+        if (!n.isSequence()) throw n.error("expected false, true or a list of orders λ (0..12)");
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (OptionsNode e : n.sequence()) {
+            int l = (int) e.integer(0, 12);
+            if (!out.add(l)) throw e.error("order " + l + " is listed twice");
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -246,6 +288,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             for (int i = 0; i < mo.linearBaseline().size(); i++) sb.append(i > 0 ? ", " : "").append(Options.quote(mo.linearBaseline().get(i)));
             sb.append("]\n");
         }
+        if (mo.positionAuto()) sb.append("  position_basis: auto\n");
+        else if (mo.positionBasis().isEmpty()) sb.append("  position_basis: false\n");
+        else if (mo.positionBasis().equals(ALL_ORDERS)) sb.append("  position_basis: true\n");
+        else sb.append("  position_basis: ").append(mo.positionBasis()).append('\n');
         TrainingOptions tr = training;
         sb.append("training:\n");
         sb.append("  epochs: ").append(tr.epochs()).append('\n');

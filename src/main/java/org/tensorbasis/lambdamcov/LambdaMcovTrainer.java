@@ -124,7 +124,12 @@ final class LambdaMcovTrainer {
         run.nTest = data.test().size();
 
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train));
+        List<Structure> trainStructures = new ArrayList<>();
+        for (Sample s : train) trainStructures.add(s.structure());
+        java.util.Set<String> positionBlocks = hypers.model().positionBlocksFor(trainStructures);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train), null, null,
+            positionBlocks);
+        if (positionBlocks != null) listener.message("position elements: none (model.position_basis: auto, and every training structure is periodic)");
         boolean trained = design.speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
         listener.message(hypers.model().describeScalarNetwork(species.length));
         List<int[]> numbers = new ArrayList<>(run.structures.size());
@@ -273,7 +278,7 @@ final class LambdaMcovTrainer {
 
     /** The batch of structures {@code which}: mixed with the current W (trained mixing) or from the feature cache. */
     private static AtomBatch batchOf(Run run, int[] which) {
-        if (run.mixing != null) return run.mixing.batch(which, run.structures, run.mixW, run.model.network().kPerL());
+        if (run.mixing != null) return run.mixing.batch(which, run.structures, run.mixW, run.model.network().kPerL(), run.model.network().usesPositions());
         return run.model.batch(run.cache, which, run.structures, run.buffer);
     }
 

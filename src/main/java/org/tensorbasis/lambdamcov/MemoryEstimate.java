@@ -18,7 +18,7 @@ import org.tensorbasis.model.TensorModel;
  * <ul>
  *   <li><b>feature cache</b>: every structure of train + validation + test, atoms ×
  *       {@link FeatureCache#bytesPerAtom(SphericalExpansion, int[], FeatureCache.Storage)} (power
- *       spectrum in float64 or float32, {@code training.feature_cache}, and the l = 1 / l = λ expansions, float64);
+ *       spectrum and the l = 1 / l = λ expansions, in float64 or float32 ({@code training.feature_cache}));
  *       a float32 cache adds the float64 rows of the largest batch;</li>
  *   <li><b>parameters</b> P (exactly what {@link TensorModel} registers) × 8 bytes × 5: values,
  *       gradients, Adam's two moments and the best-weights snapshot; plus the per-species W0⊙γ
@@ -172,7 +172,7 @@ public final class MemoryEstimate {
     }
 
     private static TensorBasis basis(TensorModel.Block b) {
-        return new TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode());
+        return new TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode(), b.position());
     }
 
     /**

@@ -241,6 +241,11 @@ final class TrainedMixing {
      * @param kPerL      the network's K_l by l
      */
     AtomBatch batch(int[] which, List<Structure> structures, double[] w, int[] kPerL) {
+        return batch(which, structures, w, kPerL, false);
+    }
+
+    /** As above; with {@code positions}, the batch also carries the atoms' centred positions (the network's position elements). */
+    AtomBatch batch(int[] which, List<Structure> structures, double[] w, int[] kPerL, boolean positions) {
         if (w.length != s * d) throw new IllegalArgumentException("mixing of " + w.length + " entries, need " + s + " × " + d);
         int atoms = 0;
         for (int k : which) atoms += start[k].length - 1;
@@ -273,6 +278,15 @@ final class TrainedMixing {
             }
         }
         last = new AtomBatch(features, xhat, Arrays.copyOf(z, n), Arrays.copyOf(sof, n), which.length, exp, kPerL);
+        if (positions) {
+            double[] pos = new double[3 * n];
+            int o = 0;
+            for (int st : which) {
+                org.tensorbasis.model.CacheBatches.centredPositions(structures.get(st), pos, o);
+                o += 3 * structures.get(st).size();
+            }
+            last = last.withPositions(pos);
+        }
         return last;
     }
 

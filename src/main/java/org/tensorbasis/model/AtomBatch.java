@@ -27,6 +27,7 @@ public final class AtomBatch {
     private final int[] structureStart;
     private final double[][] expansions; // by l, null where absent
     private final int[] kPerL;
+    private double[] positions;          // atoms × 3 centred positions (y, z, x), or null (see withPositions)
 
     /**
      * @param features    atoms × nFeatures, row-major
@@ -88,6 +89,21 @@ public final class AtomBatch {
             }
         }
     }
+
+    /**
+     * This batch with the atoms' positions relative to the centroid of their structure, {@code atoms × 3} in the
+     * spherical (y, z, x) order (zero in periodic structures; {@link CacheBatches#centredPositions}), which the
+     * position elements of per-structure bases read. The arrays are shared, not copied.
+     */
+    public AtomBatch withPositions(double[] centred) {
+        if (centred != null && centred.length < 3L * atoms) throw new IllegalArgumentException("positions: 3 per atom");
+        AtomBatch b = new AtomBatch(nFeatures, features, rowArrays, rowOffsets, numbers, structureOf, structures, expansions, kPerL);
+        b.positions = centred;
+        return b;
+    }
+
+    /** Centred positions ({@link #withPositions}), or null. */
+    public double[] positions() { return positions; }
 
     public int atoms() { return atoms; }
 

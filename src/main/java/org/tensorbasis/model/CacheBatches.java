@@ -25,6 +25,35 @@ public final class CacheBatches {
         int[] z = new int[0];
         int[] sof = new int[0];
         double[][] exp = new double[0][];
+        double[] pos = new double[0];
+    }
+
+    /**
+     * The positions of structure {@code st}'s atoms relative to their centroid, in the spherical (y, z, x) order, into
+     * {@code out[off + 3i ..]}: the input of the position elements of per-structure bases. A structure periodic in any
+     * direction gets zeros: there the centroid of the atoms in one cell is not a property of the crystal (it moves
+     * when an atom is wrapped into the cell), so the position elements do not take part.
+     */
+    public static void centredPositions(Structure st, double[] out, int off) {
+        int n = st.size();
+        if (st.isPeriodic() || n == 0) {
+            Arrays.fill(out, off, off + 3 * n, 0.0);
+            return;
+        }
+        double cx = 0, cy = 0, cz = 0;
+        for (int i = 0; i < n; i++) {
+            cx += st.position(i, 0);
+            cy += st.position(i, 1);
+            cz += st.position(i, 2);
+        }
+        cx /= n;
+        cy /= n;
+        cz /= n;
+        for (int i = 0; i < n; i++) {
+            out[off + 3 * i] = st.position(i, 1) - cy;
+            out[off + 3 * i + 1] = st.position(i, 2) - cz;
+            out[off + 3 * i + 2] = st.position(i, 0) - cx;
+        }
     }
 
     /**
@@ -38,6 +67,12 @@ public final class CacheBatches {
      */
     public static AtomBatch assemble(FeatureCache cache, int[] which, List<Structure> structures, int[] orders, int[] kPerL,
                                      Buffer buf) {
+        return assemble(cache, which, structures, orders, kPerL, false, buf);
+    }
+
+    /** As above; with {@code positions}, the batch also carries the atoms' centred positions ({@link AtomBatch#withPositions}). */
+    public static AtomBatch assemble(FeatureCache cache, int[] which, List<Structure> structures, int[] orders, int[] kPerL,
+                                     boolean positions, Buffer buf) {
         int atoms = 0;
         for (int s : which) atoms += cache.atoms(s);
         int f = cache.powerSpectrumSize();
@@ -56,6 +91,7 @@ public final class CacheBatches {
             buf.z = new int[atoms];
             buf.sof = new int[atoms];
         }
+        if (positions && buf.pos.length < 3 * atoms) buf.pos = new double[3 * atoms];
         if (buf.exp.length < maxL + 1) buf.exp = Arrays.copyOf(buf.exp, maxL + 1);
         for (int l : orders) {
             int need = atoms * kPerL[l] * (2 * l + 1);
@@ -80,8 +116,9 @@ public final class CacheBatches {
             }
             for (int l : orders) {
                 int w = kPerL[l] * (2 * l + 1);
-                System.arraycopy(cache.expansion(s, l), 0, exp[l], a * w, n * w);
+                cache.expansionInto(s, l, exp[l], a * w);
             }
+            if (positions) centredPositions(st, buf.pos, 3 * a);
             for (int i = 0; i < n; i++) {
                 buf.sof[a + i] = k;
                 buf.z[a + i] = st.number(i);
@@ -90,8 +127,9 @@ public final class CacheBatches {
         }
         int[] z = Arrays.copyOf(buf.z, atoms);
         int[] sof = Arrays.copyOf(buf.sof, atoms);
-        return byReference
+        AtomBatch batch = byReference
             ? AtomBatch.ofRows(f, buf.rowArrays, buf.rowOffsets, z, sof, which.length, exp, kPerL)
             : new AtomBatch(f, buf.x, z, sof, which.length, exp, kPerL);
+        return positions ? batch.withPositions(buf.pos) : batch;
     }
 }

@@ -33,13 +33,21 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
 public final class TensorModel {
     /** One target block. */
     public record Block(String name, int lambda, int sigma, int properties, boolean perAtom,
-                        boolean lambdaCorrection, PseudoMode pseudoMode) {
+                        boolean lambdaCorrection, PseudoMode pseudoMode, boolean position) {
         public Block {
             if (name == null || name.isEmpty()) throw new IllegalArgumentException("block name is empty");
+            if (position && (perAtom || sigma != 1)) {
+                throw new IllegalArgumentException(name + ": position elements are for per-structure blocks with σ = +1");
+            }
             if (lambda < 0 || lambda > 12) throw new IllegalArgumentException(name + ": λ must be in 0..12");
             if (sigma != 1 && sigma != -1) throw new IllegalArgumentException(name + ": σ must be ±1");
             if (properties < 1) throw new IllegalArgumentException(name + ": properties must be >= 1");
             if (pseudoMode == null) pseudoMode = PseudoMode.PSEUDOSCALAR;
+        }
+
+        /** A block without position elements. */
+        public Block(String name, int lambda, int sigma, int properties, boolean perAtom, boolean lambdaCorrection, PseudoMode pseudoMode) {
+            this(name, lambda, sigma, properties, perAtom, lambdaCorrection, pseudoMode, false);
         }
 
         /** Components per property, 2λ+1. */
@@ -140,7 +148,7 @@ public final class TensorModel {
             for (int c = 0; c < b; c++) {
                 if (blocks.get(c).name().equals(bl.name())) throw new IllegalArgumentException("duplicate block " + bl.name());
             }
-            bases[b] = new TensorBasis(bl.lambda(), bl.sigma(), bl.lambdaCorrection(), bl.pseudoMode());
+            bases[b] = new TensorBasis(bl.lambda(), bl.sigma(), bl.lambdaCorrection(), bl.pseudoMode(), bl.position());
             heads.add(new ScalarNetworks.HeadSpec(bl.name(), bl.properties() * bases[b].size()));
             if (bases[b].usesV()) orders.add(1);
             if (bases[b].usesU()) orders.add(bases[b].uOrder());
@@ -485,6 +493,15 @@ public final class TensorModel {
             }
         }
         for (int z : batch.numbers()) speciesOf(z);
+        if (usesPositions() && batch.positions() == null) {
+            throw new IllegalArgumentException("the model has position elements: the batch needs the atoms' centred positions");
+        }
+    }
+
+    /** Whether some block has position elements, so batches must carry the centred positions ({@link AtomBatch#positions()}). */
+    public boolean usesPositions() {
+        for (TensorBasis tb : bases) if (tb.usesPosition()) return true;
+        return false;
     }
 
     private void ensureCapacity(AtomBatch batch) {
@@ -540,6 +557,7 @@ public final class TensorModel {
             nets.forward(batch.rowArrays(), batch.rowOffsets(), batch.numbers(), n);
         }
         int[] z = batch.numbers();
+        double[] pos = batch.positions();
         forEachChunk(n, (chunk, from, to) -> {
             ChunkScratch cs = scratch[chunk];
             for (int b = 0; b < bases.length; b++) {
@@ -559,7 +577,7 @@ public final class TensorModel {
                     int s = speciesOf(z[i]);
                     contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
-                    tb.forward(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, tv, to0, basisState[b], i * tb.stateSize());
+                    tb.forwardPositioned(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, pos, 3 * i, tv, to0, basisState[b], i * tb.stateSize());
                     int so = scaleW[b].offset() + s * nbas;
                     for (int q = 0; q < nbas; q++) {
                         double sq = w[so + q];

@@ -105,10 +105,10 @@ class MemoryEstimateTest {
         if (shared) assertThat(est.describe(8L << 30)).contains("parameters of one shared scalar network");
         else assertThat(est.describe(8L << 30)).doesNotContain("shared");
         assertThat(est.describe(8L << 30)).startsWith("memory: " + est.features() + " power-spectrum features per atom (4 elements)")
-            .contains(est.parameters() / 1000 + "").endsWith("of 8.00 GB available");
+            .contains(MemoryEstimate.count(est.parameters()) + " parameters").endsWith("of 8.00 GB available");
     }
 
-    /** training.feature_cache: float32 — the estimate is the allocation, and the rows are the float64 ones rounded. */
+    /** training.feature_cache: float32 — the estimate is the allocation, and the rows and expansions are the float64 ones rounded. */
     @Test
     void aFloat32CacheIsHalfThePowerSpectrumAndTheRoundedNormalisedRows() {
         Options options = Options.parse(YAML, "opts.yaml", null);
@@ -124,13 +124,19 @@ class MemoryEstimateTest {
         MemoryEstimate e32 = MemoryEstimate.training(design, numbers, 50, 5, 8, true, false, 2, false, FeatureCache.Storage.FLOAT32);
         assertThat(e32.storage()).isEqualTo(FeatureCache.Storage.FLOAT32);
         assertThat(e32.cacheBytes()).isEqualTo(c32.bytes());
-        assertThat(e64.cacheBytes() - e32.cacheBytes()).isEqualTo(4L * atoms * c64.powerSpectrumSize());
+        long expansionRow = 0;
+        for (int l : c64.expansionLs()) expansionRow += model.expansion().blockSize(l);
+        assertThat(e64.cacheBytes() - e32.cacheBytes()).isEqualTo(4L * atoms * (c64.powerSpectrumSize() + expansionRow));
         assertThat(e32.describe(8L << 30)).contains(" (float32) for " + atoms + " atoms");
         for (int s = 0; s < structures.size(); s++) {
             double[] x64 = c64.powerSpectrum(s);
             double[] x32 = c32.powerSpectrum(s);
             for (int k = 0; k < x64.length; k++) assertThat(x32[k]).isEqualTo((double) (float) x64[k]);
-            for (int l : c64.expansionLs()) assertThat(c32.expansion(s, l)).isEqualTo(c64.expansion(s, l));
+            for (int l : c64.expansionLs()) {
+                double[] x64e = c64.expansion(s, l);
+                double[] x32e = c32.expansion(s, l);
+                for (int k = 0; k < x64e.length; k++) assertThat(x32e[k]).isEqualTo((double) (float) x64e[k]);
+            }
         }
         // normalised rows (LayerNorm form: zero mean, unit variance), the same as normalising the raw cache afterwards
         FeatureCache raw = FeatureCache.compute(structures, model.expansion(), model.network().expansionOrders(), FeatureCache.Storage.FLOAT64, 1);
@@ -204,7 +210,7 @@ class MemoryEstimateTest {
         assertThat(auto.embedding()).isEqualTo(LambdaMcovOptions.DEFAULT_ELEMENT_EMBEDDING);
         long contractionsAndBuffers = MemoryEstimate.contractions(auto);
         for (org.tensorbasis.model.TensorModel.Block b : auto.blocks()) {
-            contractionsAndBuffers += 64L * new org.tensorbasis.basis.TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode()).size();
+            contractionsAndBuffers += 64L * new org.tensorbasis.basis.TensorBasis(b.lambda(), b.sigma(), b.lambdaCorrection(), b.pseudoMode(), b.position()).size();
         }
         long scalarPerElement = MemoryEstimate.parameters(perElement) - contractionsAndBuffers;
         // shared: the per-element contractions are derived buffers of shared and embedded weights (1 + d sets)

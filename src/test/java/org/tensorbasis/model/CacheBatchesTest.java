@@ -86,4 +86,28 @@ class CacheBatchesTest {
         assertThat(b.rowArray(6)).isSameAs(b.features());
         assertThat(b.rowOffset(6)).isEqualTo(6 * f);
     }
+
+    @Test
+    void centredPositionsAreRelativeToTheCentroidInSphericalOrderAndZeroInCrystals() {
+        Structure mol = new Structure(new int[] {8, 1, 1}, new double[] {1, 2, 3, 2, 2, 3, 1, 4, 3});
+        double[] out = new double[9 + 2];
+        CacheBatches.centredPositions(mol, out, 1);
+        // centroid (4/3, 8/3, 3); atom 0 at (1, 2, 3): (y, z, x) = (2 − 8/3, 0, 1 − 4/3)
+        assertThat(out[0]).isZero();
+        assertThat(out[1]).isCloseTo(-2.0 / 3, within(1e-15));
+        assertThat(out[2]).isCloseTo(0.0, within(1e-15));
+        assertThat(out[3]).isCloseTo(-1.0 / 3, within(1e-15));
+        double sy = 0, sz = 0, sx = 0;
+        for (int i = 0; i < 3; i++) {
+            sy += out[1 + 3 * i];
+            sz += out[2 + 3 * i];
+            sx += out[3 + 3 * i];
+        }
+        assertThat(Math.abs(sy) + Math.abs(sz) + Math.abs(sx)).isLessThan(1e-14);
+        org.tensorbasis.structure.Cell slab = new org.tensorbasis.structure.Cell(new double[] {5, 0, 0, 0, 5, 0, 0, 0, 20},
+            new boolean[] {true, true, false});
+        double[] z = {7, 7, 7, 7, 7, 7, 7, 7, 7};
+        CacheBatches.centredPositions(mol.withGeometry(mol.positions(), slab), z, 0);
+        assertThat(z).containsOnly(0.0);
+    }
 }

@@ -60,7 +60,7 @@ class ModelEquivarianceTest {
         return out;
     }
 
-    /** Every (λ, σ, correction) block, two properties each. */
+    /** Every (λ, σ, correction) block, two properties each, and the proper ones again with position elements. */
     static TensorModel model(int[] species, SphericalExpansion calc, PseudoMode mode, boolean shared) {
         List<TensorModel.Block> blocks = new ArrayList<>();
         for (int lambda = 0; lambda <= MAX_L; lambda++) {
@@ -68,6 +68,8 @@ class ModelEquivarianceTest {
                 for (boolean corr : lambda >= 2 ? new boolean[] {false, true} : new boolean[] {false}) {
                     String name = String.format(Locale.ROOT, "L%d%s%s", lambda, sigma > 0 ? "+" : "-", corr ? "c" : "");
                     blocks.add(new TensorModel.Block(name, lambda, sigma, 2, false, corr, mode));
+                    // position elements (zero in the periodic sources)
+                    if (sigma == 1) blocks.add(new TensorModel.Block(name + "p", lambda, sigma, 2, false, corr, mode, true));
                 }
             }
         }

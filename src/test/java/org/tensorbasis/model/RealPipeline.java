@@ -51,7 +51,7 @@ final class RealPipeline {
         return k;
     }
 
-    /** Features of the structures (expansion orders 1..maxAngular kept) assembled into one batch. */
+    /** Features of the structures (expansion orders 1..maxAngular kept) assembled into one batch, with the centred positions. */
     static AtomBatch batch(List<Structure> structures, SphericalExpansion calc) {
         int[] orders = new int[calc.maxAngular()];
         for (int l = 1; l <= calc.maxAngular(); l++) orders[l - 1] = l;
@@ -59,7 +59,7 @@ final class RealPipeline {
         int[] kPerL = kPerL(calc);
         int[] all = new int[structures.size()];
         for (int s = 0; s < all.length; s++) all[s] = s;
-        return CacheBatches.assemble(cache, all, structures, orders, kPerL, new CacheBatches.Buffer());
+        return CacheBatches.assemble(cache, all, structures, orders, kPerL, true, new CacheBatches.Buffer());
     }
 
     /** The same batch with its feature rows copied into one flat array. */
@@ -71,7 +71,7 @@ final class RealPipeline {
         for (int l = 0; l < exp.length; l++) exp[l] = b.expansion(l);
         int[] kPerL = new int[exp.length];
         for (int l = 0; l < exp.length; l++) kPerL[l] = b.k(l);
-        return new AtomBatch(f, x, b.numbers(), b.structureOf(), b.structures(), exp, kPerL);
+        return new AtomBatch(f, x, b.numbers(), b.structureOf(), b.structures(), exp, kPerL).withPositions(b.positions());
     }
 
     /** Q applied to positions and (for a cell) to the lattice vectors. */

@@ -23,9 +23,9 @@ class TensorModelGradientTest {
                 for (boolean corr : new boolean[] {false, true}) {
                     for (boolean perAtom : new boolean[] {false, true}) {
                         if (sigma > 0) {
-                            out.add(Arguments.of(lambda, sigma, corr, perAtom, PseudoMode.PSEUDOSCALAR, false));
+                            out.add(Arguments.of(lambda, sigma, corr, perAtom, PseudoMode.PSEUDOSCALAR, false, false));
                         } else {
-                            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, sigma, corr, perAtom, m, false));
+                            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, sigma, corr, perAtom, m, false, false));
                         }
                     }
                 }
@@ -33,8 +33,13 @@ class TensorModelGradientTest {
         }
         // the shared scalar network (one MLP, element embedding, shared heads): a case per (λ, σ)
         for (int lambda = 0; lambda <= 6; lambda++) {
-            out.add(Arguments.of(lambda, 1, lambda >= 2, lambda % 2 == 0, PseudoMode.PSEUDOSCALAR, true));
-            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, -1, lambda >= 2, lambda % 2 == 0, m, true));
+            out.add(Arguments.of(lambda, 1, lambda >= 2, lambda % 2 == 0, PseudoMode.PSEUDOSCALAR, true, false));
+            for (PseudoMode m : PseudoMode.values()) out.add(Arguments.of(lambda, -1, lambda >= 2, lambda % 2 == 0, m, true, false));
+        }
+        // position elements (per-structure proper blocks), per element and shared
+        for (int lambda = 0; lambda <= 6; lambda++) {
+            out.add(Arguments.of(lambda, 1, lambda % 2 == 0, false, PseudoMode.AXIAL, false, true));
+            out.add(Arguments.of(lambda, 1, lambda % 2 == 1, false, PseudoMode.AXIAL, true, true));
         }
         return out.stream();
     }
@@ -73,15 +78,16 @@ class TensorModelGradientTest {
         return l;
     }
 
-    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3} {4} shared={5}")
+    @ParameterizedTest(name = "λ={0} σ={1} correction={2} perAtom={3} {4} shared={5} position={6}")
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom, PseudoMode mode, boolean shared) {
+    void gradientsMatchFiniteDifferences(int lambda, int sigma, boolean corr, boolean perAtom, PseudoMode mode, boolean shared,
+                                         boolean position) {
         SplittableRandom rng = new SplittableRandom(lambda * 100L + sigma * 10L + (corr ? 3 : 0) + (perAtom ? 1 : 0));
         int maxL = Math.max(2, lambda); // l = 2: the axial mode's second triplet
         int[] kPerL = new int[maxL + 1];
         for (int l = 0; l <= maxL; l++) kPerL[l] = 3 + (l % 2);
         List<TensorModel.Block> blocks = new ArrayList<>();
-        blocks.add(new TensorModel.Block("t", lambda, sigma, 2, perAtom, corr, mode));
+        blocks.add(new TensorModel.Block("t", lambda, sigma, 2, perAtom, corr, mode, position));
         blocks.add(new TensorModel.Block("scalar", 0, 1, 1, perAtom, false, null));
         TensorModel.Hypers hy = shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2);
         TensorModel m = new TensorModel(SPECIES, F, kPerL, hy, blocks, 42);
@@ -96,6 +102,12 @@ class TensorModelGradientTest {
             }
         }
         AtomBatch batch = randomBatch(rng, kPerL, maxL);
+        if (position) {
+            double[] pos = new double[3 * batch.atoms()];
+            for (int i = 0; i < pos.length; i++) pos[i] = 0.5 * rng.nextGaussian(); // the size of the expansions: R^6 of larger ones would make the loss large and its finite differences noisy
+            batch = batch.withPositions(pos);
+            assertThat(m.usesPositions()).isTrue();
+        }
         // basis scales other than 1 (buffers: fixed, so no gradient of their own)
         for (Parameters.Block block : m.parameters().blocks()) {
             if (!block.trainable()) {

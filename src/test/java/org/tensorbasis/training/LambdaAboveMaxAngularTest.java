@@ -24,6 +24,7 @@ import org.tensorbasis.descriptors.FeatureCache;
 import org.tensorbasis.equivariant.Rotations;
 import org.tensorbasis.io.ExtXyzReader;
 import org.tensorbasis.model.AtomBatch;
+import org.tensorbasis.basis.TensorBasis;
 import org.tensorbasis.model.TensorModel;
 import org.tensorbasis.structure.Structure;
 
@@ -91,9 +92,12 @@ class LambdaAboveMaxAngularTest {
         assertThat(net.expansionOrders()).containsExactly(1, 2, 7, 8);
         for (int b = 0; b < net.blocks().size(); b++) {
             assertThat(net.basis(b).usesLambdaCorrection()).as(net.blocks().get(b).name()).isTrue();
-            assertThat(net.basis(b).size()).isEqualTo(2 * net.blocks().get(b).dim());
+            // 2λ+1 MCoV elements, 2λ+1 of the λ correction, and (position_basis: auto) the position elements of σ = +1
+            TensorModel.Block bl = net.blocks().get(b);
+            assertThat(net.basis(b).usesPosition()).as(bl.name()).isEqualTo(bl.sigma() == 1);
+            assertThat(net.basis(b).size()).isEqualTo(2 * bl.dim() + (bl.sigma() == 1 ? TensorBasis.positionElements(bl.lambda()) : 0));
         }
-        assertThat(m.describe()).contains("s:L8+ (1×34 basis)");
+        assertThat(m.describe()).contains("s:L8+ (1×38 basis, 4 position)");
     }
 
     static Stream<Arguments> cases() {
