@@ -28,32 +28,9 @@ public final class CacheBatches {
         double[] pos = new double[0];
     }
 
-    /**
-     * The positions of structure {@code st}'s atoms relative to their centroid, in the spherical (y, z, x) order, into
-     * {@code out[off + 3i ..]}: the input of the position elements of per-structure bases. A structure periodic in any
-     * direction gets zeros: there the centroid of the atoms in one cell is not a property of the crystal (it moves
-     * when an atom is wrapped into the cell), so the position elements do not take part.
-     */
+    /** {@link Structure#centredPositions}: the input of the position elements of per-structure bases. */
     public static void centredPositions(Structure st, double[] out, int off) {
-        int n = st.size();
-        if (st.isPeriodic() || n == 0) {
-            Arrays.fill(out, off, off + 3 * n, 0.0);
-            return;
-        }
-        double cx = 0, cy = 0, cz = 0;
-        for (int i = 0; i < n; i++) {
-            cx += st.position(i, 0);
-            cy += st.position(i, 1);
-            cz += st.position(i, 2);
-        }
-        cx /= n;
-        cy /= n;
-        cz /= n;
-        for (int i = 0; i < n; i++) {
-            out[off + 3 * i] = st.position(i, 1) - cy;
-            out[off + 3 * i + 1] = st.position(i, 2) - cz;
-            out[off + 3 * i + 2] = st.position(i, 0) - cx;
-        }
+        st.centredPositions(out, off);
     }
 
     /**

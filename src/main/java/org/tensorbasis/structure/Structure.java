@@ -78,6 +78,34 @@ public final class Structure {
     /** True when some axis is periodic. */
     public boolean isPeriodic() { return cell != null && cell.isAnyPeriodic(); }
 
+    /**
+     * The positions relative to the centroid of the atoms, in the spherical (y, z, x) order, into {@code out[off + 3i ..]}:
+     * the input of the position elements of per-structure models. A structure periodic in any direction gets zeros: there
+     * the centroid of the atoms in one cell is not a property of the crystal (it moves when an atom is wrapped into the
+     * cell), so position elements do not take part.
+     */
+    public void centredPositions(double[] out, int off) {
+        int n = numbers.length;
+        if (isPeriodic() || n == 0) {
+            java.util.Arrays.fill(out, off, off + 3 * n, 0.0);
+            return;
+        }
+        double cx = 0, cy = 0, cz = 0;
+        for (int i = 0; i < n; i++) {
+            cx += positions[3 * i];
+            cy += positions[3 * i + 1];
+            cz += positions[3 * i + 2];
+        }
+        cx /= n;
+        cy /= n;
+        cz /= n;
+        for (int i = 0; i < n; i++) {
+            out[off + 3 * i] = positions[3 * i + 1] - cy;
+            out[off + 3 * i + 1] = positions[3 * i + 2] - cz;
+            out[off + 3 * i + 2] = positions[3 * i] - cx;
+        }
+    }
+
     /** Per-structure info, unmodifiable, in file order. */
     public Map<String, Value> info() { return info; }
 
