@@ -28,7 +28,8 @@ import org.tensorbasis.training.StoppedRuns;
 import org.tensorbasis.training.Trainer;
 
 /**
- * {@code species_channels: trained} end to end on the 64-element molecules of {@link SharedNetworkTrainingTest}:
+ * {@code species_channels: trained} end to end on the 64-element molecules of {@link SharedNetworkTrainingTest} (a per-atom
+ * target, and a per-structure vector whose basis has position elements):
  * the mixing moves away from the spectral one, the model file records it, the saved model predicts what the
  * trained model predicted, and the predictions are exactly equivariant.
  */
@@ -43,7 +44,7 @@ class TrainedMixingTrainingTest {
     static Path options(Path where, String channels) throws IOException {
         Path p = where.resolve("options-" + channels + ".yaml");
         Files.writeString(p, "seed: 3\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
-            + "targets:\n  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, 1]]}\n"
+            + "targets:\n  q: {type: spherical, per_atom: true, blocks: [[0, 1], [1, 1]]}\n  d: {type: spherical, blocks: [[1, 1]]}\n"
             + "model:\n  soap: {cutoff: 4.0, max_radial: 1, max_angular: 2, species_channels: " + channels + ", pseudo_species: 4}\n"
             + "  bpnn: {num_hidden_layers: 2, num_neurons_per_layer: 16}\n"
             + "training: {epochs: 6, batch_size: 4, learning_rate: 0.003, checkpoint_interval: 0}\n", StandardCharsets.UTF_8);
@@ -55,7 +56,11 @@ class TrainedMixingTrainingTest {
         molecules = SharedNetworkTrainingTest.molecules();
         List<Structure> labelled = new ArrayList<>();
         for (Structure s : molecules) {
-            labelled.add(s.withArrays(Map.of("q", Value.ofReals(s.size(), 4, SharedNetworkTrainingTest.target(s)))));
+            double[] q = SharedNetworkTrainingTest.target(s);
+            // a per-structure vector: the sum of the atoms' λ = 1 parts (the network gives it position elements)
+            double[] d = new double[3];
+            for (int i = 0; i < s.size(); i++) for (int m = 0; m < 3; m++) d[m] += q[4 * i + 1 + m];
+            labelled.add(s.withArrays(Map.of("q", Value.ofReals(s.size(), 4, q))).withInfo(Map.of("d", Value.row(d))));
         }
         ExtXyzWriter.writeAll(dir.resolve("random.xyz"), labelled);
         TrainingSession.Listener listener = new TrainingSession.Listener() {
@@ -90,7 +95,12 @@ class TrainedMixingTrainingTest {
         LambdaMcovModel back = LambdaMcovModel.load(dir.resolve("m.tbm"), 1);
         assertThat(back.descriptorSettings().mixing()).isEqualTo(model.descriptorSettings().mixing());
         Predictions a = model.predict(molecules, 2), b = back.predict(molecules, 1);
-        for (int k = 0; k < molecules.size(); k++) assertThat(b.values("q", k)).isEqualTo(a.values("q", k));
+        for (int k = 0; k < molecules.size(); k++) {
+            assertThat(b.values("q", k)).isEqualTo(a.values("q", k));
+            assertThat(b.values("d", k)).isEqualTo(a.values("d", k));
+        }
+        // the per-structure vector's block has the position elements, trained through the mixed batches
+        assertThat(back.network().basis(back.network().blockIndex("d:L1+")).usesPosition()).isTrue();
     }
 
     @Test
