@@ -173,13 +173,13 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of targets and blocks", "false",
                 "Fit these targets first with the linear_ridge architecture at its defaults (λ-SOAP features, ridge chosen on the "
                 + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target; a block name such as ms:L1- takes that block only)."), targets);
-            OptionsNode posNode = m.raw("position_basis", "auto, false, true or a list of orders λ (0–12)", "auto",
+            org.tensorbasis.options.PositionBasisOption pb = org.tensorbasis.options.PositionBasisOption.parse(m,
                 "Per-structure proper (σ = +1) blocks of these orders also get position elements, built from the atom's position r "
                 + "relative to the centroid of its structure (zero in periodic structures): λ = 1 [r] (a partial-charge dipole "
                 + "Σ q_i r_i), λ ≥ 2 R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ, λ = 0 |r|² and r · v_k (true: every order; auto: every "
                 + "order unless every training structure is periodic, then none).");
-            boolean posAuto = posNode == null || posNode.isScalar() && "auto".equals(posNode.text());
-            List<Integer> pos = posAuto ? ALL_ORDERS : positionBasis(posNode);
+            boolean posAuto = pb.auto();
+            List<Integer> pos = pb.orders();
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
                 width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pos, posAuto);
@@ -217,22 +217,6 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             return new LambdaMcovOptions(mo, new TrainingOptions(epochs, batch, lr, wf, sched, pf, pp, weights, ci, li, cb, rh, pss, ssp, cm, rv,
                 fc));
         }
-    }
-
-    /** Orders listed by {@code true} for {@code model.position_basis}: every order a proper block can have. */
-    static final List<Integer> ALL_ORDERS = java.util.stream.IntStream.rangeClosed(0, 12).boxed().toList();
-
-    /** {@code model.position_basis}: false (none), true (every order) or a list of orders 0..12. */
-    private static List<Integer> positionBasis(OptionsNode n) {
-        if (n == null || n.isNull()) return List.of();
-        if (n.isScalar()) return n.bool() ? ALL_ORDERS : List.of();
-        if (!n.isSequence()) throw n.error("expected false, true or a list of orders λ (0..12)");
-        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
-        for (OptionsNode e : n.sequence()) {
-            int l = (int) e.integer(0, 12);
-            if (!out.add(l)) throw e.error("order " + l + " is listed twice");
-        }
-        return List.copyOf(out);
     }
 
     /**
@@ -288,10 +272,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             for (int i = 0; i < mo.linearBaseline().size(); i++) sb.append(i > 0 ? ", " : "").append(Options.quote(mo.linearBaseline().get(i)));
             sb.append("]\n");
         }
-        if (mo.positionAuto()) sb.append("  position_basis: auto\n");
-        else if (mo.positionBasis().isEmpty()) sb.append("  position_basis: false\n");
-        else if (mo.positionBasis().equals(ALL_ORDERS)) sb.append("  position_basis: true\n");
-        else sb.append("  position_basis: ").append(mo.positionBasis()).append('\n');
+        sb.append("  position_basis: ").append(new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml())
+            .append('\n');
         TrainingOptions tr = training;
         sb.append("training:\n");
         sb.append("  epochs: ").append(tr.epochs()).append('\n');

@@ -24,7 +24,8 @@ import org.tensorbasis.targets.TargetLayout;
 
 /**
  * {@code model.linear_baseline}: the listed targets are first fitted by the linear_ridge architecture at its defaults
- * (one weight per λ-SOAP feature and element, the ridge chosen on the same validation structures), and λ-MCoV learns
+ * (one weight per λ-SOAP feature and element, the ridge chosen on the same validation structures; its
+ * {@code position_basis} is the network's), and λ-MCoV learns
  * what that fit leaves. Why: a dipole is nearly linear in the λ = 1 density features, which the λ = 1 basis of
  * λ-MCoV (three learned vectors) reaches only through nonlinear coefficients, while the network captures the
  * many-body part the linear fit misses (docs/results.md, "A linear baseline under the network").
@@ -88,7 +89,11 @@ final class LinearBaseline {
             layouts.put(e.getKey(), data.layouts().get(e.getKey()));
         }
         // the architectures do not know each other's classes: the baseline is found by its name, as options.yaml would
-        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE));
+        // at its defaults but for model.position_basis, which the network's option sets for both parts
+        LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(data.options()).model();
+        String pb = new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml();
+        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, "{position_basis: " + pb + "}",
+            "model.linear_baseline"));
         List<ModelBlock> blocks = ModelBlock.of(lo, layouts);
         int[] index = new int[blocks.size()]; // block of the baseline → block of the run
         double[][][] values = new double[blocks.size()][][];

@@ -29,6 +29,18 @@ interface BlockFeatures {
         fromExpansions(expansions, from, to, out, outOff);
     }
 
+    /** Whether the features also read the atoms' centred positions ({@link #fromStructure}; {@link PositionFeatures}). */
+    default boolean usesPositions() { return false; }
+
+    /**
+     * As {@link #fromExpansions(double[][], int[], int, int, double[], int)}, with the atoms' positions relative to their
+     * structure's centroid ({@code centred[3i ..]}, spherical order; {@link org.tensorbasis.structure.Structure#centredPositions}),
+     * which only {@link #usesPositions()} features read (null otherwise).
+     */
+    default void fromStructure(double[][] expansions, int[] groups, double[] centred, int from, int to, double[] out, int outOff) {
+        fromExpansions(expansions, groups, from, to, out, outOff);
+    }
+
     /** Whether {@link #whitenBatch} should be used instead of the per-row methods (features that need whitening). */
     default boolean whitensInBatches() { return false; }
 

@@ -46,8 +46,16 @@ public final class LinearRidgeArchitecture implements Architecture {
         for (Sample s : data.train()) trainStructures.add(s.structure());
         double[] mixing = hy.soap().mixing(data.species(), trainStructures, data.options().seed());
         log.message(SpeciesMixing.describe(data.species(), mixing, hy.soap().speciesChannels(), hy.soap().channelsFor(data.species().length, false)));
+        // position features (model.position_basis): auto gives none when every training structure is periodic (they would be zero)
+        java.util.Set<String> positions = new java.util.LinkedHashSet<>();
+        boolean anyFree = false;
+        for (Structure s : trainStructures) anyFree |= !s.isPeriodic();
+        if (anyFree || !hy.positionBasis().auto()) {
+            for (ModelBlock mb : ModelBlock.of(data.options(), data.layouts())) if (hy.positionFeatures(mb)) positions.add(mb.name());
+        }
         LinearRidgeModel model = new LinearRidgeModel(data.options(), data.optionsYaml(), data.provenance(), data.species(), data.layouts(),
-            data.normalization(), null, null, mixing);
+            data.normalization(), null, null, mixing, positions);
+        if (!positions.isEmpty()) log.message("position features: " + String.join(", ", positions) + " (model.position_basis: " + hy.positionBasis().yaml() + ")");
         AtomicFiles.writeText(session.outputs().options(), data.optionsYaml());
         int ns = data.species().length;
         int threads = data.threads();
@@ -171,7 +179,13 @@ public final class LinearRidgeArchitecture implements Architecture {
                     ws.expand(s);
                     double[] x = new double[s.size() * row];
                     int[] gr = model.groups(s);
-                    bf.fromExpansions(ws.blocks, gr, 0, s.size(), x, 0);
+                    if (bf.usesPositions()) {
+                        double[] centred = new double[3 * s.size()];
+                        s.centredPositions(centred, 0);
+                        bf.fromStructure(ws.blocks, gr, centred, 0, s.size(), x, 0);
+                    } else {
+                        bf.fromExpansions(ws.blocks, gr, 0, s.size(), x, 0);
+                    }
                     if (!mb.perAtom()) {
                         double[] sum = new double[ns * row];
                         StructureDesign.sum(x, 0, s.size(), gr, ns, bf.features(), bf.components(), sum, 0);

@@ -50,9 +50,15 @@ public final class LinearRidgeModel implements TrainedModel {
     private final KernelWeights[] kernels;    // per block, the kernel fit (model.kernel.zeta ≥ 1), else null
     private final BlockFeatures scalar;       // invariant features of the kernel (null without a kernel)
 
-    /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot. */
+    /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot; no position features. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
                      Normalization[] norms, RidgeWeights[] weights, double[][] alphas, double[] mixing) {
+        this(options, optionsYaml, provenance, species, layouts, norms, weights, alphas, mixing, java.util.Set.of());
+    }
+
+    /** As above, with the names of the blocks that have position features ({@link PositionFeatures}). */
+    LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
+                     Normalization[] norms, RidgeWeights[] weights, double[][] alphas, double[] mixing, java.util.Set<String> positionBlocks) {
         this.options = options;
         this.optionsYaml = optionsYaml;
         this.provenance = new LinkedHashMap<>(provenance);
@@ -62,7 +68,16 @@ public final class LinearRidgeModel implements TrainedModel {
         this.norms = norms.clone();
         this.calc = expansion(LinearRidgeOptions.of(options).soap(), species, mixing);
         this.features = new BlockFeatures[blocks.size()];
-        for (int b = 0; b < blocks.size(); b++) features[b] = BlockFeatures.of(calc, blocks.get(b).irrep());
+        BlockFeatures invariant = null;
+        for (int b = 0; b < blocks.size(); b++) {
+            ModelBlock mb = blocks.get(b);
+            features[b] = BlockFeatures.of(calc, mb.irrep());
+            if (positionBlocks.contains(mb.name())) {
+                if (mb.perAtom() || mb.sigma() != 1) throw new IllegalArgumentException(mb.name() + ": position features are for per-structure proper blocks");
+                if (invariant == null) invariant = BlockFeatures.of(calc, new org.tensorbasis.targets.Irrep(0, 1));
+                features[b] = new PositionFeatures(features[b], invariant, mb.lambda());
+            }
+        }
         this.weights = weights == null ? new RidgeWeights[blocks.size()] : weights.clone();
         this.alphas = alphas == null ? new double[blocks.size()][] : alphas.clone();
         this.kernels = new KernelWeights[blocks.size()];
@@ -191,7 +206,13 @@ public final class LinearRidgeModel implements TrainedModel {
             BlockFeatures bf = features[b];
             int row = bf.rowSize();
             double[] x = ws.x(n * row);
-            bf.fromExpansions(ws.blocks, 0, n, x, 0);
+            if (bf.usesPositions()) {
+                double[] centred = new double[3 * n];
+                s.centredPositions(centred, 0);
+                bf.fromStructure(ws.blocks, g, centred, 0, n, x, 0);
+            } else {
+                bf.fromExpansions(ws.blocks, 0, n, x, 0);
+            }
             RidgeWeights w = weights[b];
             KernelWeights kw = kernels[b];
             int width = mb.rowWidth();
@@ -249,6 +270,7 @@ public final class LinearRidgeModel implements TrainedModel {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", blocks.get(b).name());
             e.put("features", features[b].features());
+            if (features[b].usesPositions()) e.put(POSITIONS, true);
             e.put("ridge", alphas[b]);
             bl.add(e);
         }
@@ -301,8 +323,14 @@ public final class LinearRidgeModel implements TrainedModel {
             Map<String, TargetLayout> layouts = ModelMetadata.layouts(m.get("targets"));
             Normalization[] norms = ModelMetadata.normalization(m.get("normalization"), layouts, species.length);
             double[] mixing = SpeciesMixingTensor.read(c.tensors(), name, species.length);
-            model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null, mixing);
             List<?> bl = (List<?>) m.get("blocks");
+            // the blocks fitted with position features (files written before they existed have none)
+            java.util.Set<String> positions = new java.util.LinkedHashSet<>();
+            for (Object o : bl) {
+                Map<?, ?> e = (Map<?, ?>) o;
+                if (Boolean.TRUE.equals(e.get(POSITIONS))) positions.add(String.valueOf(e.get("name")));
+            }
+            model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null, mixing, positions);
             if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
             double[][] sparse = LinearRidgeOptions.of(options).kernel() ? readInvariants(c, name, m.get("kernel"), species.length, model) : null;
             for (int b = 0; b < model.blocks.size(); b++) {
@@ -332,6 +360,9 @@ public final class LinearRidgeModel implements TrainedModel {
         }
         return model;
     }
+
+    /** Key of a block entry of the model file: the block has position features. */
+    static final String POSITIONS = "positions";
 
     static final String KERNEL_INVARIANTS = "kernel.sparse_invariants";
     static final String KERNEL_WEIGHT = ".kernel_weight";

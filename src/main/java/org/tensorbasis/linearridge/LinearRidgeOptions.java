@@ -4,6 +4,7 @@ import java.util.Set;
 import org.tensorbasis.descriptors.PowerSpectrumForm;
 import org.tensorbasis.options.ArchitectureOptions;
 import org.tensorbasis.options.Options;
+import org.tensorbasis.options.PositionBasisOption;
 import org.tensorbasis.options.Section;
 import org.tensorbasis.options.SoapOptions;
 
@@ -13,7 +14,7 @@ import org.tensorbasis.options.SoapOptions;
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
 public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double[] ridges, boolean compositionBaseline,
-                                 boolean perSpeciesScale, long maxGramBytes) implements ArchitectureOptions {
+                                 boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
 
     /**
@@ -27,6 +28,14 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
 
     /** Whether the blocks are fitted with the sparse λ-SOAP kernel ({@code model.kernel.zeta} ≥ 1) instead of linearly. */
     public boolean kernel() { return zeta > 0; }
+
+    /**
+     * Whether a block gets position features, {@code auto} not resolved: per-structure proper blocks of the listed orders,
+     * never with the kernel.
+     */
+    boolean positionFeatures(org.tensorbasis.targets.ModelBlock mb) {
+        return !kernel() && positionBasis.covers(mb.perAtom(), mb.lambda(), mb.sigma());
+    }
 
     /** The linear ridge options of a run (a clear error for another architecture). */
     public static LinearRidgeOptions of(Options options) {
@@ -58,6 +67,14 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
             int sp = k.integer("sparse_points", DEFAULT_SPARSE_POINTS, 1, 100_000,
                 "Sparse environments per element of the kernel (farthest-point sampling of the training environments); unused with zeta 0.");
             k.finish();
+            PositionBasisOption pb = PositionBasisOption.parse(m, "Per-structure proper (σ = +1) blocks of these orders also get "
+                + "position features: every invariant feature of an atom times a function of its position r relative to the centroid "
+                + "of its structure (λ = 0 |r|², λ = 1 r: a dipole of charges linear in the invariant features, λ ≥ 2 R^λ(r)); zero in "
+                + "periodic structures; not with the kernel (true: every order; auto: every order unless every training structure is "
+                + "periodic or the kernel is on, then none).");
+            if (zeta > 0 && !pb.auto() && !pb.orders().isEmpty()) {
+                throw m.error("position_basis", "position features are not built for the kernel (model.kernel.zeta > 0): use auto or false");
+            }
             m.finish();
             double[] ridges = t.numbers("ridges", RidgeSystem.defaultGrid(), 1e-14, 1e6,
                 "Ridge strengths α tried per block (per block and element for per-atom targets); the one of least validation error is kept.");
@@ -65,7 +82,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species (the fit is per element anyway).");
             int gb = t.integer("max_gram_gb", 4, 1, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB.");
             t.finish();
-            return new LinearRidgeOptions(soap, zeta, sp, ridges, cb, pss, (long) gb << 30);
+            return new LinearRidgeOptions(soap, zeta, sp, ridges, cb, pss, (long) gb << 30, pb);
         }
     }
 
@@ -76,6 +93,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         sb.append(soap.toYaml(false));
         sb.append("  kernel:\n    zeta: ").append(zeta).append('\n');
         sb.append("    sparse_points: ").append(sparsePoints).append('\n');
+        sb.append("  position_basis: ").append(positionBasis.yaml()).append('\n');
         sb.append("training:\n  ridges: [");
         for (int i = 0; i < ridges.length; i++) sb.append(i > 0 ? ", " : "").append(Options.fmt(ridges[i]));
         sb.append("]\n");
@@ -89,7 +107,8 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
     public boolean equals(Object o) {
         return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints
             && java.util.Arrays.equals(l.ridges, ridges)
-            && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes;
+            && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes
+            && l.positionBasis.equals(positionBasis);
     }
 
     @Override

@@ -286,6 +286,19 @@ public record Options(
         return p.parse(Section.of("defaults", "model", null), Section.of("defaults", "training", null), Set.of());
     }
 
+    /**
+     * The options of {@code architecture} with every default but the {@code model} entries of {@code modelYaml} (a YAML
+     * mapping, e.g. {@code "{position_basis: false}"}; errors name {@code origin}).
+     */
+    public static ArchitectureOptions defaults(String architecture, String modelYaml, String origin) {
+        ArchitectureOptions.Parser p = parsers().get(architecture);
+        if (p == null) throw new IllegalArgumentException("no architecture " + architecture);
+        LoadSettings settings = LoadSettings.builder().setLabel(origin).build();
+        Optional<Node> root = new Compose(settings).composeString(modelYaml);
+        OptionsNode model = root.map(n -> new OptionsNode(origin, "model", n)).orElse(null);
+        return p.parse(Section.of(origin, "model", model), Section.of(origin, "training", null), Set.of());
+    }
+
     /** Reads {@code model} and {@code training} with the parser of {@code model.architecture}. */
     private static ArchitectureOptions hypers(String fileName, OptionsNode model, OptionsNode training, Set<String> targets) {
         Map<String, ArchitectureOptions.Parser> parsers = parsers();

@@ -215,6 +215,38 @@ class LinearRidgeArchitectureTest {
         assertThat(again.toYaml(Path.of("/b"))).isEqualTo(o.toYaml(Path.of("/b")));
     }
 
+    /**
+     * position_basis: auto on molecules: the per-structure proper blocks (λ = 0..4) have position features (their own
+     * features plus one per invariant feature), the per-atom and σ = −1 blocks not; the model file marks them (the
+     * equivariance and round-trip tests above run with them); a crystal's prediction does not change when an atom is
+     * wrapped into the next cell; the kernel refuses an explicit list.
+     */
+    @Test
+    void perStructureProperBlocksHavePositionFeatures() {
+        LinearRidgeModel m = (LinearRidgeModel) model;
+        BlockFeatures invariant = BlockFeatures.of(m.expansion(), new org.tensorbasis.targets.Irrep(0, 1));
+        for (int b = 0; b < m.blocks().size(); b++) {
+            org.tensorbasis.targets.ModelBlock mb = m.blocks().get(b);
+            boolean want = !mb.perAtom() && mb.sigma() == 1;
+            assertThat(m.features(b).usesPositions()).as(mb.name()).isEqualTo(want);
+            int own = BlockFeatures.of(m.expansion(), mb.irrep()).features();
+            assertThat(m.features(b).features()).as(mb.name()).isEqualTo(own + (want ? invariant.features() : 0));
+        }
+        assertThat(org.tensorbasis.modelfile.ModelFile.read(dir.resolve("m.tbm")).metadata().get("model")).contains("\"positions\":true");
+        Structure mol = molecules.get(0);
+        org.tensorbasis.structure.Cell box = org.tensorbasis.structure.Cell.periodic(new double[] {30, 0, 0, 0, 30, 0, 0, 0, 30});
+        double[] p = mol.positions();
+        p[1] += 30;
+        Predictions a = model.predict(List.of(mol.withGeometry(mol.positions(), box), mol.withGeometry(p, box)), 1);
+        double[] s0 = a.values("s", 0), s1 = a.values("s", 1);
+        for (int k = 0; k < s0.length; k++) assertThat(s1[k]).isCloseTo(s0[k], org.assertj.core.api.Assertions.within(1e-10 * (1 + Math.abs(s0[k]))));
+        String head = "training_set: t.xyz\ntargets: {mu: {}}\n";
+        assertThatThrownBy(() -> Options.parse(head + "model: {architecture: linear_ridge, kernel: {zeta: 2}, position_basis: [1]}\n", "o.yaml",
+            Path.of("/b"))).isInstanceOf(BadInputException.class).hasMessageContaining("model.position_basis").hasMessageContaining("kernel");
+        assertThat(LinearRidgeOptions.of(Options.parse(head + "model: {architecture: linear_ridge, kernel: {zeta: 2}}\n", "o.yaml", Path.of("/b")))
+            .positionFeatures(m.blocks().get(0))).isFalse();
+    }
+
     /** A descriptor whose normal equations cannot fit stops before anything large is allocated, with the numbers. */
     @Test
     void oversizedNormalEquationsStopBeforeAllocating() throws IOException {
