@@ -18,7 +18,7 @@
 # (heads refit on training + validation against training only, three seeds), linear_baseline (model.linear_baseline:
 # none / mu / both targets, two seeds, monomer, dimer, QM7-X; bulk water; NMR: none / all / the λ = 1 and 2 blocks), kernel
 # (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water; zeta 2 on NMR), position
-# (model.position_basis false / auto, three seeds, monomer, beta, dimer, QM7-X, with and without the linear
+# (model.position_basis false / true / auto, three seeds, monomer, beta, dimer, QM7-X, with and without the linear
 # baseline), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
@@ -815,15 +815,16 @@ study_peer() {
 }
 
 # issue 13: model.position_basis (position elements of per-structure proper blocks: the atom's position relative to
-# the centroid, R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ, |r|², r·v_k), false (the basis of the paper, the old default) against
-# auto (the default since), three seeds: monomer (mu + alpha; beta at N = 200), dimer, QM7-X; and on top of
-# model.linear_baseline: true (dimer, QM7-X, monomer N = 100)
+# the centroid, R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ, |r|², r·v_k): false (the basis of the paper, the old default), true
+# (every order) and auto (every order but 0, the default since), three seeds: monomer (mu + alpha; beta at N = 200),
+# dimer, QM7-X; and the same on top of model.linear_baseline: true (dimer, QM7-X, monomer N = 100)
 study_position() {
   water_qm7x_data
   local tw="$T_WATER" tq="$T_QM7X" tb='targets:
   beta: {symmetric: true, unit: "a.u."}' n sd pb c
   for sd in 1 2 3; do
-    for pb in false auto; do
+    for pb in false true auto; do
+      # true: every order; auto (the default): every order but λ = 0 (the λ = 0 elements |r|², r·v_k are what differs)
       c="s/^training:/  position_basis: $pb\ntraining:/"
       for n in $(sizes 50 100 50 100 800); do
         SEED=$sd run_case monomer "w128-pb$pb-seed$sd" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw

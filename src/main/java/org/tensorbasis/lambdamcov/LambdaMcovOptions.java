@@ -177,7 +177,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                 "Per-structure proper (σ = +1) blocks of these orders also get position elements, built from the atom's position r "
                 + "relative to the centroid of its structure (zero in periodic structures): λ = 1 [r] (a partial-charge dipole "
                 + "Σ q_i r_i), λ ≥ 2 R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ, λ = 0 |r|² and r · v_k (true: every order; auto: every "
-                + "order unless every training structure is periodic, then none).");
+                + "order but 0, unless every training structure is periodic, then none).",
+                org.tensorbasis.options.PositionBasisOption.ORDERS_FROM_ONE);
             boolean posAuto = pb.auto();
             List<Integer> pos = pb.orders();
             m.finish();

@@ -71,7 +71,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
                 + "position features: every invariant feature of an atom times a function of its position r relative to the centroid "
                 + "of its structure (λ = 0 |r|², λ = 1 r: a dipole of charges linear in the invariant features, λ ≥ 2 R^λ(r)); zero in "
                 + "periodic structures; not with the kernel (true: every order; auto: every order unless every training structure is "
-                + "periodic or the kernel is on, then none).");
+                + "periodic or the kernel is on, then none).", PositionBasisOption.ALL_ORDERS);
             if (zeta > 0 && !pb.auto() && !pb.orders().isEmpty()) {
                 throw m.error("position_basis", "position features are not built for the kernel (model.kernel.zeta > 0): use auto or false");
             }

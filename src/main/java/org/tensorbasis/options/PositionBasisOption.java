@@ -6,25 +6,28 @@ import java.util.stream.IntStream;
 
 /**
  * {@code model.position_basis} of the architectures that have it: which per-structure proper blocks get position
- * elements (functions of each atom's position relative to its structure's centroid). {@code auto}: every order, unless
- * every training structure is periodic (then none, resolved by the architecture); {@code false}: none; {@code true}: every
- * order; or a list of orders λ.
+ * elements (functions of each atom's position relative to its structure's centroid). {@code auto}: the orders the
+ * architecture measured to gain from them ({@link #parse}), unless every training structure is periodic (then none,
+ * resolved by the architecture); {@code false}: none; {@code true}: every order; or a list of orders λ.
  *
  * @param auto   the option was {@code auto}
- * @param orders the orders λ (0..12) that get them, ascending ({@code auto}: every order)
+ * @param orders the orders λ (0..12) that get them, ascending ({@code auto}: the architecture's)
  */
 public record PositionBasisOption(boolean auto, List<Integer> orders) {
     /** Every order a block can have. */
     public static final List<Integer> ALL_ORDERS = IntStream.rangeClosed(0, 12).boxed().toList();
 
+    /** Every order but 0. */
+    public static final List<Integer> ORDERS_FROM_ONE = IntStream.rangeClosed(1, 12).boxed().toList();
+
     public PositionBasisOption {
         orders = List.copyOf(orders);
     }
 
-    /** Reads {@code position_basis} from section {@code m} (default {@code auto}) with the given help text. */
-    public static PositionBasisOption parse(Section m, String help) {
+    /** Reads {@code position_basis} from section {@code m} (default {@code auto}, which means {@code autoOrders}) with the given help text. */
+    public static PositionBasisOption parse(Section m, String help, List<Integer> autoOrders) {
         OptionsNode n = m.raw("position_basis", "auto, false, true or a list of orders λ (0–12)", "auto", help);
-        if (n == null || n.isNull() || n.isScalar() && "auto".equals(n.text())) return new PositionBasisOption(true, ALL_ORDERS);
+        if (n == null || n.isNull() || n.isScalar() && "auto".equals(n.text())) return new PositionBasisOption(true, autoOrders);
         if (n.isScalar()) return new PositionBasisOption(false, n.bool() ? ALL_ORDERS : List.of());
         if (!n.isSequence()) throw n.error("expected auto, false, true or a list of orders λ (0..12)");
         TreeSet<Integer> out = new TreeSet<>();

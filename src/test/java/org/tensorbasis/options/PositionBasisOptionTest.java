@@ -1,0 +1,45 @@
+package org.tensorbasis.options;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.tensorbasis.BadInputException;
+import org.tensorbasis.lambdamcov.LambdaMcovOptions;
+
+/** {@code model.position_basis}: what auto, true, false and a list select, per architecture, and the errors. */
+class PositionBasisOptionTest {
+    static LambdaMcovOptions.ModelOptions mcov(String value) {
+        String yaml = "training_set: t.xyz\ntargets: {mu: {}}\n" + (value == null ? "" : "model: {position_basis: " + value + "}\n");
+        return LambdaMcovOptions.of(Options.parse(yaml, "o.yaml", Path.of("/b"))).model();
+    }
+
+    @Test
+    void autoIsEveryOrderButZeroForTheNetworkAndEveryOrderForTheLinearRidge() {
+        LambdaMcovOptions.ModelOptions d = mcov(null);
+        assertThat(d.positionAuto()).isTrue();
+        assertThat(d.positionElements(false, 0, 1)).isFalse();
+        for (int l = 1; l <= 12; l++) assertThat(d.positionElements(false, l, 1)).as("λ = %d", l).isTrue();
+        assertThat(d.positionElements(true, 1, 1)).as("per atom").isFalse();
+        assertThat(d.positionElements(false, 1, -1)).as("σ = −1").isFalse();
+        assertThat(mcov("true").positionElements(false, 0, 1)).isTrue();
+        assertThat(mcov("false").positionElements(false, 1, 1)).isFalse();
+        assertThat(mcov("[0, 2]").positionBasis()).containsExactly(0, 2);
+        PositionBasisOption lr = PositionBasisOption.parse(Section.of("o.yaml", "model", null), "help", PositionBasisOption.ALL_ORDERS);
+        assertThat(lr.auto()).isTrue();
+        assertThat(lr.covers(false, 0, 1)).isTrue();
+        assertThat(lr.yaml()).isEqualTo("auto");
+        assertThat(new PositionBasisOption(false, PositionBasisOption.ALL_ORDERS).yaml()).isEqualTo("true");
+        assertThat(new PositionBasisOption(false, java.util.List.of(1, 3)).yaml()).isEqualTo("[1, 3]");
+    }
+
+    @Test
+    void badValuesNameTheField() {
+        assertThatThrownBy(() -> mcov("[1, 1]")).isInstanceOf(BadInputException.class).hasMessageContaining("model.position_basis")
+            .hasMessageContaining("twice");
+        assertThatThrownBy(() -> mcov("[13]")).isInstanceOf(BadInputException.class).hasMessageContaining("model.position_basis");
+        assertThatThrownBy(() -> mcov("sometimes")).isInstanceOf(BadInputException.class).hasMessageContaining("model.position_basis");
+        assertThatThrownBy(() -> mcov("{a: 1}")).isInstanceOf(BadInputException.class).hasMessageContaining("model.position_basis");
+    }
+}
