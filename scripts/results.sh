@@ -817,7 +817,8 @@ study_peer() {
 # issue 13: model.position_basis (position elements of per-structure proper blocks: the atom's position relative to
 # the centroid, R^λ(r), [R^{λ−1}(r) ⊗ v_k]^λ, |r|², r·v_k): false (the basis of the paper, the old default), true
 # (every order) and auto (every order but 0, the default since), three seeds: monomer (mu + alpha; beta at N = 200),
-# dimer, QM7-X; and the same on top of model.linear_baseline: true (dimer, QM7-X, monomer N = 100)
+# dimer, QM7-X; the same on top of model.linear_baseline: true, and the linear_ridge architecture alone with false /
+# auto (dimer N = 800, QM7-X N = 80, monomer N = 100)
 study_position() {
   water_qm7x_data
   local tw="$T_WATER" tq="$T_QM7X" tb='targets:
@@ -840,6 +841,21 @@ $(model_body 128 $(epochs_for $n 800 60) | sed "$c")"
         SEED=$sd run_case qm7x "w128-pb$pb-seed$sd" "$n" "$(subset qm7x $n)" "$OUT/qm7x/data/test.xyz" "$tq
 $(model_body 128 $(epochs_for $n 80 400) | sed "$c")"
       done
+      # the linear ridge alone (its auto is every order, the same as true)
+      if [ $pb != true ]; then
+        SEED=$sd run_case monomer "linear-ridge-pb$pb-seed$sd" 100 "$(subset monomer 100)" "$OUT/monomer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  position_basis: $pb"
+        SEED=$sd run_case dimer "linear-ridge-pb$pb-seed$sd" 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  position_basis: $pb"
+        SEED=$sd run_case qm7x "linear-ridge-pb$pb-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  position_basis: $pb"
+      fi
       c="s/^training:/  position_basis: $pb\n  linear_baseline: true\ntraining:/"
       SEED=$sd run_case monomer "w128-lb-pb$pb-seed$sd" 100 "$(subset monomer 100)" "$OUT/monomer/data/test.xyz" "$tw
 $(model_body 128 $(epochs_for 100 800 100) | sed "$c")"
@@ -848,6 +864,11 @@ $(model_body 128 $(epochs_for 800 800 60) | sed "$c")"
       SEED=$sd run_case qm7x "w128-lb-pb$pb-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
 $(model_body 128 $(epochs_for 80 80 400) | sed "$c")"
     done
+  done
+  # the dimer targets with the baseline, auto and a committee of 4 (training.committee), seeds 1 and 2
+  for sd in 1 2; do
+    SEED=$sd run_case dimer "w128-lb-pbauto-c4-seed$sd" 800 "$(subset dimer 800)" "$OUT/dimer/data/test.xyz" "$tw
+$(model_body 128 $(epochs_for 800 800 60) | sed "s/^training:/  position_basis: auto\n  linear_baseline: true\ntraining:\n  committee: 4/")"
   done
 }
 
