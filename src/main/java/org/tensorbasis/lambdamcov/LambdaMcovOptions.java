@@ -46,7 +46,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
                                String scalarNetwork, int elementEmbedding, List<String> linearBaseline, List<Integer> positionBasis,
-                               boolean positionAuto) {
+                               boolean positionAuto, int baselineKernelZeta) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -181,9 +181,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                 org.tensorbasis.options.PositionBasisOption.ORDERS_FROM_ONE);
             boolean posAuto = pb.auto();
             List<Integer> pos = pb.orders();
+            int bkz = m.integer("linear_baseline_kernel", 0, 0, 8, "The linear baseline's model: 0, the linear ridge on λ-SOAP "
+                + "features; 1..8, linear_ridge's sparse λ-SOAP kernel (SA-GPR) with this ζ (model.kernel.zeta of linear_ridge).");
+            if (bkz > 0 && base.isEmpty()) throw m.error("linear_baseline_kernel", "has no effect without model.linear_baseline");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pos, posAuto);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pos, posAuto, bkz);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -273,6 +276,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             for (int i = 0; i < mo.linearBaseline().size(); i++) sb.append(i > 0 ? ", " : "").append(Options.quote(mo.linearBaseline().get(i)));
             sb.append("]\n");
         }
+        sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
         sb.append("  position_basis: ").append(new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml())
             .append('\n');
         TrainingOptions tr = training;

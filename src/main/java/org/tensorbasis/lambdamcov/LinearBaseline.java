@@ -92,8 +92,11 @@ final class LinearBaseline {
         // at its defaults but for model.position_basis, which the network's option sets for both parts
         LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(data.options()).model();
         String pb = new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml();
-        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, "{position_basis: " + pb + "}",
-            "model.linear_baseline"));
+        // the kernel builds no position features: with it, only auto (which resolves to none) or false pass on
+        String baselineModel = mo.baselineKernelZeta() > 0
+            ? "{kernel: {zeta: " + mo.baselineKernelZeta() + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
+            : "{position_basis: " + pb + "}";
+        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, "model.linear_baseline"));
         List<ModelBlock> blocks = ModelBlock.of(lo, layouts);
         int[] index = new int[blocks.size()]; // block of the baseline → block of the run
         double[][][] values = new double[blocks.size()][][];

@@ -138,6 +138,31 @@ class LinearBaselineTest {
         StoppedRuns.resumeMatches(opts, other, out, dir.resolve("b.tbm"));
     }
 
+    /**
+     * model.linear_baseline_kernel: the baseline is linear_ridge's sparse kernel with that ζ (its options say so), the
+     * saved model predicts the same and the sum is exactly equivariant; without a baseline the option is an error.
+     */
+    @Test
+    void aKernelBaseline(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
+        Path opts = other.resolve("k.yaml");
+        Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]",
+            "linear_baseline: [mu]\n  linear_baseline_kernel: 2"));
+        TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("k.tbm")), null).model();
+        ResidualModel r = (ResidualModel) m;
+        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 2");
+        assertThat(m.optionsYaml()).contains("linear_baseline_kernel: 2");
+        TrainedModel back = Architectures.load(other.resolve("k.tbm"), 1);
+        Predictions a = m.predict(molecules, 2), b = back.predict(molecules, 1);
+        for (int k = 0; k < molecules.size(); k++) assertThat(b.values("mu", k)).isEqualTo(a.values("mu", k));
+        for (SymmetryCheck.Result res : SymmetryCheck.run(m, molecules, a, 2, 9, 2)) {
+            assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
+            assertThat(res.improper()).as(res.target() + " improper").isLessThan(1e-12);
+        }
+        assertThatThrownBy(() -> Options.load(options("nokernel.yaml", NETWORK.replace("  linear_baseline: [mu]\n", "  linear_baseline_kernel: 1\n"))))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel").hasMessageContaining("no effect");
+    }
+
     /** A block name takes that block only: the other blocks of the target are the network's alone. */
     @Test
     void aBlockNameTakesThatBlockOnly(@TempDir Path other) throws IOException {
