@@ -20,18 +20,6 @@ class PositionBasisTest {
         return x;
     }
 
-    private static double[] apply(double[] d, int n, double[] x, int count, double scale) {
-        double[] out = new double[x.length];
-        for (int c = 0; c < count; c++) {
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int j = 0; j < n; j++) s += d[i * n + j] * x[c * n + j];
-                out[c * n + i] = scale * s;
-            }
-        }
-        return out;
-    }
-
     private static double[] compute(TensorBasis b, double[] v, double[] lam, double[] pos) {
         double[] t = new double[b.size() * b.dim()];
         b.forwardPositioned(b.newWorkspace(), v, 0, null, 0, lam, 0, pos, 0, t, 0);
@@ -70,8 +58,8 @@ class PositionBasisTest {
             for (boolean improper : new boolean[] {false, true}) {
                 double vs = improper ? -1 : 1;
                 double ls = improper ? Math.pow(-1, lambda) : 1;
-                double[] rt = compute(b, apply(d1, 3, v, 3, vs), apply(dl, dim, lam, dim, ls), apply(d1, 3, pos, 1, vs));
-                double[] expect = apply(dl, dim, t, b.size(), ls);
+                double[] rt = compute(b, TensorBasisTest.apply(d1, 3, v, 3, vs), TensorBasisTest.apply(dl, dim, lam, dim, ls), TensorBasisTest.apply(d1, 3, pos, 1, vs));
+                double[] expect = TensorBasisTest.apply(dl, dim, t, b.size(), ls);
                 double err = 0;
                 for (int i = 0; i < t.length; i++) err = Math.max(err, Math.abs(rt[i] - expect[i]));
                 assertThat(err / Math.sqrt(norm)).as("λ=%d improper=%s", lambda, improper).isLessThan(1e-12);

@@ -45,7 +45,8 @@ class TensorBasisTest {
         return new double[][] {v, u, lam};
     }
 
-    private static double[] apply(double[] d, int n, double[] x, int count, double scale) {
+    /** {@code count} consecutive n-vectors of x, each multiplied by the n × n matrix d and by scale. */
+    static double[] apply(double[] d, int n, double[] x, int count, double scale) {
         double[] out = new double[x.length];
         for (int c = 0; c < count; c++) {
             for (int i = 0; i < n; i++) {
