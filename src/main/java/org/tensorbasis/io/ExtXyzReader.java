@@ -434,7 +434,9 @@ public final class ExtXyzReader implements Iterator<Structure>, AutoCloseable {
         try {
             n = ExtXyzSyntax.parseLong(t, 0, t.length());
         } catch (SyntaxError e) {
-            String hint = frame > 0 ? " (does the previous frame have more atom lines than its count announced?)" : "";
+            // a model or checkpoint file (safetensors: a binary length, then the JSON header) given where structures belong
+            String hint = frame > 0 ? " (does the previous frame have more atom lines than its count announced?)"
+                : t.contains("{\"__metadata__\"") ? " (this is a tensorbasis model or checkpoint file, not an extended-XYZ file of structures)" : "";
             throw bad(countLineNo, "atom count", "expected the number of atoms, found '" + abbreviate(t) + "'" + hint);
         }
         if (n < 1 || n > Integer.MAX_VALUE / 9) {

@@ -40,6 +40,17 @@ class ExtXyzBadInputTest {
         assertThat(ExtXyzReader.readAll(f)).hasSize(2);
     }
 
+    /** A model file where a structures file belongs (e.g. the arguments of eval swapped) is named as such. */
+    @Test
+    void aModelFileIsNamedAsOne() throws IOException {
+        Path model = dir.resolve("m.tbm");
+        org.tensorbasis.modelfile.ModelFile.write(model, java.util.Map.of("format", "tensorbasis-model"),
+            java.util.Map.of("w", org.tensorbasis.modelfile.ModelFile.Tensor.vector(new double[] {1, 2})));
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> ExtXyzReader.readAll(model, w -> { }));
+        assertThat(e.field()).isEqualTo("atom count");
+        assertThat(e.getMessage()).contains("m.tbm").contains("tensorbasis model or checkpoint file");
+    }
+
     @Test
     void emptyFile() throws IOException {
         assertThat(fail("", 0, 1, "atom count").getMessage()).contains("empty file");
