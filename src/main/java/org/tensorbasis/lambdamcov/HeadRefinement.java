@@ -25,6 +25,18 @@ final class HeadRefinement {
     /** Relative ridge strengths tried (times the mean diagonal of the normal matrix). */
     static final double[] RIDGES = {1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1e-1, 1.0, 10.0, 100.0};
 
+    /** System property: the most ridges the refit factors at once (default 2; 1: one at a time, as before). */
+    static final String PARALLEL_RIDGES_PROPERTY = "tensorbasis.refit.parallelRidges";
+
+    /**
+     * How many ridges the refit factors at once on {@code threads} threads (one BLAS thread each; that many copies of the
+     * largest block's factors): the factorisations are independent, so the result is the same whatever the number.
+     */
+    static int parallelRidges(int threads) {
+        int most = Integer.getInteger(PARALLEL_RIDGES_PROPERTY, 2);
+        return Math.max(1, Math.min(Math.max(1, most), threads));
+    }
+
     /**
      * Largest cancellation factor (see the trainer) a refit may have: round-off then stays below
      * ~1e-12 relative, so predictions remain equivariant to round-off and well conditioned.

@@ -835,10 +835,44 @@ final class LambdaMcovTrainer {
         for (double[] r : ridgeOf) Arrays.fill(r, Double.NaN);
         double solveSeconds = 0;
         double scoreSeconds = 0;
-        for (double ridge : HeadRefinement.RIDGES) {
+        // the ridges' factorisations are independent: a window of them is factored and solved in parallel (one BLAS
+        // thread each), then scored one by one in the grid's order, so the choice is the same as one at a time
+        double[] grid = HeadRefinement.RIDGES;
+        int window = HeadRefinement.parallelRidges(net.hypers().threads());
+        double[][] solved = new double[grid.length][];
+        double[] windowSeconds = new double[grid.length];
+        for (int ri = 0; ri < grid.length; ri++) {
+            double ridge = grid[ri];
             long r0 = System.nanoTime();
-            double[] vals = original.clone();
-            for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], ridge), vals);
+            if (ri % window == 0) {
+                int from = ri, to = Math.min(grid.length, ri + window);
+                java.util.function.IntConsumer one = k -> {
+                    double[] v = original.clone();
+                    for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], grid[k]), v);
+                    solved[k] = v;
+                };
+                if (to - from == 1) {
+                    one.accept(from);
+                } else {
+                    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(to - from);
+                    try {
+                        pool.submit(() -> java.util.stream.IntStream.range(from, to).parallel().forEach(one)).get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException re) throw re;
+                        throw new IllegalStateException(e.getCause());
+                    } finally {
+                        pool.shutdown();
+                    }
+                }
+                double sec = (System.nanoTime() - r0) * 1e-9 / (to - from);
+                for (int k = from; k < to; k++) windowSeconds[k] = sec;
+                r0 = System.nanoTime();
+            }
+            double[] vals = solved[ri];
+            solved[ri] = null;
             p.restore(vals);
             long r1 = System.nanoTime();
             double[][] sq = validationSquares(run);
@@ -853,10 +887,12 @@ final class LambdaMcovTrainer {
             }
             double[] amp = improves ? amplification(run, 0, run.nTrain + run.nVal) : null;
             long r2 = System.nanoTime();
-            solveSeconds += (r1 - r0) * 1e-9;
+            // a ridge's share of its window's wall time, plus its own restore
+            double solveRidge = windowSeconds[ri] + (r1 - r0) * 1e-9;
+            solveSeconds += solveRidge;
             scoreSeconds += (r2 - r1) * 1e-9;
-            listener.message(String.format(Locale.ROOT, "head refinement: ridge %.0e factored and solved in %.2f s, scored in %.2f s",
-                ridge, (r1 - r0) * 1e-9, (r2 - r1) * 1e-9));
+            listener.message(String.format(Locale.ROOT, "head refinement: ridge %.0e factored and solved in %.2f s%s, scored in %.2f s",
+                ridge, solveRidge, window > 1 ? " (" + window + " ridges at a time)" : "", (r2 - r1) * 1e-9));
             for (int b = 0; amp != null && b < nb; b++) {
                 if (amp[b] > HeadRefinement.MAX_AMPLIFICATION) continue;
                 if (net.blocks().get(b).perAtom() && !shared) {

@@ -232,6 +232,14 @@ public final class MemoryEstimate {
      * of elements·n_basis·width; shared: one system of n_basis·width per block.
      */
     static long refitBytes(LambdaMcovModel.Design d) {
+        return refitBytes(d, 1);
+    }
+
+    /**
+     * As {@link #refitBytes(LambdaMcovModel.Design)}, with {@code ridges} ridges factored at once
+     * ({@link HeadRefinement#parallelRidges}): that many copies of the largest block's factors.
+     */
+    static long refitBytes(LambdaMcovModel.Design d, int ridges) {
         long s = networks(d);
         long w = d.width();
         long normals = 0;
@@ -244,7 +252,7 @@ public final class MemoryEstimate {
             normals += systems * 8 * (dd * dd + dd * p + 512 * dd + 512 * p);
             factors = Math.max(factors, systems * 8 * dd * dd);
         }
-        return normals + factors;
+        return normals + Math.max(1, ridges) * factors;
     }
 
     /** The head refit's captured hidden rows and basis values of {@code atoms} atoms ({@link RefitScores}). */
@@ -323,7 +331,10 @@ public final class MemoryEstimate {
         if (refineHeads) {
             long trainVal = 0;
             for (int[] z : numbers.subList(0, nTrain + nVal)) trainVal += z.length;
-            long refit = refitBytes(d) + 3 * 8 * p + refitScoreBytes(d, trainVal);
+            // the normal equations, the factors of the ridges solved at once, a weight copy per ridge of that window plus the
+            // original and the chosen ones, and the captured scoring rows
+            int window = HeadRefinement.parallelRidges(threads);
+            long refit = refitBytes(d, window) + (2 + window) * 8 * p + refitScoreBytes(d, trainVal);
             if (refit > tr) {
                 tr = refit;
                 trName = "head refit";
