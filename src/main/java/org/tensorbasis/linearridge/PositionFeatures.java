@@ -4,10 +4,11 @@ import org.tensorbasis.equivariant.SphericalHarmonics;
 
 /**
  * The features of a per-structure proper block with position features ({@code model.position_basis}): the block's own
- * λ-SOAP features, then every invariant (λ = 0) feature p_k(A_i) of the atom times a function of its position r
+ * λ-SOAP features, then every invariant (λ = 0) feature p̂_k(A_i) of the atom (normalised to unit length without the
+ * constant, as the kernel's {@link SparseKernel#normalize}) times a function of its position r
  * relative to the structure's centroid ({@link org.tensorbasis.structure.Structure#centredPositions}): λ = 0 |r|², λ = 1
  * r, λ ≥ 2 R^λ(r). Summed over a structure's atoms per element ({@link StructureDesign}), the λ = 1 part is the dipole of
- * partial charges q_i = Σ_k w_{s_i, k} p_k(A_i) that are linear in the atom's invariant features. Equivariant (r is a
+ * partial charges q_i = Σ_k w_{s_i, k} p̂_k(A_i) that are linear in the atom's normalised invariant features. Equivariant (r is a
  * proper vector) and invariant under translations; zero in periodic structures, where r is.
  */
 final class PositionFeatures implements BlockFeatures {
@@ -55,6 +56,9 @@ final class PositionFeatures implements BlockFeatures {
         double[] p = new double[n * f0];
         own.fromExpansions(expansions, groups, from, to, o, 0);
         scalar.fromExpansions(expansions, groups, from, to, p, 0);
+        // the invariants normalised to unit length per atom (without the constant), as the kernel's p̂: measured better
+        // than the raw features (QM7-X mu 24.8 → 23.1 %, alpha 15.7 → 13.2 %; monomer mu 0.167 → 0.105 %, three seeds)
+        SparseKernel.normalize(p, 0, n, f0, true);
         double[] r = new double[Math.max(dim, sh == null ? 0 : SphericalHarmonics.size(lambda))];
         for (int i = 0; i < n; i++) {
             int a = from + i;
