@@ -45,8 +45,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
-                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline, List<Integer> positionBasis,
-                               boolean positionAuto, int baselineKernelZeta) {
+                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline,
+                               org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -56,7 +56,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
          * listed ({@code auto} lists every order; {@link #positionBlocksFor} resolves it for a training set).
          */
         public boolean positionElements(boolean perAtom, int lambda, int sigma) {
-            return !perAtom && sigma == 1 && positionBasis.contains(lambda);
+            return positionBasis.covers(perAtom, lambda, sigma);
         }
 
         /**
@@ -64,9 +64,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
          * {@code auto} and every training structure is periodic, where the elements would be zero: then none.
          */
         public java.util.Set<String> positionBlocksFor(List<org.tensorbasis.structure.Structure> training) {
-            if (!positionAuto) return null;
-            for (org.tensorbasis.structure.Structure s : training) if (!s.isPeriodic()) return null;
-            return java.util.Set.of();
+            return positionBasis.noneFor(training) ? java.util.Set.of() : null;
         }
 
         /** The scalar networks of a training set with {@code elements} centre elements: {@code auto} resolved. */
@@ -179,14 +177,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                 + "Σ q_i r_i), λ ≥ 2 R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ, λ = 0 |r|² and r · v_k (true: every order; auto: every "
                 + "order but 0, unless every training structure is periodic, then none).",
                 org.tensorbasis.options.PositionBasisOption.ORDERS_FROM_ONE);
-            boolean posAuto = pb.auto();
-            List<Integer> pos = pb.orders();
             int bkz = m.integer("linear_baseline_kernel", 0, 0, 8, "The linear baseline's model: 0, the linear ridge on λ-SOAP "
                 + "features; 1..8, linear_ridge's sparse λ-SOAP kernel (SA-GPR) with this ζ (model.kernel.zeta of linear_ridge).");
             if (bkz > 0 && base.isEmpty()) throw m.error("linear_baseline_kernel", "has no effect without model.linear_baseline");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pos, posAuto, bkz);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -277,7 +273,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             sb.append("]\n");
         }
         sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
-        sb.append("  position_basis: ").append(new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml())
+        sb.append("  position_basis: ").append(mo.positionBasis().yaml())
             .append('\n');
         TrainingOptions tr = training;
         sb.append("training:\n");

@@ -840,35 +840,19 @@ final class LambdaMcovTrainer {
         double[] grid = HeadRefinement.RIDGES;
         int window = HeadRefinement.parallelRidges(net.hypers().threads());
         double[][] solved = new double[grid.length][];
-        double[] windowSeconds = new double[grid.length];
+        double windowShare = 0; // a ridge's share of its window's wall time
         for (int ri = 0; ri < grid.length; ri++) {
             double ridge = grid[ri];
             long r0 = System.nanoTime();
             if (ri % window == 0) {
                 int from = ri, to = Math.min(grid.length, ri + window);
-                java.util.function.IntConsumer one = k -> {
+                // at most `window` (≤ threads) tasks: the common pool runs them as the network's chunks are run
+                java.util.stream.IntStream.range(from, to).parallel().forEach(k -> {
                     double[] v = original.clone();
                     for (int b = 0; b < nb; b++) HeadRefinement.solve(net, b, normals[b], HeadRefinement.factor(normals[b], grid[k]), v);
                     solved[k] = v;
-                };
-                if (to - from == 1) {
-                    one.accept(from);
-                } else {
-                    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(to - from);
-                    try {
-                        pool.submit(() -> java.util.stream.IntStream.range(from, to).parallel().forEach(one)).get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted", e);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (e.getCause() instanceof RuntimeException re) throw re;
-                        throw new IllegalStateException(e.getCause());
-                    } finally {
-                        pool.shutdown();
-                    }
-                }
-                double sec = (System.nanoTime() - r0) * 1e-9 / (to - from);
-                for (int k = from; k < to; k++) windowSeconds[k] = sec;
+                });
+                windowShare = (System.nanoTime() - r0) * 1e-9 / (to - from);
                 r0 = System.nanoTime();
             }
             double[] vals = solved[ri];
@@ -888,7 +872,7 @@ final class LambdaMcovTrainer {
             double[] amp = improves ? amplification(run, 0, run.nTrain + run.nVal) : null;
             long r2 = System.nanoTime();
             // a ridge's share of its window's wall time, plus its own restore
-            double solveRidge = windowSeconds[ri] + (r1 - r0) * 1e-9;
+            double solveRidge = windowShare + (r1 - r0) * 1e-9;
             solveSeconds += solveRidge;
             scoreSeconds += (r2 - r1) * 1e-9;
             listener.message(String.format(Locale.ROOT, "head refinement: ridge %.0e factored and solved in %.2f s%s, scored in %.2f s",

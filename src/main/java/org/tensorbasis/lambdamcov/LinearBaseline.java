@@ -91,7 +91,7 @@ final class LinearBaseline {
         // the architectures do not know each other's classes: the baseline is found by its name, as options.yaml would
         // at its defaults but for model.position_basis, which the network's option sets for both parts
         LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(data.options()).model();
-        String pb = new org.tensorbasis.options.PositionBasisOption(mo.positionAuto(), mo.positionBasis()).yaml();
+        String pb = mo.positionBasis().yaml();
         // the kernel builds no position features: with it, only auto (which resolves to none) or false pass on
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"

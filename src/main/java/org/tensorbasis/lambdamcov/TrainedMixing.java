@@ -282,7 +282,7 @@ final class TrainedMixing {
             double[] pos = new double[3 * n];
             int o = 0;
             for (int st : which) {
-                org.tensorbasis.model.CacheBatches.centredPositions(structures.get(st), pos, o);
+                structures.get(st).centredPositions(pos, o);
                 o += 3 * structures.get(st).size();
             }
             last = last.withPositions(pos);

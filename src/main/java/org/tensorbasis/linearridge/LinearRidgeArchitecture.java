@@ -48,9 +48,7 @@ public final class LinearRidgeArchitecture implements Architecture {
         log.message(SpeciesMixing.describe(data.species(), mixing, hy.soap().speciesChannels(), hy.soap().channelsFor(data.species().length, false)));
         // position features (model.position_basis): auto gives none when every training structure is periodic (they would be zero)
         java.util.Set<String> positions = new java.util.LinkedHashSet<>();
-        boolean anyFree = false;
-        for (Structure s : trainStructures) anyFree |= !s.isPeriodic();
-        if (anyFree || !hy.positionBasis().auto()) {
+        if (!hy.positionBasis().noneFor(trainStructures)) {
             for (ModelBlock mb : ModelBlock.of(data.options(), data.layouts())) if (hy.positionFeatures(mb)) positions.add(mb.name());
         }
         LinearRidgeModel model = new LinearRidgeModel(data.options(), data.optionsYaml(), data.provenance(), data.species(), data.layouts(),

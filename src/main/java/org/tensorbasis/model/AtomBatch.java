@@ -92,7 +92,7 @@ public final class AtomBatch {
 
     /**
      * This batch with the atoms' positions relative to the centroid of their structure, {@code atoms × 3} in the
-     * spherical (y, z, x) order (zero in periodic structures; {@link CacheBatches#centredPositions}), which the
+     * spherical (y, z, x) order (zero in periodic structures; {@link org.tensorbasis.structure.Structure#centredPositions}), which the
      * position elements of per-structure bases read. The arrays are shared, not copied.
      */
     public AtomBatch withPositions(double[] centred) {

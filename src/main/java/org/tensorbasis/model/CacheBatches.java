@@ -28,11 +28,6 @@ public final class CacheBatches {
         double[] pos = new double[0];
     }
 
-    /** {@link Structure#centredPositions}: the input of the position elements of per-structure bases. */
-    public static void centredPositions(Structure st, double[] out, int off) {
-        st.centredPositions(out, off);
-    }
-
     /**
      * The batch of structures {@code which} of {@code cache} (in that order).
      *
@@ -95,7 +90,7 @@ public final class CacheBatches {
                 int w = kPerL[l] * (2 * l + 1);
                 cache.expansionInto(s, l, exp[l], a * w);
             }
-            if (positions) centredPositions(st, buf.pos, 3 * a);
+            if (positions) st.centredPositions(buf.pos, 3 * a);
             for (int i = 0; i < n; i++) {
                 buf.sof[a + i] = k;
                 buf.z[a + i] = st.number(i);

@@ -100,6 +100,7 @@ public final class TensorModel {
     // per block a buffer [species, n_basis]: fixed scales of the basis elements (see fitBasisScales)
     private final Parameters.Block[] scaleW;
     private final int[] expansionOrders;
+    private final boolean usesPositions; // some basis has position elements
     private final int chunks;
     // the contraction weights (vW, uW, lamW) occupy [gradStart, gradEnd) of the parameter vector: the
     // per-chunk gradient accumulators cover only that range (the scalar networks accumulate directly)
@@ -160,6 +161,7 @@ public final class TensorModel {
             }
         }
         expansionOrders = orders.stream().mapToInt(Integer::intValue).toArray();
+        usesPositions = java.util.Arrays.stream(bases).anyMatch(TensorBasis::usesPosition);
         nets = new ScalarNetworks(params, "scalar.", this.species, nFeatures, hypers.width(), hypers.depth(), heads,
             hypers.scalarNetwork(), hypers.embedding());
         // species own disjoint rows and parameter blocks: running them concurrently is bit-identical
@@ -499,10 +501,7 @@ public final class TensorModel {
     }
 
     /** Whether some block has position elements, so batches must carry the centred positions ({@link AtomBatch#positions()}). */
-    public boolean usesPositions() {
-        for (TensorBasis tb : bases) if (tb.usesPosition()) return true;
-        return false;
-    }
+    public boolean usesPositions() { return usesPositions; }
 
     private void ensureCapacity(AtomBatch batch) {
         int nb = bases.length;

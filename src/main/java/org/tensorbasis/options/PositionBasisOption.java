@@ -38,6 +38,16 @@ public record PositionBasisOption(boolean auto, List<Integer> orders) {
         return new PositionBasisOption(false, List.copyOf(out));
     }
 
+    /**
+     * Whether {@code auto} gives no position elements at all on this training set: every structure is periodic, where
+     * they would be zero.
+     */
+    public boolean noneFor(java.util.List<org.tensorbasis.structure.Structure> training) {
+        if (!auto) return false;
+        for (org.tensorbasis.structure.Structure s : training) if (!s.isPeriodic()) return false;
+        return true;
+    }
+
     /** Whether a block of order λ, parity σ, per structure or per atom, gets position elements (before {@code auto} is resolved). */
     public boolean covers(boolean perAtom, int lambda, int sigma) {
         return !perAtom && sigma == 1 && orders.contains(lambda);

@@ -91,7 +91,7 @@ class CacheBatchesTest {
     void centredPositionsAreRelativeToTheCentroidInSphericalOrderAndZeroInCrystals() {
         Structure mol = new Structure(new int[] {8, 1, 1}, new double[] {1, 2, 3, 2, 2, 3, 1, 4, 3});
         double[] out = new double[9 + 2];
-        CacheBatches.centredPositions(mol, out, 1);
+        mol.centredPositions(out, 1);
         // centroid (4/3, 8/3, 3); atom 0 at (1, 2, 3): (y, z, x) = (2 − 8/3, 0, 1 − 4/3)
         assertThat(out[0]).isZero();
         assertThat(out[1]).isCloseTo(-2.0 / 3, within(1e-15));
@@ -107,7 +107,7 @@ class CacheBatchesTest {
         org.tensorbasis.structure.Cell slab = new org.tensorbasis.structure.Cell(new double[] {5, 0, 0, 0, 5, 0, 0, 0, 20},
             new boolean[] {true, true, false});
         double[] z = {7, 7, 7, 7, 7, 7, 7, 7, 7};
-        CacheBatches.centredPositions(mol.withGeometry(mol.positions(), slab), z, 0);
+        mol.withGeometry(mol.positions(), slab).centredPositions(z, 0);
         assertThat(z).containsOnly(0.0);
     }
 }
