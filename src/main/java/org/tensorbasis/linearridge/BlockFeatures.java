@@ -41,6 +41,12 @@ interface BlockFeatures {
         fromExpansions(expansions, groups, from, to, out, outOff);
     }
 
+    /**
+     * How many leading features a kernel scales to unit length per environment ({@link SparseKernel#normalize}): all of them,
+     * but for position features, whose products with the position keep their length (it carries the charge's lever arm).
+     */
+    default int normalizedFeatures() { return features(); }
+
     /** Whether {@link #whitenBatch} should be used instead of the per-row methods (features that need whitening). */
     default boolean whitensInBatches() { return false; }
 

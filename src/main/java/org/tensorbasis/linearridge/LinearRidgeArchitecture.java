@@ -60,27 +60,31 @@ public final class LinearRidgeArchitecture implements Architecture {
         List<Sample> train = data.train();
         List<Sample> val = data.validation();
         int nTrain = train.size();
-        int points = hy.kernel() ? sparsePointsBound(model, trainStructures, hy.sparsePoints()) : 0;
+        // a joint kernel (model.kernel.element_coupling > 0) has one set of sparse points and one ridge group for all elements
+        boolean joint = hy.jointKernel();
+        int rg = joint ? 1 : ns;
+        int points = hy.kernel() ? sparsePointsBound(model, trainStructures, hy.sparsePoints(), joint) : 0;
         // every block's normal equations are sized before the first is allocated (with a kernel: plus every block's
         // sparse-point features, held throughout, and the block's kernel factors)
         long sparseBytes = 0;
         for (int b = 0; b < model.blocks().size() && hy.kernel(); b++) {
-            sparseBytes += SparseKernel.featureBytes(ns, points, model.features(b).features(), model.features(b).components());
+            sparseBytes += SparseKernel.featureBytes(rg, points, model.features(b).features(), model.features(b).components());
         }
         for (ModelBlock mb : model.blocks()) {
             BlockFeatures bf = model.features(model.blocks().indexOf(mb));
             int pf = hy.kernel() ? points * bf.components() : bf.features();
-            long extra = hy.kernel() ? sparseBytes + SparseKernel.factorBytes(ns, points, bf.components()) : 0;
-            checkMemory(hy, mb, mb.perAtom() ? pf : StructureDesign.features(ns, pf), mb.perAtom() ? ns : 1, bf.components(), threads, extra);
+            long extra = hy.kernel() ? sparseBytes + SparseKernel.factorBytes(rg, points, bf.components()) : 0;
+            checkMemory(hy, mb, mb.perAtom() ? pf : StructureDesign.features(rg, pf), mb.perAtom() ? rg : 1, bf.components(), threads, extra);
         }
         SparseKernel sk = null;
         double[][][] sparse = null;
         if (hy.kernel()) {
             long tk = System.nanoTime();
-            sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), data.options().seed(), threads);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "kernel: zeta %d, sparse points", hy.zeta()));
+            sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), hy.elementCoupling(), data.options().seed(), threads);
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "kernel: zeta %d%s, sparse points", hy.zeta(),
+                joint ? String.format(Locale.ROOT, ", one joint kernel (element coupling %s)", org.tensorbasis.options.Options.fmt(hy.elementCoupling())) : ""));
             for (int g = 0; g < ns; g++) {
-                sb.append(g > 0 ? "," : "").append(' ').append(Elements.symbol(data.species()[g])).append(' ').append(sk.count(g))
+                sb.append(g > 0 ? "," : "").append(' ').append(Elements.symbol(data.species()[g])).append(' ').append(sk.chosen[g])
                     .append(" of ").append(sk.candidates[g]);
             }
             sparse = sk.sparseFeatures(model, trainStructures, threads);
@@ -98,18 +102,25 @@ public final class LinearRidgeArchitecture implements Architecture {
             ModelBlock mb = model.blocks().get(b);
             SparseKernel.KernelFeatures kf = sk != null ? sk.features(model, b, sparse[b]) : null;
             BlockFeatures bf = kf != null ? kf : model.features(b);
-            int groups = mb.perAtom() ? ns : 1;
-            int f = mb.perAtom() ? bf.features() : StructureDesign.features(ns, bf.features());
+            boolean jointBlock = kf != null && joint;
+            int dg = jointBlock ? 1 : ns; // groups of the per-structure design and of the per-atom ridge
+            int groups = mb.perAtom() ? dg : 1;
+            int f = mb.perAtom() ? bf.features() : StructureDesign.features(dg, bf.features());
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
             if (kf != null) sys.uniformScale();
             try {
-                feed(model, bf, b, train, data.values()[b], 0, sys, true, threads);
+                feed(model, bf, b, train, data.values()[b], 0, sys, true, jointBlock, threads);
                 sys.solve(hy.ridges());
-                feed(model, bf, b, val, data.values()[b], nTrain, sys, false, threads);
+                feed(model, bf, b, val, data.values()[b], nTrain, sys, false, jointBlock, threads);
                 RidgeResult r = sys.select(mb.perAtom());
-                RidgeWeights w = mb.perAtom() ? r.weights() : StructureDesign.asPerAtom(r.weights(), ns);
+                RidgeWeights fitted = r.weights();
                 double[] alpha = new double[groups];
                 for (int g = 0; g < groups; g++) alpha[g] = r.alpha(g);
+                if (hy.refitValidation() && !val.isEmpty()) {
+                    fitted = refit(model, bf, b, kf != null, alpha, fitted, data, sys.components(), f, jointBlock, threads);
+                    log.message("block " + mb.name() + ": weights refit on the training and validation structures with the chosen ridge");
+                }
+                RidgeWeights w = mb.perAtom() ? fitted : StructureDesign.asPerAtom(fitted, dg);
                 if (kf != null) {
                     model.setKernelFit(b, kf.predictor(w), alpha);
                     sparse[b] = null; // the block's sparse features and factors are no longer needed
@@ -127,6 +138,36 @@ public final class LinearRidgeArchitecture implements Architecture {
         return new TrainingOutcome(model, 1, loss, false);
     }
 
+    /**
+     * The weights of one block fitted again on the training and validation structures together, each group with its
+     * chosen ridge (training.refit_validation). The ridges are relative to the normal matrix' diagonal, so they carry over
+     * to the larger system. A group whose factorisation fails keeps its training-only weights.
+     */
+    private static RidgeWeights refit(LinearRidgeModel model, BlockFeatures bf, int b, boolean uniform, double[] alpha, RidgeWeights trained,
+                                      TrainingData data, int components, int f, boolean joint, int threads) {
+        int groups = alpha.length;
+        double[] grid = java.util.Arrays.stream(alpha).distinct().sorted().toArray();
+        RidgeSystem sys = new RidgeSystem(groups, f, trained.properties(), components, threads);
+        if (uniform) sys.uniformScale();
+        try {
+            feed(model, bf, b, data.train(), data.values()[b], 0, sys, true, joint, threads);
+            feed(model, bf, b, data.validation(), data.values()[b], data.train().size(), sys, true, joint, threads);
+            sys.solve(grid);
+            int P = trained.properties(), F = trained.features();
+            double[] w = trained.weights().clone();
+            for (int g = 0; g < groups; g++) {
+                RidgeWeights at = sys.weightsAt(java.util.Arrays.binarySearch(grid, alpha[g]));
+                double[] src = at.weights();
+                boolean finite = true;
+                for (int k = g * P * F; k < (g + 1) * P * F && finite; k++) finite = Double.isFinite(src[k]);
+                if (finite) System.arraycopy(src, g * P * F, w, g * P * F, P * F);
+            }
+            return new RidgeWeights(groups, P, F, trained.components(), w);
+        } finally {
+            sys.close();
+        }
+    }
+
     /** Stops with the numbers and the options to change when the normal equations would not fit. */
     private static void checkMemory(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads, long extra) {
         long need = RidgeSystem.estimateBytes(groups, f, mb.properties(), components, hy.ridges().length, threads) + extra;
@@ -141,26 +182,34 @@ public final class LinearRidgeArchitecture implements Architecture {
         }
     }
 
-    /** The most sparse points any species can get: min(sparse_points, its training atoms), for the memory estimate. */
-    private static int sparsePointsBound(LinearRidgeModel model, List<Structure> train, int points) {
+    /**
+     * The most sparse points any species can get: min(sparse_points, its training atoms), for the memory estimate; with a
+     * joint kernel the sum over the elements (one set).
+     */
+    private static int sparsePointsBound(LinearRidgeModel model, List<Structure> train, int points, boolean joint) {
         int[] count = new int[model.species().length];
         for (Structure s : train) for (int g : model.groups(s)) count[g]++;
-        int mx = 0;
-        for (int c : count) mx = Math.max(mx, Math.min(c, points));
-        return mx;
+        int mx = 0, sum = 0;
+        for (int c : count) {
+            mx = Math.max(mx, Math.min(c, points));
+            sum += Math.min(c, points);
+        }
+        return joint ? sum : mx;
     }
 
     /**
      * Computes the features of the samples (in parallel, a chunk at a time) and adds them with their
-     * normalised targets to the system: per atom (group = its element) or per structure (features summed per element).
+     * normalised targets to the system: per atom (group = its element) or per structure (features summed per element);
+     * with {@code joint} (a joint kernel) every atom is in group 0 of the ridge and of the design, while the features
+     * still see each atom's element.
      *
      * @param first index of samples.get(0) in the values' sample order (train, validation, test)
      */
     private static void feed(LinearRidgeModel model, BlockFeatures bf, int b, List<Sample> samples, double[][] values, int first, RidgeSystem sys,
-                             boolean training, int threads) {
+                             boolean training, boolean joint, int threads) {
         ModelBlock mb = model.blocks().get(b);
         Normalization nz = model.normalization(b);
-        int ns = model.species().length;
+        int ns = joint ? 1 : model.species().length;
         int row = bf.rowSize();
         int width = mb.rowWidth();
         boolean intensive = model.options().targets().get(mb.targetName()).intensive();
@@ -186,7 +235,7 @@ public final class LinearRidgeArchitecture implements Architecture {
                     }
                     if (!mb.perAtom()) {
                         double[] sum = new double[ns * row];
-                        StructureDesign.sum(x, 0, s.size(), gr, ns, bf.features(), bf.components(), sum, 0);
+                        StructureDesign.sum(x, 0, s.size(), joint ? new int[s.size()] : gr, ns, bf.features(), bf.components(), sum, 0);
                         x = sum;
                     }
                     xs[k - from] = x;
@@ -195,7 +244,7 @@ public final class LinearRidgeArchitecture implements Architecture {
                     List<int[]> grs = null;
                     if (mb.perAtom()) {
                         grs = new ArrayList<>();
-                        for (int k = c0; k < c1; k++) grs.add(model.groups(samples.get(k).structure()));
+                        for (int k = c0; k < c1; k++) grs.add(model.groups(samples.get(k).structure())); // the kernel maps elements to its groups
                     }
                     final List<int[]> fg = grs;
                     pool.submit(() -> bf.whitenBatch(java.util.Arrays.asList(xs), fg, threads)).get();
@@ -213,8 +262,9 @@ public final class LinearRidgeArchitecture implements Architecture {
                             nz.addBaseline(g, i, i + 1, base, 0);
                             double sc = nz.scale(g[i]);
                             for (int j = 0; j < width; j++) y[j] = (v[i * width + j] - base[j]) / sc;
-                            if (training) sys.addTraining(g[i], x, i * row, y, 0, 1);
-                            else sys.addValidation(g[i], x, i * row, y, 0, 1);
+                            int rgi = joint ? 0 : g[i];
+                            if (training) sys.addTraining(rgi, x, i * row, y, 0, 1);
+                            else sys.addValidation(rgi, x, i * row, y, 0, 1);
                         }
                     } else {
                         double[] y = new double[width];

@@ -225,7 +225,7 @@ public final class LinearRidgeModel implements TrainedModel {
                     scalar.fromExpansions(ws.blocks, 0, n, phat, 0);
                     SparseKernel.normalize(phat, 0, n, scalar.features(), true);
                 }
-                SparseKernel.normalize(x, 0, n, row, SparseKernel.hasConstant(mb.irrep()));
+                SparseKernel.normalize(bf, mb.irrep(), x, 0, n);
                 double[] atoms = new double[n * width];
                 double[] t = new double[Math.max(1, kw.maxCount())], v = new double[kw.properties * kw.features];
                 for (int i = 0; i < n; i++) kw.addAtom(g[i], x, i * row, phat, i * scalar.features(), atoms, i * width, t, v);

@@ -13,8 +13,8 @@ import org.tensorbasis.options.SoapOptions;
  * density expansion its λ-SOAP features are built from ({@code model.soap}), and the ridge grid and
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
-public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double[] ridges, boolean compositionBaseline,
-                                 boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis) implements ArchitectureOptions {
+public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double elementCoupling, double[] ridges, boolean compositionBaseline,
+                                 boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis, boolean refitValidation) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
 
     /**
@@ -29,12 +29,15 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
     /** Whether the blocks are fitted with the sparse λ-SOAP kernel ({@code model.kernel.zeta} ≥ 1) instead of linearly. */
     public boolean kernel() { return zeta > 0; }
 
+    /** Whether a kernel fit is one joint kernel over every centre element ({@code model.kernel.element_coupling} &gt; 0). */
+    public boolean jointKernel() { return kernel() && elementCoupling > 0; }
+
     /**
-     * Whether a block gets position features, {@code auto} not resolved: per-structure proper blocks of the listed orders,
-     * never with the kernel.
+     * Whether a block gets position features, {@code auto} not resolved: per-structure proper blocks of the listed orders;
+     * with the kernel only those listed by name ({@code auto} gives none there).
      */
     boolean positionFeatures(org.tensorbasis.targets.ModelBlock mb) {
-        return !kernel() && positionBasis.covers(mb.perAtom(), mb.lambda(), mb.sigma());
+        return (!kernel() || !positionBasis.auto()) && positionBasis.covers(mb.perAtom(), mb.lambda(), mb.sigma());
     }
 
     /** The linear ridge options of a run (a clear error for another architecture). */
@@ -66,23 +69,27 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
                     + "k = (p_i . p_j)^(zeta-1) X_i . X_j on features normalised per environment (2 is SA-GPR's usual choice).");
             int sp = k.integer("sparse_points", DEFAULT_SPARSE_POINTS, 1, 100_000,
                 "Sparse environments per element of the kernel (farthest-point sampling of the training environments); unused with zeta 0.");
+            double ec = k.number("element_coupling", 0.0, 0.0, 1.0,
+                "Kernel between environments of different centre elements, as a fraction of the kernel between environments of "
+                    + "one element: 0 keeps the elements apart (one kernel and one set of sparse points per element); 1 ignores the "
+                    + "centre element (TENSOAP's sum over all pairs of atoms), so that the elements share what they learn; unused with zeta 0.");
             k.finish();
             PositionBasisOption pb = PositionBasisOption.parse(m, "Per-structure proper (σ = +1) blocks of these orders also get "
                 + "position features: every invariant feature of an atom times a function of its position r relative to the centroid "
                 + "of its structure (λ = 0 |r|², λ = 1 r: a dipole of charges linear in the invariant features, λ ≥ 2 R^λ(r)); zero in "
-                + "periodic structures; not with the kernel (true: every order; auto: every order unless every training structure is "
-                + "periodic or the kernel is on, then none).", PositionBasisOption.ALL_ORDERS);
-            if (zeta > 0 && !pb.auto() && !pb.orders().isEmpty()) {
-                throw m.error("position_basis", "position features are not built for the kernel (model.kernel.zeta > 0): use auto or false");
-            }
+                + "periodic structures; with the kernel they are added to the block's normalised features, unnormalised (true: every "
+                + "order; auto: every order unless every training structure is periodic or the kernel is on, then none).", PositionBasisOption.ALL_ORDERS);
             m.finish();
             double[] ridges = t.numbers("ridges", RidgeSystem.defaultGrid(), 1e-14, 1e6,
                 "Ridge strengths α tried per block (per block and element for per-atom targets); the one of least validation error is kept.");
             boolean cb = t.bool("composition_baseline", true, "Subtract a per-species baseline from invariant blocks before the fit.");
             boolean pss = t.bool("per_species_scale", true, "Per-atom targets: one scale per centre species (the fit is per element anyway).");
+            boolean rv = t.bool("refit_validation", false, "Once the ridge of every block (and element) is chosen on the validation "
+                + "structures, fit the weights again on the training and validation structures together with that ridge (the "
+                + "validation metrics are then no longer out of sample).");
             int gb = t.integer("max_gram_gb", 4, 1, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB.");
             t.finish();
-            return new LinearRidgeOptions(soap, zeta, sp, ridges, cb, pss, (long) gb << 30, pb);
+            return new LinearRidgeOptions(soap, zeta, sp, ec, ridges, cb, pss, (long) gb << 30, pb, rv);
         }
     }
 
@@ -93,22 +100,24 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         sb.append(soap.toYaml(false));
         sb.append("  kernel:\n    zeta: ").append(zeta).append('\n');
         sb.append("    sparse_points: ").append(sparsePoints).append('\n');
+        sb.append("    element_coupling: ").append(Options.fmt(elementCoupling)).append('\n');
         sb.append("  position_basis: ").append(positionBasis.yaml()).append('\n');
         sb.append("training:\n  ridges: [");
         for (int i = 0; i < ridges.length; i++) sb.append(i > 0 ? ", " : "").append(Options.fmt(ridges[i]));
         sb.append("]\n");
         sb.append("  composition_baseline: ").append(compositionBaseline).append('\n');
         sb.append("  per_species_scale: ").append(perSpeciesScale).append('\n');
+        sb.append("  refit_validation: ").append(refitValidation).append('\n');
         sb.append("  max_gram_gb: ").append(maxGramBytes >> 30).append('\n');
         return sb.toString();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints
+        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints && l.elementCoupling == elementCoupling
             && java.util.Arrays.equals(l.ridges, ridges)
             && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes
-            && l.positionBasis.equals(positionBasis);
+            && l.positionBasis.equals(positionBasis) && l.refitValidation == refitValidation;
     }
 
     @Override

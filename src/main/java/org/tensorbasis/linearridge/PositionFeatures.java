@@ -42,6 +42,9 @@ final class PositionFeatures implements BlockFeatures {
     public boolean usesPositions() { return true; }
 
     @Override
+    public int normalizedFeatures() { return own.features(); }
+
+    @Override
     public void fromExpansions(double[][] expansions, int from, int to, double[] out, int outOff) {
         throw new IllegalStateException("position features need the atoms' positions (fromStructure)");
     }

@@ -22,7 +22,11 @@ import org.tensorbasis.targets.Irrep;
  * X̂ is still exactly equivariant; an all-zero environment stays zero). Between environments of the same species,
  * k^λ_{μν}(i, j) = (p̂_i · p̂_j)^{ζ−1} Σ_f X̂_{fμ}(i) X̂_{fν}(j); for λ = 0 this is (p̂_i · p̂_j)^ζ, and p̂_i · p̂_j ≥ 0
  * (a Frobenius product of two positive semi-definite Gram matrices of density channels), so every integer ζ is a
- * valid kernel. Environments of different species do not see each other.
+ * valid kernel. Environments of different species do not see each other, unless {@code model.kernel.element_coupling}
+ * c &gt; 0: then the kernel is one joint kernel over every element, k(i, j) × κ(s_i, s_j) with κ = 1 for one element and
+ * c for two (κ = (1 − c) I + c 11ᵀ is positive semi-definite for 0 ≤ c ≤ 1), the sparse points of all elements form one
+ * set, and the ridge fits one weight vector for all of them — the elements share what they learn (c = 1 is TENSOAP's
+ * sum over all pairs of atoms, the centre element ignored).
  *
  * <p><b>Sparse points.</b> Per species, at most {@code sparse_points} training environments, chosen by farthest-point
  * sampling on p̂ (start: the first candidate; stop early when the rest are duplicates). Species with more than
@@ -51,8 +55,17 @@ final class SparseKernel {
     final double[][] sparseScalar;
     final int[][] where;
     final int[] candidates;
+    /** The model's elements; with a joint kernel {@link #species} is 1 (one set of sparse points) and this is larger. */
+    final int elements;
+    /** κ between two elements (model.kernel.element_coupling); 0 = separate kernels. */
+    final double coupling;
+    /** With a joint kernel: the element of every sparse point; else null. */
+    final int[] pointSpecies;
+    /** Sparse points chosen per element (for the log). */
+    final int[] chosen;
 
-    private SparseKernel(int zeta, BlockFeatures scalar, double[][] sparseScalar, int[][] where, int[] candidates) {
+    private SparseKernel(int zeta, BlockFeatures scalar, double[][] sparseScalar, int[][] where, int[] candidates, int elements,
+                         double coupling, int[] pointSpecies, int[] chosen) {
         this.zeta = zeta;
         this.species = sparseScalar.length;
         this.scalar = scalar;
@@ -60,9 +73,22 @@ final class SparseKernel {
         this.sparseScalar = sparseScalar;
         this.where = where;
         this.candidates = candidates;
+        this.elements = elements;
+        this.coupling = coupling;
+        this.pointSpecies = pointSpecies;
+        this.chosen = chosen;
     }
 
     int count(int g) { return where[g].length / 2; }
+
+    /** Whether this is one joint kernel over every element. */
+    boolean joint() { return pointSpecies != null; }
+
+    /** κ(a, b): 1 for one element, the coupling for two. */
+    double coupling(int a, int b) { return a == b ? 1.0 : coupling; }
+
+    /** The kernel's group of an atom of element g (0 for every atom of a joint kernel). */
+    int group(int g) { return joint() ? 0 : g; }
 
     int maxCount() {
         int m = 0;
@@ -85,16 +111,29 @@ final class SparseKernel {
      * {@code dropFirst} the first entry of each row is set to 0 first.
      */
     static void normalize(double[] x, int off, int rows, int len, boolean dropFirst) {
+        normalize(x, off, rows, len, len, dropFirst);
+    }
+
+    /** As {@link #normalize(double[], int, int, int, boolean)}, scaling only the first {@code prefix} entries of each row. */
+    static void normalize(double[] x, int off, int rows, int len, int prefix, boolean dropFirst) {
         for (int r = 0; r < rows; r++) {
             int o = off + r * len;
-            if (dropFirst && len > 0) x[o] = 0.0;
+            if (dropFirst && prefix > 0) x[o] = 0.0;
             double s = 0;
-            for (int k = 0; k < len; k++) s += x[o + k] * x[o + k];
+            for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
             if (s > 0) {
                 double inv = 1.0 / Math.sqrt(s);
-                for (int k = 0; k < len; k++) x[o + k] *= inv;
+                for (int k = 0; k < prefix; k++) x[o + k] *= inv;
             }
         }
+    }
+
+    /**
+     * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part to unit length (without
+     * the constant of λ = 0, σ = +1); position features ({@link PositionFeatures}) keep their length.
+     */
+    static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows) {
+        normalize(x, off, rows, bf.rowSize(), bf.normalizedFeatures() * bf.components(), hasConstant(irrep));
     }
 
     /** Bytes of one block's sparse-point features (every block's are held during the fit). */
@@ -110,6 +149,14 @@ final class SparseKernel {
 
     /** Chooses the sparse points of every species among the training structures. */
     static SparseKernel select(LinearRidgeModel model, List<Structure> train, int zeta, int points, long seed, int threads) {
+        return select(model, train, zeta, points, 0.0, seed, threads);
+    }
+
+    /**
+     * Chooses the sparse points of every species among the training structures (farthest points per element); with a
+     * coupling c &gt; 0 they then form one joint set.
+     */
+    static SparseKernel select(LinearRidgeModel model, List<Structure> train, int zeta, int points, double coupling, long seed, int threads) {
         int ns = model.species().length;
         BlockFeatures scalar = scalarFeatures(model);
         int f0 = scalar.features();
@@ -169,7 +216,21 @@ final class SparseKernel {
                 where[g][2 * m + 1] = e[1];
             }
         }
-        return new SparseKernel(zeta, scalar, sparse, where, total);
+        int[] chosen = new int[ns];
+        for (int g = 0; g < ns; g++) chosen[g] = where[g].length / 2;
+        if (coupling <= 0) return new SparseKernel(zeta, scalar, sparse, where, total, ns, 0.0, null, chosen);
+        // one joint set, element by element
+        int all = 0;
+        for (int c : chosen) all += c;
+        double[] js = new double[Math.multiplyExact(all, f0)];
+        int[] jw = new int[2 * all], ps = new int[all];
+        for (int g = 0, at = 0; g < ns; g++) {
+            System.arraycopy(sparse[g], 0, js, at * f0, chosen[g] * f0);
+            System.arraycopy(where[g], 0, jw, 2 * at, 2 * chosen[g]);
+            java.util.Arrays.fill(ps, at, at + chosen[g], g);
+            at += chosen[g];
+        }
+        return new SparseKernel(zeta, scalar, new double[][] {js}, new int[][] {jw}, total, ns, coupling, ps, chosen);
     }
 
     /**
@@ -251,15 +312,24 @@ final class SparseKernel {
         parallel(model, train, slot, threads, (k, ws) -> {
             Structure s = train.get(k);
             int n = s.size();
+            double[] centred = null;
             for (int b = 0; b < nb; b++) {
                 BlockFeatures raw = model.features(b);
                 int F = raw.features(), C = raw.components(), row = F * C;
                 double[] x = new double[n * row];
-                raw.fromExpansions(ws.blocks, 0, n, x, 0);
+                if (raw.usesPositions()) {
+                    if (centred == null) {
+                        centred = new double[3 * n];
+                        s.centredPositions(centred, 0);
+                    }
+                    raw.fromStructure(ws.blocks, model.groups(s), centred, 0, n, x, 0);
+                } else {
+                    raw.fromExpansions(ws.blocks, 0, n, x, 0);
+                }
                 for (int i = 0; i < n; i++) {
                     if (slot[k][i] < 0) continue;
                     int g = slot[k][i] >>> 20, m = slot[k][i] & 0xFFFFF;
-                    normalize(x, i * row, 1, row, hasConstant(model.blocks().get(b).irrep()));
+                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1);
                     // transpose F × C into the rows (m, ν) of Xt
                     for (int f = 0; f < F; f++) for (int nu = 0; nu < C; nu++) xt[b][g][(m * C + nu) * F + f] = x[i * row + f * C + nu];
                 }
@@ -315,7 +385,7 @@ final class SparseKernel {
     static final class KernelFeatures implements BlockFeatures {
         private final SparseKernel kernel;
         private final BlockFeatures raw;
-        private final boolean dropFirst;
+        private final Irrep irrep;
         private final int F, C, width;
         private final double[][] xt;     // [g] (M_g·C) × F, rows (m, ν) = X̂_m[·, ν]
         private final double[][] chol;   // [g] lower factor of K_MM + jitter, n_g × n_g
@@ -323,7 +393,7 @@ final class SparseKernel {
         KernelFeatures(SparseKernel kernel, BlockFeatures raw, Irrep irrep, double[][] xt) {
             this.kernel = kernel;
             this.raw = raw;
-            this.dropFirst = hasConstant(irrep);
+            this.irrep = irrep;
             this.F = raw.features();
             this.C = raw.components();
             this.width = kernel.maxCount() * C;
@@ -341,9 +411,13 @@ final class SparseKernel {
             double[] t = new double[m * m];
             Gemm.gemm(false, true, m, m, f0, 1.0, kernel.sparseScalar[g], 0, f0, kernel.sparseScalar[g], 0, f0, 0.0, t, 0, m);
             double trace = 0;
+            int[] ps = kernel.pointSpecies;
             for (int r = 0; r < n; r++) {
                 int mr = r / C;
-                for (int c = 0; c <= r; c++) k[r * n + c] *= KernelWeights.power(t[mr * m + c / C], kernel.zeta);
+                for (int c = 0; c <= r; c++) {
+                    double kap = ps == null ? 1.0 : kernel.coupling(ps[mr], ps[c / C]);
+                    k[r * n + c] *= kap * KernelWeights.power(t[mr * m + c / C], kernel.zeta);
+                }
                 trace += k[r * n + r];
             }
             double jitter = JITTER * Math.max(trace / n, 1e-300);
@@ -368,25 +442,34 @@ final class SparseKernel {
         }
 
         @Override
+        public boolean usesPositions() { return raw.usesPositions(); }
+
+        @Override
         public void fromExpansions(double[][] expansions, int[] groups, int from, int to, double[] out, int outOff) {
+            fromStructure(expansions, groups, null, from, to, out, outOff);
+        }
+
+        @Override
+        public void fromStructure(double[][] expansions, int[] groups, double[] centred, int from, int to, double[] out, int outOff) {
             int n = to - from, row = F * C, f0 = kernel.scalarFeatures;
             double[] x = new double[n * row];
             double[] p = new double[n * f0];
-            raw.fromExpansions(expansions, from, to, x, 0);
-            normalize(x, 0, n, row, dropFirst);
+            if (raw.usesPositions()) raw.fromStructure(expansions, groups, centred, from, to, x, 0);
+            else raw.fromExpansions(expansions, from, to, x, 0);
+            normalize(raw, irrep, x, 0, n);
             kernel.scalar.fromExpansions(expansions, from, to, p, 0);
             normalize(p, 0, n, f0, true);
             java.util.Arrays.fill(out, outOff, outOff + n * width * C, 0.0);
             for (int g = 0; g < kernel.species; g++) {
                 int m = kernel.count(g), cnt = 0;
                 if (m == 0) continue;
-                for (int a = 0; a < n; a++) if (groups[from + a] == g) cnt++;
+                for (int a = 0; a < n; a++) if (kernel.group(groups[from + a]) == g) cnt++;
                 if (cnt == 0) continue;
                 // the atoms of species g side by side: Xg (F × cnt·C), their invariants Pg (cnt × F0)
                 int[] atom = new int[cnt];
                 double[] xg = new double[F * cnt * C], pg = new double[cnt * f0];
                 for (int a = 0, c = 0; a < n; a++) {
-                    if (groups[from + a] != g) continue;
+                    if (kernel.group(groups[from + a]) != g) continue;
                     atom[c] = a;
                     for (int f = 0; f < F; f++) System.arraycopy(x, a * row + f * C, xg, f * cnt * C + c * C, C);
                     System.arraycopy(p, a * f0, pg, c * f0, f0);
@@ -396,6 +479,12 @@ final class SparseKernel {
                 double[] t = new double[cnt * m];
                 Gemm.gemm(false, true, cnt, m, f0, 1.0, pg, 0, f0, kernel.sparseScalar[g], 0, f0, 0.0, t, 0, m);
                 for (int e = 0; e < t.length; e++) t[e] = KernelWeights.power(t[e], kernel.zeta);
+                if (kernel.joint()) {
+                    for (int c = 0; c < cnt; c++) {
+                        int sa = groups[from + atom[c]];
+                        for (int q = 0; q < m; q++) t[c * m + q] *= kernel.coupling(sa, kernel.pointSpecies[q]);
+                    }
+                }
                 double[] k = new double[m * C * cnt * C];
                 Gemm.gemm(false, false, m * C, cnt * C, F, 1.0, xt[g], 0, F, xg, 0, cnt * C, 0.0, k, 0, cnt * C);
                 for (int c = 0; c < cnt; c++) {
@@ -430,7 +519,7 @@ final class SparseKernel {
                         at.add(new int[] {r, g * rs});
                     } else {
                         int[] gr = groups.get(r);
-                        for (int a = 0; a < gr.length; a++) if (gr[a] == g) at.add(new int[] {r, a * rs});
+                        for (int a = 0; a < gr.length; a++) if (kernel.group(gr[a]) == g) at.add(new int[] {r, a * rs});
                     }
                 }
                 int cols = at.size() * C;
@@ -472,7 +561,20 @@ final class SparseKernel {
                     }
                 }
             }
-            return new KernelWeights(kernel.zeta, P, F, C, kernel.scalarFeatures, kernel.sparseScalar, u);
+            if (!kernel.joint()) return new KernelWeights(kernel.zeta, P, F, C, kernel.scalarFeatures, kernel.sparseScalar, u);
+            // a joint kernel: every element sees every sparse point, weighted by κ(element, the point's element)
+            int S = kernel.elements, m = kernel.count(0);
+            double[][] us = new double[S][], sc = new double[S][];
+            for (int e = 0; e < S; e++) {
+                sc[e] = kernel.sparseScalar[0];
+                us[e] = u[0].clone();
+                for (int q = 0; q < m; q++) {
+                    double kap = kernel.coupling(e, kernel.pointSpecies[q]);
+                    if (kap == 1.0) continue;
+                    for (int j = q * P * F; j < (q + 1) * P * F; j++) us[e][j] *= kap;
+                }
+            }
+            return new KernelWeights(kernel.zeta, P, F, C, kernel.scalarFeatures, sc, us);
         }
     }
 }
