@@ -96,7 +96,10 @@ final class LinearBaseline {
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
             : "{position_basis: " + pb + "}";
-        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, "model.linear_baseline"));
+        // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch
+        // and its heads' ridges on the validation residuals, which must stay out of sample for the baseline too
+        Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, "{refit_validation: false}",
+            "model.linear_baseline"));
         List<ModelBlock> blocks = ModelBlock.of(lo, layouts);
         int[] index = new int[blocks.size()]; // block of the baseline → block of the run
         double[][][] values = new double[blocks.size()][][];

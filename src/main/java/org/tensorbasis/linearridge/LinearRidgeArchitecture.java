@@ -108,26 +108,24 @@ public final class LinearRidgeArchitecture implements Architecture {
             int f = mb.perAtom() ? bf.features() : StructureDesign.features(dg, bf.features());
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
             if (kf != null) sys.uniformScale();
+            if (hy.refitValidation()) sys.refitValidation();
             try {
                 feed(model, bf, b, train, data.values()[b], 0, sys, true, jointBlock, threads);
                 sys.solve(hy.ridges());
                 feed(model, bf, b, val, data.values()[b], nTrain, sys, false, jointBlock, threads);
                 RidgeResult r = sys.select(mb.perAtom());
-                RidgeWeights fitted = r.weights();
+                RidgeWeights w = mb.perAtom() ? r.weights() : StructureDesign.asPerAtom(r.weights(), dg);
                 double[] alpha = new double[groups];
                 for (int g = 0; g < groups; g++) alpha[g] = r.alpha(g);
-                if (hy.refitValidation() && !val.isEmpty()) {
-                    fitted = refit(model, bf, b, kf != null, alpha, fitted, data, sys.components(), f, jointBlock, threads);
-                    log.message("block " + mb.name() + ": weights refit on the training and validation structures with the chosen ridge");
-                }
-                RidgeWeights w = mb.perAtom() ? fitted : StructureDesign.asPerAtom(fitted, dg);
                 if (kf != null) {
                     model.setKernelFit(b, kf.predictor(w), alpha);
                     sparse[b] = null; // the block's sparse features and factors are no longer needed
                 } else {
                     model.setFit(b, w, alpha);
                 }
-                lossSum += report(log, csv, mb, r, model.normalization(b), data.species(), (System.nanoTime() - tb) * 1e-9, f);
+                int refits = 0;
+                for (int g = 0; g < groups; g++) if (sys.refitted(g)) refits++;
+                lossSum += report(log, csv, mb, r, model.normalization(b), data.species(), (System.nanoTime() - tb) * 1e-9, f, refits);
             } finally {
                 sys.close();
             }
@@ -135,37 +133,11 @@ public final class LinearRidgeArchitecture implements Architecture {
         AtomicFiles.writeText(session.outputs().csv(), csv.toString());
         double loss = lossSum / Math.max(1, model.blocks().size());
         log.message(String.format(Locale.ROOT, "linear ridge fitted in %.1f s (mean normalised validation MSE %.6g)", (System.nanoTime() - t0) * 1e-9, loss));
-        return new TrainingOutcome(model, 1, loss, false);
-    }
-
-    /**
-     * The weights of one block fitted again on the training and validation structures together, each group with its
-     * chosen ridge (training.refit_validation). The ridges are relative to the normal matrix' diagonal, so they carry over
-     * to the larger system. A group whose factorisation fails keeps its training-only weights.
-     */
-    private static RidgeWeights refit(LinearRidgeModel model, BlockFeatures bf, int b, boolean uniform, double[] alpha, RidgeWeights trained,
-                                      TrainingData data, int components, int f, boolean joint, int threads) {
-        int groups = alpha.length;
-        double[] grid = java.util.Arrays.stream(alpha).distinct().sorted().toArray();
-        RidgeSystem sys = new RidgeSystem(groups, f, trained.properties(), components, threads);
-        if (uniform) sys.uniformScale();
-        try {
-            feed(model, bf, b, data.train(), data.values()[b], 0, sys, true, joint, threads);
-            feed(model, bf, b, data.validation(), data.values()[b], data.train().size(), sys, true, joint, threads);
-            sys.solve(grid);
-            int P = trained.properties(), F = trained.features();
-            double[] w = trained.weights().clone();
-            for (int g = 0; g < groups; g++) {
-                RidgeWeights at = sys.weightsAt(java.util.Arrays.binarySearch(grid, alpha[g]));
-                double[] src = at.weights();
-                boolean finite = true;
-                for (int k = g * P * F; k < (g + 1) * P * F && finite; k++) finite = Double.isFinite(src[k]);
-                if (finite) System.arraycopy(src, g * P * F, w, g * P * F, P * F);
-            }
-            return new RidgeWeights(groups, P, F, trained.components(), w);
-        } finally {
-            sys.close();
+        if (hy.refitValidation() && !val.isEmpty()) {
+            log.message("weights refit on the training and validation structures with the chosen ridges (training.refit_validation): "
+                + "the validation metrics below are not out of sample");
         }
+        return new TrainingOutcome(model, 1, loss, false);
     }
 
     /** Stops with the numbers and the options to change when the normal equations would not fit. */
@@ -291,7 +263,7 @@ public final class LinearRidgeArchitecture implements Architecture {
 
     /** One log line per block (chosen ridge and validation RMSE in real units, per element); the CSV rows of the scan. */
     private static double report(TrainingSession.Listener log, StringBuilder csv, ModelBlock mb, RidgeResult r, Normalization nz, int[] species,
-                                 double seconds, int features) {
+                                 double seconds, int features, int refits) {
         int groups = r.chosen().length;
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "block %s: %d features; ridge", mb.name(), features));
         double mse = 0;
@@ -311,6 +283,10 @@ public final class LinearRidgeArchitecture implements Architecture {
                 counted++;
             }
             if (g + 1 < groups) sb.append(',');
+        }
+        if (refits > 0) {
+            sb.append(groups > 1 ? String.format(Locale.ROOT, "; refit on training + validation (%d of %d elements)", refits, groups)
+                : "; refit on training + validation");
         }
         sb.append(String.format(Locale.ROOT, "; %.2f s", seconds));
         log.message(sb.toString());

@@ -33,7 +33,10 @@ import org.tensorbasis.linalg.Gemm;
  * per-atom targets: each centre species its own α) or the pooled error of all groups. A group without validation
  * rows takes the pooled choice (the α minimising the error summed over the groups that have validation rows); if no
  * group has validation rows, the middle of the grid (index n/2, 1e-4 for the default grid). The final weights are
- * those fitted on the training rows with the chosen α (no refit on training + validation). Ties keep the smaller α.
+ * those fitted on the training rows with the chosen α — or, with {@link #refitValidation()}, fitted again with that α on
+ * the training and validation rows together: the validation columns are added to the normal equations (or the kept
+ * columns of the dual form) as they are scored, so the refit costs one factorisation per group, not another pass over
+ * the features. Ties keep the smaller α.
  *
  * <p><b>Dual form.</b> While a group has fewer training columns m (samples × (2λ+1)) than features — few
  * structures, many λ-SOAP features — its columns are kept (m·F numbers, as long as m·F + m² ≤ F², so never more
@@ -66,6 +69,11 @@ public final class RidgeSystem implements AutoCloseable {
     private final List<List<Integer>> keptCols = new ArrayList<>();
     private final long[] kept;                    // [g] columns kept (dual form), -1 once primal
     private boolean uniformScale;                 // one scale for all features (uniformScale())
+    private boolean refit;                        // refitValidation(): keep the normal equations for a final fit
+    private double[][] dualB, dualS, dualY;       // [g] with refit: a dual group's scaled columns F × m, their scales, targets
+    private final List<List<double[]>> valB = new ArrayList<>(), valY = new ArrayList<>(); // [g] validation columns of a dual group
+    private final List<List<Integer>> valCols = new ArrayList<>();
+    private boolean[] refitted;                   // [g] weights refit on training + validation rows (select)
 
     /**
      * @param groups     number of groups (centre species; 1 for per-structure targets)
@@ -111,6 +119,9 @@ public final class RidgeSystem implements AutoCloseable {
             keptB.add(new ArrayList<>());
             keptY.add(new ArrayList<>());
             keptCols.add(new ArrayList<>());
+            valB.add(new ArrayList<>());
+            valY.add(new ArrayList<>());
+            valCols.add(new ArrayList<>());
             if (!allowDual) kept[g] = -1;
         }
     }
@@ -237,8 +248,21 @@ public final class RidgeSystem implements AutoCloseable {
     private void flush(int g) {
         int cols = fill[g];
         if (cols == 0) return;
-        if (phase == Phase.TRAINING) flushTraining(g, cols);
-        else flushValidation(g, cols);
+        if (phase == Phase.TRAINING) {
+            flushTraining(g, cols);
+        } else {
+            flushValidation(g, cols);
+            if (refit && trainRows[g] > 0) {
+                // the validation columns join the training ones for the final fit
+                if (dualB != null && dualB[g] != null) {
+                    valB.get(g).add(Arrays.copyOf(buf[g], buf[g].length));
+                    valY.get(g).add(Arrays.copyOf(ybuf[g], ybuf[g].length));
+                    valCols.get(g).add(cols);
+                } else if (gram[g] != null) {
+                    gramUpdate(g, buf[g], ybuf[g], cols);
+                }
+            }
+        }
         fill[g] = 0;
     }
 
@@ -339,8 +363,8 @@ public final class RidgeSystem implements AutoCloseable {
             for (int a = 0; a < na; a++) tasks.add(new int[] {g, a});
         }
         if (F > 0) withBuffers(tasks.size(), F * F, (k, A) -> solveOne(tasks.get(k)[0], tasks.get(k)[1], scale[tasks.get(k)[0]], A));
-        // the Gram matrices are no longer needed: free them before the validation pass
-        for (int g = 0; g < groups; g++) {
+        // the Gram matrices are no longer needed (unless for the refit): free them before the validation pass
+        for (int g = 0; g < groups && !refit; g++) {
             gram[g] = null;
             rhs[g] = null;
         }
@@ -413,6 +437,16 @@ public final class RidgeSystem implements AutoCloseable {
             for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
         }
         for (int f = 0; f < F; f++) for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
+        if (refit) {
+            if (dualB == null) {
+                dualB = new double[groups][];
+                dualS = new double[groups][];
+                dualY = new double[groups][];
+            }
+            dualB[g] = B;
+            dualS[g] = s;
+            dualY[g] = y;
+        }
         double[] K = new double[m * m];
         Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
         double[] w = wAll[g];
@@ -452,6 +486,101 @@ public final class RidgeSystem implements AutoCloseable {
     }
 
     /**
+     * Fits the weights once more in {@link #select}, with the chosen α, on the training and validation rows together (call
+     * before {@link #solve}). The α is relative to the normal matrix' diagonal, so it carries over to the larger system.
+     * A group without validation rows keeps its weights; a failed factorisation keeps the training-only ones.
+     */
+    public RidgeSystem refitValidation() {
+        if (phase != Phase.TRAINING) throw new IllegalStateException("refitValidation() after solve()");
+        refit = true;
+        return this;
+    }
+
+    /** After {@link #select}: whether group g's weights were refit on the training and validation rows. */
+    public boolean refitted(int g) { return refitted != null && refitted[g]; }
+
+    /** The weights of group g refit with ridge α on the training and validation rows (P × F), or null if it fails. */
+    private double[] refitGroup(int g, double alpha, double[] A) {
+        final int F = features, P = properties;
+        double[] w = new double[P * F];
+        if (dualB != null && dualB[g] != null) {
+            // the dual form on the training columns (unscaled again) and the validation columns together
+            double[] Bt = dualB[g], st = dualS[g], yt = dualY[g];
+            int mt = Bt.length / Math.max(1, F), mv = 0;
+            for (int c : valCols.get(g)) mv += c;
+            int m = mt + mv;
+            double[] B = new double[F * m], y = new double[m * P];
+            for (int f = 0; f < F; f++) {
+                double inv = st[f] > 0 ? 1.0 / st[f] : 0.0;
+                for (int c = 0; c < mt; c++) B[f * m + c] = Bt[f * mt + c] * inv;
+            }
+            System.arraycopy(yt, 0, y, 0, mt * P);
+            int c0 = mt;
+            for (int k = 0; k < valB.get(g).size(); k++) {
+                int cols = valCols.get(g).get(k);
+                double[] src = valB.get(g).get(k);
+                for (int f = 0; f < F; f++) System.arraycopy(src, f * chunk, B, f * m + c0, cols);
+                System.arraycopy(valY.get(g).get(k), 0, y, c0 * P, cols * P);
+                c0 += cols;
+            }
+            double[] s = new double[F];
+            for (int f = 0; f < F; f++) {
+                double d = 0;
+                for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
+                if (d > 0) s[f] = 1.0 / Math.sqrt(d);
+            }
+            if (uniformScale) {
+                double sum = 0;
+                int live = 0;
+                for (int f = 0; f < F; f++) if (s[f] > 0) { sum += 1.0 / (s[f] * s[f]); live++; }
+                double u = live > 0 ? 1.0 / Math.sqrt(sum / live) : 0.0;
+                for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
+            }
+            for (int f = 0; f < F; f++) for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
+            double[] K = new double[m * m];
+            Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
+            for (int i = 0; i < m; i++) K[i * m + i] += alpha;
+            if (!Cholesky.factor(K, m)) return null;
+            double[] x = new double[m], wt = new double[F];
+            for (int p = 0; p < P; p++) {
+                for (int c = 0; c < m; c++) x[c] = y[c * P + p];
+                Cholesky.solve(K, m, x);
+                Gemm.gemm(false, false, F, 1, m, 1.0, B, 0, m, x, 0, 1, 0.0, wt, 0, 1);
+                for (int f = 0; f < F; f++) w[p * F + f] = s[f] * wt[f];
+            }
+            return w;
+        }
+        double[] G = gram[g];
+        if (G == null) return null;
+        double[] s = new double[F];
+        for (int f = 0; f < F; f++) {
+            double d = G[f * F + f];
+            if (d > 0) s[f] = 1.0 / Math.sqrt(d);
+        }
+        if (uniformScale) uniform(s, G, F);
+        lowerScaled(G, s, alpha, A);
+        if (!Cholesky.factor(A, F)) return null;
+        double[] x = new double[F];
+        for (int p = 0; p < P; p++) {
+            for (int f = 0; f < F; f++) x[f] = s[f] * rhs[g][f * P + p];
+            Cholesky.solve(A, F, x);
+            for (int f = 0; f < F; f++) w[p * F + f] = s[f] * x[f];
+        }
+        return w;
+    }
+
+    /** The lower triangle of S G S + α I into A (Cholesky reads the lower triangle); G holds the upper one. */
+    private void lowerScaled(double[] G, double[] s, double alpha, double[] A) {
+        final int F = features;
+        for (int i = 0; i < F; i++) {
+            int ri = i * F;
+            double si = s[i];
+            for (int j = 0; j < i; j++) A[ri + j] = G[j * F + i] * si * s[j];
+            A[ri + i] = (si > 0 ? G[ri + i] * si * si : 1.0) + alpha;
+        }
+    }
+
+    /**
      * One scale for all features instead of one per feature (call before {@link #solve}): the penalty becomes
      * α · mean(G_ff) · ‖w‖², the ridge of a Gaussian-process prior. For features that are already whitened (the
      * Nyström features of {@link KernelFeatures}), where per-feature scaling would blow numerically empty directions
@@ -465,15 +594,7 @@ public final class RidgeSystem implements AutoCloseable {
 
     private void solveOne(int g, int a, double[] s, double[] A) {
         final int F = features, P = properties;
-        final double alpha = alphas[a];
-        final double[] G = gram[g];
-        // lower triangle of S G S + α I (Cholesky reads the lower triangle); G holds the upper one
-        for (int i = 0; i < F; i++) {
-            int ri = i * F;
-            double si = s[i];
-            for (int j = 0; j < i; j++) A[ri + j] = G[j * F + i] * si * s[j];
-            A[ri + i] = (si > 0 ? G[ri + i] * si * si : 1.0) + alpha;
-        }
+        lowerScaled(gram[g], s, alphas[a], A);
         double[] w = wAll[g];
         if (!Cholesky.factor(A, F)) {
             for (int p = 0; p < P; p++) Arrays.fill(w, (a * P + p) * F, (a * P + p + 1) * F, Double.NaN);
@@ -497,7 +618,6 @@ public final class RidgeSystem implements AutoCloseable {
         if (phase != Phase.VALIDATION) throw new IllegalStateException(phase == Phase.TRAINING ? "select() before solve()" : "select() called twice");
         for (int g = 0; g < groups; g++) flush(g);
         phase = Phase.DONE;
-        close();
         final int na = alphas.length, F = features, P = properties;
         double[][] rmse = new double[groups][na];
         double[] pooledSse = new double[na], pooled = new double[na];
@@ -528,6 +648,32 @@ public final class RidgeSystem implements AutoCloseable {
             }
             System.arraycopy(wAll[g], chosen[g] * P * F, w, g * P * F, P * F);
         }
+        refitted = new boolean[groups];
+        if (refit) {
+            // the groups that saw validation rows, in parallel, one F × F buffer per worker for the primal ones
+            List<Integer> todo = new ArrayList<>();
+            boolean primal = false;
+            for (int g = 0; g < groups; g++) {
+                if (valRows[g] > 0 && trainRows[g] > 0) {
+                    todo.add(g);
+                    primal |= dualB == null || dualB[g] == null;
+                }
+            }
+            withBuffers(todo.size(), primal ? F * F : 1, (k, A) -> {
+                int g = todo.get(k);
+                double[] r = refitGroup(g, alphas[chosen[g]], A);
+                boolean ok = r != null;
+                for (int j = 0; ok && j < r.length; j++) ok = Double.isFinite(r[j]);
+                if (ok) {
+                    System.arraycopy(r, 0, w, g * P * F, P * F);
+                    refitted[g] = true;
+                }
+            });
+            Arrays.fill(gram, null);
+            Arrays.fill(rhs, null);
+            dualB = null;
+        }
+        close();
         for (int k = 0; k < w.length; k++) if (Double.isNaN(w[k])) w[k] = 0.0;  // every α failed: no model rather than NaN
         return new RidgeResult(alphas.clone(), rmse, pooled, chosen, fallback, trainRows.clone(), valRows.clone(), dropped.clone(),
             new RidgeWeights(groups, P, F, components, w));

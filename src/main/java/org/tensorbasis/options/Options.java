@@ -291,12 +291,19 @@ public record Options(
      * mapping, e.g. {@code "{position_basis: false}"}; errors name {@code origin}).
      */
     public static ArchitectureOptions defaults(String architecture, String modelYaml, String origin) {
+        return defaults(architecture, modelYaml, "{}", origin);
+    }
+
+    /** As {@link #defaults(String, String, String)}, with the {@code training} entries of {@code trainingYaml} too. */
+    public static ArchitectureOptions defaults(String architecture, String modelYaml, String trainingYaml, String origin) {
         ArchitectureOptions.Parser p = parsers().get(architecture);
         if (p == null) throw new IllegalArgumentException("no architecture " + architecture);
         LoadSettings settings = LoadSettings.builder().setLabel(origin).build();
         Optional<Node> root = new Compose(settings).composeString(modelYaml);
         OptionsNode model = root.map(n -> new OptionsNode(origin, "model", n)).orElse(null);
-        return p.parse(Section.of(origin, "model", model), Section.of(origin, "training", null), Set.of());
+        Optional<Node> troot = new Compose(LoadSettings.builder().setLabel(origin).build()).composeString(trainingYaml);
+        OptionsNode training = troot.map(n -> new OptionsNode(origin, "training", n)).orElse(null);
+        return p.parse(Section.of(origin, "model", model), Section.of(origin, "training", training), Set.of());
     }
 
     /** Reads {@code model} and {@code training} with the parser of {@code model.architecture}. */

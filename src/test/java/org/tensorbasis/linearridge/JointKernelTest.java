@@ -204,7 +204,7 @@ class JointKernelTest {
             + "training:\n  refit_validation: true\n  ridges: [0.01]\n");
         // B: all 32 for training (validation on other structures), the same single ridge
         Files.writeString(d.resolve("b.yaml"), "seed: 4\ntraining_set: all.xyz\nvalidation_set: other.xyz\ntest_set: 0.0\n" + common
-            + "training:\n  ridges: [0.01]\n");
+            + "training:\n  refit_validation: false\n  ridges: [0.01]\n");
         TrainedModel a = new Trainer(Options.load(d.resolve("a.yaml")), d, null).train(TrainingSession.Outputs.forModel(d.resolve("a.tbm")), null).model();
         TrainedModel b = new Trainer(Options.load(d.resolve("b.yaml")), d, null).train(TrainingSession.Outputs.forModel(d.resolve("b.tbm")), null).model();
         // the sparse points are chosen among the training structures only: A's 24 against B's 32, so compare the linear

@@ -298,4 +298,55 @@ class RidgeSystemTest {
             }
         }
     }
+
+    /**
+     * {@link RidgeSystem#refitValidation}: the final weights equal a fit, with the chosen α, of a system that had the
+     * training and validation rows as training rows — in the dual form, the primal one, a group that switches half
+     * way, with per-feature and uniform scaling; a group without validation rows keeps its weights.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"30, 400, true, 0, false", "30, 400, false, 0, true", "150, 400, true, 99, false",
+        "30, 400, true, 0, true", "700, 60, true, 0, false"})
+    void theRefitEqualsAFitOnTrainingAndValidationRows(int samples, int F, boolean allowDual, int chunk, boolean uniform) {
+        int S = 3, P = 2, dm = 3, nv = 12;
+        SplittableRandom rng = new SplittableRandom(samples * 7L + F);
+        double[] wTrue = gaussian(rng, S * P * F);
+        RidgeSystem refit = new RidgeSystem(S, F, P, dm, 2, allowDual, chunk).refitValidation();
+        if (uniform) refit.uniformScale();
+        double[][] xt = new double[S][], yt = new double[S][], xv = new double[S][], yv = new double[S][];
+        for (int g = 0; g < S; g++) {
+            xt[g] = gaussian(rng, samples * F * dm);
+            yt[g] = targets(xt[g], samples, F, P, dm, wTrue, g * P * F);
+            for (int k = 0; k < yt[g].length; k++) yt[g][k] += 0.3 * rng.nextGaussian();
+            refit.addTraining(g, xt[g], 0, yt[g], 0, samples, 2.0);
+            xv[g] = gaussian(rng, nv * F * dm);
+            yv[g] = targets(xv[g], nv, F, P, dm, wTrue, g * P * F);
+            for (int k = 0; k < yv[g].length; k++) yv[g][k] += 0.3 * rng.nextGaussian();
+        }
+        double[] grid = RidgeSystem.defaultGrid();
+        refit.solve(grid);
+        double[] before = refit.weightsAt(0).weights();
+        for (int g = 0; g < S - 1; g++) refit.addValidation(g, xv[g], 0, yv[g], 0, nv, 0.5); // the last group has none
+        RidgeResult r = refit.select(true);
+        for (int g = 0; g < S; g++) assertThat(refit.refitted(g)).as("group " + g).isEqualTo(g < S - 1);
+        for (int g = 0; g < S; g++) {
+            RidgeSystem both = new RidgeSystem(S, F, P, dm, 1, allowDual, chunk);
+            if (uniform) both.uniformScale();
+            both.addTraining(g, xt[g], 0, yt[g], 0, samples, 2.0);
+            if (g < S - 1) both.addTraining(g, xv[g], 0, yv[g], 0, nv, 0.5);
+            both.solve(new double[] {r.alpha(g)});
+            double[] want = both.weightsAt(0).weights(), got = r.weights().weights();
+            double[] a = java.util.Arrays.copyOfRange(got, g * P * F, (g + 1) * P * F), b = java.util.Arrays.copyOfRange(want, g * P * F, (g + 1) * P * F);
+            // rank-deficient normal equations (primal, fewer columns than features) lose digits as 1/α
+            assertThat(relErr(a, b)).as("group " + g + " at alpha " + r.alpha(g)).isLessThan(Math.max(1e-9, 1e-13 / r.alpha(g)));
+            both.close();
+        }
+        // the refit moved the weights of the groups with validation rows
+        double[] at = refit.weightsAt(r.chosen()[0]).weights();
+        assertThat(relErr(java.util.Arrays.copyOfRange(r.weights().weights(), 0, P * F), java.util.Arrays.copyOfRange(at, 0, P * F))).isGreaterThan(1e-6);
+        assertThat(before).hasSize(S * P * F);
+        RidgeSystem late = new RidgeSystem(1, 3, 1, 1, 1);
+        late.solve(new double[] {1});
+        assertThatThrownBy(late::refitValidation).isInstanceOf(IllegalStateException.class).hasMessageContaining("after solve");
+    }
 }
