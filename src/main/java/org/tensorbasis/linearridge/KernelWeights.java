@@ -14,16 +14,29 @@ import org.tensorbasis.linalg.Gemm;
  * every environment: exactly equivariant because p̂_i · p̂_m is invariant. Memory: M × P × F numbers per species
  * instead of M × (2λ+1) × F for the sparse environments' features.
  *
- * <p>Layout: {@code u[g]} is M_g × P × F row-major, {@code scalar[g]} M_g × F0 (shared by the blocks of a model).
- * Immutable after construction; thread-safe (the caller passes the scratch arrays).
+ * <p>A joint kernel ({@code model.kernel.element_coupling} c &gt; 0, κ(s, s_m) = c + (1 − c) [s = s_m]) adds a
+ * <b>shared</b> term over all its sparse points, seen by every element: {@code sharedU} holds c·U, and {@code u[g]} the
+ * (1 − c)·U of element g's own points (none for c = 1) — 2·M instead of S·M sets of weights.
+ *
+ * <p>Layout: {@code u[g]} is M_g × P × F row-major, {@code scalar[g]} M_g × F0 (shared by the blocks of a model);
+ * {@code sharedU} M_s × P × F, {@code sharedScalar} M_s × F0 (M_s = 0: none). Immutable after construction; thread-safe
+ * (the caller passes the scratch arrays).
  */
 final class KernelWeights {
     final int zeta, properties, features, components, scalarFeatures;
     final int[] count;
     final double[][] scalar;
     final double[][] u;
+    final int sharedCount;
+    final double[] sharedScalar, sharedU;
 
     KernelWeights(int zeta, int properties, int features, int components, int scalarFeatures, double[][] scalar, double[][] u) {
+        this(zeta, properties, features, components, scalarFeatures, scalar, u, new double[0], new double[0]);
+    }
+
+    /** With a shared term over {@code sharedScalar.length / F0} sparse points seen by every element (a joint kernel). */
+    KernelWeights(int zeta, int properties, int features, int components, int scalarFeatures, double[][] scalar, double[][] u,
+                  double[] sharedScalar, double[] sharedU) {
         this.zeta = zeta;
         this.properties = properties;
         this.features = features;
@@ -39,14 +52,31 @@ final class KernelWeights {
                     + properties + " × " + features);
             }
         }
+        this.sharedScalar = sharedScalar;
+        this.sharedU = sharedU;
+        this.sharedCount = sharedScalar.length / Math.max(1, scalarFeatures);
+        if (sharedU.length != (long) sharedCount * properties * features) {
+            throw new IllegalArgumentException(sharedU.length + " shared kernel weights for " + sharedCount + " sparse points × " + properties + " × " + features);
+        }
     }
 
     int species() { return scalar.length; }
 
+    /** The most sparse points of one element's own term (the file's padding). */
     int maxCount() {
         int m = 0;
         for (int c : count) m = Math.max(m, c);
         return m;
+    }
+
+    /** Scratch size for {@link #addAtom}: the most points of any term. */
+    int scratchCount() { return Math.max(maxCount(), sharedCount); }
+
+    /** Sparse points of all terms. */
+    int totalCount() {
+        int t = sharedCount;
+        for (int c : count) t += c;
+        return t;
     }
 
     /** (p̂_i · p̂_m)^{ζ−1}, with 0^0 = 1. */
@@ -61,17 +91,23 @@ final class KernelWeights {
      *
      * @param xhat    the atom's normalised block features, F × (2λ+1) at xOff
      * @param phat    its normalised invariant features, F0 at pOff
-     * @param t       scratch, at least {@link #maxCount()} doubles
+     * @param t       scratch, at least {@link #scratchCount()} doubles
      * @param v       scratch, at least P × F doubles
      */
     void addAtom(int g, double[] xhat, int xOff, double[] phat, int pOff, double[] out, int outOff, double[] t, double[] v) {
-        int m = count[g], P = properties, F = features, dm = components;
+        addTerm(count[g], scalar[g], u[g], xhat, xOff, phat, pOff, out, outOff, t, v);
+        if (sharedCount > 0) addTerm(sharedCount, sharedScalar, sharedU, xhat, xOff, phat, pOff, out, outOff, t, v);
+    }
+
+    private void addTerm(int m, double[] sc, double[] w, double[] xhat, int xOff, double[] phat, int pOff, double[] out, int outOff,
+                         double[] t, double[] v) {
+        int P = properties, F = features, dm = components;
         if (m == 0 || F == 0) return;
-        // t = P̂_g p̂_i, then its (ζ−1)th power
-        Gemm.gemm(false, false, m, 1, scalarFeatures, 1.0, scalar[g], 0, scalarFeatures, phat, pOff, 1, 0.0, t, 0, 1);
+        // t = P̂ p̂_i, then its (ζ−1)th power
+        Gemm.gemm(false, false, m, 1, scalarFeatures, 1.0, sc, 0, scalarFeatures, phat, pOff, 1, 0.0, t, 0, 1);
         for (int k = 0; k < m; k++) t[k] = power(t[k], zeta);
-        // V (1 × P·F) = tᵀ U_g (M × P·F)
-        Gemm.gemm(false, false, 1, P * F, m, 1.0, t, 0, m, u[g], 0, P * F, 0.0, v, 0, P * F);
+        // V (1 × P·F) = tᵀ U (M × P·F)
+        Gemm.gemm(false, false, 1, P * F, m, 1.0, t, 0, m, w, 0, P * F, 0.0, v, 0, P * F);
         // y (P × dm) += V (P × F) · X̂ (F × dm)
         Gemm.gemm(false, false, P, dm, F, 1.0, v, 0, F, xhat, xOff, dm, 1.0, out, outOff, dm);
     }

@@ -227,7 +227,7 @@ public final class LinearRidgeModel implements TrainedModel {
                 }
                 SparseKernel.normalize(bf, mb.irrep(), x, 0, n);
                 double[] atoms = new double[n * width];
-                double[] t = new double[Math.max(1, kw.maxCount())], v = new double[kw.properties * kw.features];
+                double[] t = new double[Math.max(1, kw.scratchCount())], v = new double[kw.properties * kw.features];
                 for (int i = 0; i < n; i++) kw.addAtom(g[i], x, i * row, phat, i * scalar.features(), atoms, i * width, t, v);
                 if (mb.perAtom()) {
                     out = atoms;
@@ -289,6 +289,11 @@ public final class LinearRidgeModel implements TrainedModel {
             double[] sc = new double[species.length * mx * f0];
             for (int g = 0; g < species.length; g++) System.arraycopy(any.scalar[g], 0, sc, g * mx * f0, any.count[g] * f0);
             tensors.put(KERNEL_INVARIANTS, new ModelFile.Tensor(new long[] {species.length, mx, f0}, sc));
+            if (any.sharedCount > 0) {
+                // a joint kernel's points, seen by every element (docs/model-file.md)
+                km.put("shared_points", any.sharedCount);
+                tensors.put(KERNEL_SHARED_INVARIANTS, new ModelFile.Tensor(new long[] {any.sharedCount, f0}, any.sharedScalar));
+            }
         }
         meta.put("model", Json.write(m));
         for (int b = 0; b < blocks.size(); b++) {
@@ -298,6 +303,10 @@ public final class LinearRidgeModel implements TrainedModel {
                 double[] u = new double[species.length * mx * pf];
                 for (int g = 0; g < species.length; g++) System.arraycopy(k.u[g], 0, u, g * mx * pf, k.count[g] * pf);
                 tensors.put(blocks.get(b).name() + KERNEL_WEIGHT, new ModelFile.Tensor(new long[] {species.length, mx, k.properties, k.features}, u));
+                if (k.sharedCount > 0) {
+                    tensors.put(blocks.get(b).name() + KERNEL_SHARED_WEIGHT, new ModelFile.Tensor(new long[] {k.sharedCount, k.properties, k.features},
+                        k.sharedU));
+                }
                 continue;
             }
             RidgeWeights w = weights[b];
@@ -333,11 +342,12 @@ public final class LinearRidgeModel implements TrainedModel {
             model = new LinearRidgeModel(options, yaml, ModelMetadata.provenance(meta), species, layouts, norms, null, null, mixing, positions);
             if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
             double[][] sparse = LinearRidgeOptions.of(options).kernel() ? readInvariants(c, name, m.get("kernel"), species.length, model) : null;
+            double[] shared = sparse != null ? readShared(c, name, m.get("kernel"), model.scalar.features()) : null;
             for (int b = 0; b < model.blocks.size(); b++) {
                 ModelBlock mb = model.blocks.get(b);
                 if (sparse != null) {
                     double[] alpha = ModelMetadata.doubles(((Map<?, ?>) bl.get(b)).get("ridge"));
-                    model.setKernelFit(b, readKernel(c, name, mb, model.features[b].features(), sparse, LinearRidgeOptions.of(options).zeta(),
+                    model.setKernelFit(b, readKernel(c, name, mb, model.features[b].features(), sparse, shared, LinearRidgeOptions.of(options).zeta(),
                         model.scalar.features()), alpha);
                     continue;
                 }
@@ -366,6 +376,26 @@ public final class LinearRidgeModel implements TrainedModel {
 
     static final String KERNEL_INVARIANTS = "kernel.sparse_invariants";
     static final String KERNEL_WEIGHT = ".kernel_weight";
+    static final String KERNEL_SHARED_INVARIANTS = "kernel.shared_invariants";
+    static final String KERNEL_SHARED_WEIGHT = ".kernel_shared_weight";
+
+    /** A joint kernel's shared points' invariants [M_s × F0] (empty when the file has none), checked. */
+    private static double[] readShared(ModelFile.Contents c, String name, Object kernel, int f0) {
+        Object sp = kernel instanceof Map<?, ?> km ? km.get("shared_points") : null;
+        if (sp == null) return new double[0];
+        if (!(sp instanceof Number num)) throw BadInputException.atField(name, "model.kernel.shared_points", "not a count: " + sp);
+        int n = num.intValue();
+        if (n < 0) throw BadInputException.atField(name, "model.kernel.shared_points", "negative count " + n);
+        ModelFile.Tensor t = c.tensors().get(KERNEL_SHARED_INVARIANTS);
+        if (t == null) throw BadInputException.atField(name, KERNEL_SHARED_INVARIANTS, "missing shared sparse points");
+        long[] want = {n, f0};
+        if (!java.util.Arrays.equals(t.shape(), want)) {
+            throw BadInputException.atField(name, KERNEL_SHARED_INVARIANTS, "has shape " + java.util.Arrays.toString(t.shape()) + ", expected "
+                + java.util.Arrays.toString(want));
+        }
+        for (double v : t.data()) if (!Double.isFinite(v)) throw BadInputException.atField(name, KERNEL_SHARED_INVARIANTS, "holds a non-finite value");
+        return t.data();
+    }
 
     /** The sparse points' invariant features [S][M_g × F0] of a kernel model file, checked. */
     private static double[][] readInvariants(ModelFile.Contents c, String name, Object kernel, int species, LinearRidgeModel model) {
@@ -391,7 +421,8 @@ public final class LinearRidgeModel implements TrainedModel {
     }
 
     /** The kernel weights of one block from a model file, checked against the sparse points. */
-    private static KernelWeights readKernel(ModelFile.Contents c, String name, ModelBlock mb, int features, double[][] sparse, int zeta, int f0) {
+    private static KernelWeights readKernel(ModelFile.Contents c, String name, ModelBlock mb, int features, double[][] sparse, double[] shared,
+                                            int zeta, int f0) {
         String key = mb.name() + KERNEL_WEIGHT;
         ModelFile.Tensor t = c.tensors().get(key);
         if (t == null) throw BadInputException.atField(name, key, "missing kernel weights");
@@ -408,7 +439,20 @@ public final class LinearRidgeModel implements TrainedModel {
             int n = sparse[g].length / Math.max(1, f0);
             u[g] = java.util.Arrays.copyOfRange(t.data(), g * mx * pf, (g * mx + n) * pf);
         }
-        return new KernelWeights(zeta, mb.properties(), features, mb.dim(), f0, sparse, u);
+        double[] su = new double[0];
+        int ns = shared.length / Math.max(1, f0);
+        if (ns > 0) {
+            String sk = mb.name() + KERNEL_SHARED_WEIGHT;
+            ModelFile.Tensor st = c.tensors().get(sk);
+            if (st == null) throw BadInputException.atField(name, sk, "missing shared kernel weights");
+            long[] sw = {ns, mb.properties(), features};
+            if (!java.util.Arrays.equals(st.shape(), sw)) {
+                throw BadInputException.atField(name, sk, "has shape " + java.util.Arrays.toString(st.shape()) + ", expected " + java.util.Arrays.toString(sw));
+            }
+            for (double v : st.data()) if (!Double.isFinite(v)) throw BadInputException.atField(name, sk, "holds a non-finite weight");
+            su = st.data();
+        }
+        return new KernelWeights(zeta, mb.properties(), features, mb.dim(), f0, sparse, u, shared, su);
     }
 
     @Override
@@ -418,9 +462,7 @@ public final class LinearRidgeModel implements TrainedModel {
             sb.append(b > 0 ? ", " : "").append(blocks.get(b).name()).append(String.format(Locale.ROOT, " (%d features", features[b].features()));
             KernelWeights k = kernels[b];
             if (k != null) {
-                int total = 0;
-                for (int c : k.count) total += c;
-                sb.append(String.format(Locale.ROOT, "; kernel zeta %d, %d sparse points", k.zeta, total));
+                sb.append(String.format(Locale.ROOT, "; kernel zeta %d, %d sparse points", k.zeta, k.totalCount()));
             }
             sb.append(')');
         }

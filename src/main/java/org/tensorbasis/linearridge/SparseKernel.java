@@ -562,19 +562,26 @@ final class SparseKernel {
                 }
             }
             if (!kernel.joint()) return new KernelWeights(kernel.zeta, P, F, C, kernel.scalarFeatures, kernel.sparseScalar, u);
-            // a joint kernel: every element sees every sparse point, weighted by κ(element, the point's element)
-            int S = kernel.elements, m = kernel.count(0);
+            // a joint kernel, κ(s, s_m) = c + (1 − c) [s = s_m]: c·U over every point, shared by all elements, plus
+            // (1 − c)·U over each element's own points (none for c = 1)
+            int S = kernel.elements, m = kernel.count(0), f0 = kernel.scalarFeatures, pf = P * F;
+            double c = kernel.coupling;
+            double[] shared = u[0].clone();
+            for (int j = 0; j < shared.length; j++) shared[j] *= c;
             double[][] us = new double[S][], sc = new double[S][];
             for (int e = 0; e < S; e++) {
-                sc[e] = kernel.sparseScalar[0];
-                us[e] = u[0].clone();
-                for (int q = 0; q < m; q++) {
-                    double kap = kernel.coupling(e, kernel.pointSpecies[q]);
-                    if (kap == 1.0) continue;
-                    for (int j = q * P * F; j < (q + 1) * P * F; j++) us[e][j] *= kap;
+                int own = 0;
+                if (c < 1.0) for (int q = 0; q < m; q++) if (kernel.pointSpecies[q] == e) own++;
+                sc[e] = new double[own * f0];
+                us[e] = new double[own * pf];
+                for (int q = 0, k = 0; k < own; q++) {
+                    if (kernel.pointSpecies[q] != e) continue;
+                    System.arraycopy(kernel.sparseScalar[0], q * f0, sc[e], k * f0, f0);
+                    for (int j = 0; j < pf; j++) us[e][k * pf + j] = (1.0 - c) * u[0][q * pf + j];
+                    k++;
                 }
             }
-            return new KernelWeights(kernel.zeta, P, F, C, kernel.scalarFeatures, sc, us);
+            return new KernelWeights(kernel.zeta, P, F, C, f0, sc, us, kernel.sparseScalar[0], shared);
         }
     }
 }

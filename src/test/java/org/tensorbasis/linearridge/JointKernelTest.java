@@ -20,6 +20,7 @@ import org.tensorbasis.architecture.TrainedModel;
 import org.tensorbasis.architecture.TrainingSession;
 import org.tensorbasis.evaluation.Predictions;
 import org.tensorbasis.io.ExtXyzWriter;
+import org.tensorbasis.modelfile.ModelFile;
 import org.tensorbasis.options.Options;
 import org.tensorbasis.structure.Structure;
 import org.tensorbasis.structure.Value;
@@ -97,6 +98,31 @@ class JointKernelTest {
         }
         String log = Files.readString(dir.resolve("j.train.csv"));
         assertThat(log).contains("a:L1+,all,"); // one ridge for every element of a joint kernel
+        // the joint points once (c·U, shared by every element) and each element's own ((1 − c)·U): 2 M, not S·M sets
+        ModelFile.Contents c = ModelFile.read(dir.resolve("j.tbm"));
+        LinearRidgeModel m = (LinearRidgeModel) model;
+        KernelWeights k = m.kernel(0);
+        int own = 0;
+        for (int n : k.count) own += n;
+        assertThat(own).isEqualTo(k.sharedCount).isGreaterThan(0);
+        assertThat(c.tensors()).containsKey(LinearRidgeModel.KERNEL_SHARED_INVARIANTS)
+            .containsKey(m.blocks().get(0).name() + LinearRidgeModel.KERNEL_SHARED_WEIGHT);
+        assertThat(c.tensors().get(LinearRidgeModel.KERNEL_SHARED_INVARIANTS).shape()[0]).isEqualTo(k.sharedCount);
+        Map<String, ModelFile.Tensor> t = new java.util.LinkedHashMap<>(c.tensors());
+        String key = m.blocks().get(0).name() + LinearRidgeModel.KERNEL_SHARED_WEIGHT;
+        double[] bad = t.get(key).data().clone();
+        bad[0] = Double.NaN;
+        t.put(key, new ModelFile.Tensor(t.get(key).shape(), bad));
+        Path nan = dir.resolve("nan.tbm");
+        ModelFile.write(nan, c.metadata(), t);
+        assertThatThrownBy(() -> Architectures.load(nan, 1)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("nan.tbm").hasMessageContaining(key).hasMessageContaining("non-finite");
+        t = new java.util.LinkedHashMap<>(c.tensors());
+        t.remove(LinearRidgeModel.KERNEL_SHARED_INVARIANTS);
+        Path missing = dir.resolve("missing.tbm");
+        ModelFile.write(missing, c.metadata(), t);
+        assertThatThrownBy(() -> Architectures.load(missing, 1)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining(LinearRidgeModel.KERNEL_SHARED_INVARIANTS).hasMessageContaining("missing");
     }
 
     /**
@@ -174,7 +200,7 @@ class JointKernelTest {
             scalar.fromExpansions(ws.blocks, 0, n, ph, 0);
             SparseKernel.normalize(ph, 0, n, scalar.features(), true);
             double[] collapsed = new double[n * P * C];
-            double[] t = new double[kw.maxCount()], v = new double[P * raw.features()];
+            double[] t = new double[kw.scratchCount()], v = new double[P * raw.features()];
             for (int i = 0; i < n; i++) kw.addAtom(gr[i], x, i * raw.rowSize(), ph, i * scalar.features(), collapsed, i * P * C, t, v);
             double scale = 0;
             for (double y : viaPsi) scale = Math.max(scale, Math.abs(y));
