@@ -352,12 +352,9 @@ public final class RidgeSystem implements AutoCloseable {
                 dropped[g] = F;  // no training rows: weights stay 0
                 continue;
             }
-            double[] s = new double[F];
-            for (int f = 0; f < F; f++) {
-                double d = gram[g][f * F + f];
-                if (d > 0) s[f] = 1.0 / Math.sqrt(d);
-                else dropped[g]++;
-            }
+            double[] s = new double[F], diag = new double[F];
+            for (int f = 0; f < F; f++) diag[f] = gram[g][f * F + f];
+            dropped[g] += scales(diag, s);
             if (uniformScale) uniform(s, gram[g], F);
             scale[g] = s;
             for (int a = 0; a < na; a++) tasks.add(new int[] {g, a});
@@ -416,13 +413,13 @@ public final class RidgeSystem implements AutoCloseable {
         }
         keptB.get(g).clear();
         keptY.get(g).clear();
-        double[] s = new double[F];
+        double[] s = new double[F], diag = new double[F];
         for (int f = 0; f < F; f++) {
             double d = 0;
             for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
-            if (d > 0) s[f] = 1.0 / Math.sqrt(d);
-            else dropped[g]++;
+            diag[f] = d;
         }
+        dropped[g] += scales(diag, s);
         if (uniformScale) {
             // the mean diagonal of the (implicit) Gram matrix, over the features that are ever non-zero
             double sum = 0;
@@ -469,6 +466,30 @@ public final class RidgeSystem implements AutoCloseable {
             }
         });
         kept[g] = -1;
+    }
+
+    /**
+     * Features whose sum of squares is at most this fraction of the group's largest are round-off, not signal (amplitudes
+     * below 1e-12 of the largest feature's): they get weight 0. Scaled to a unit diagonal they would get weights of
+     * 1/round-off (10¹⁸ was seen: the pseudoscalars of H atoms whose neighbours are nearly coplanar), and a rotated
+     * structure, whose round-off differs, would get another prediction.
+     */
+    static final double NUMERICAL_ZERO = 1e-24;
+
+    /** The per-feature scales 1/√diag_f, 0 for numerically zero features (see {@link #NUMERICAL_ZERO}); returns how many. */
+    static int scales(double[] diag, double[] s) {
+        double mx = 0;
+        for (double d : diag) mx = Math.max(mx, d);
+        int zero = 0;
+        for (int f = 0; f < diag.length; f++) {
+            if (diag[f] > NUMERICAL_ZERO * mx && diag[f] > 0) {
+                s[f] = 1.0 / Math.sqrt(diag[f]);
+            } else {
+                s[f] = 0;
+                zero++;
+            }
+        }
+        return zero;
     }
 
     /** One scale for every live feature (s_f &gt; 0): 1/√(mean live diagonal of G). */
@@ -523,12 +544,13 @@ public final class RidgeSystem implements AutoCloseable {
                 System.arraycopy(valY.get(g).get(k), 0, y, c0 * P, cols * P);
                 c0 += cols;
             }
-            double[] s = new double[F];
+            double[] s = new double[F], diag = new double[F];
             for (int f = 0; f < F; f++) {
                 double d = 0;
                 for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
-                if (d > 0) s[f] = 1.0 / Math.sqrt(d);
+                diag[f] = d;
             }
+            scales(diag, s);
             if (uniformScale) {
                 double sum = 0;
                 int live = 0;
@@ -552,11 +574,9 @@ public final class RidgeSystem implements AutoCloseable {
         }
         double[] G = gram[g];
         if (G == null) return null;
-        double[] s = new double[F];
-        for (int f = 0; f < F; f++) {
-            double d = G[f * F + f];
-            if (d > 0) s[f] = 1.0 / Math.sqrt(d);
-        }
+        double[] s = new double[F], diag = new double[F];
+        for (int f = 0; f < F; f++) diag[f] = G[f * F + f];
+        scales(diag, s);
         if (uniformScale) uniform(s, G, F);
         lowerScaled(G, s, alpha, A);
         if (!Cholesky.factor(A, F)) return null;

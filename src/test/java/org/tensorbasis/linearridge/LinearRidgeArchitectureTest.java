@@ -248,6 +248,38 @@ class LinearRidgeArchitectureTest {
             .positionFeatures(m.blocks().get(0))).isFalse();
     }
 
+    /**
+     * The pseudotensor blocks (λ = 0 and 1, σ = −1) of small O/C/H molecules, where some H atoms see nearly coplanar
+     * neighbours: their features there are round-off (~1e-18), and scaled to a unit diagonal they got weights of 10¹⁸,
+     * so that a rotated molecule (other round-off) got another prediction (relative deviations up to 94). Such
+     * numerically zero features now get weight 0 (RidgeSystem.NUMERICAL_ZERO) and the blocks are exactly equivariant.
+     */
+    @Test
+    void pseudotensorBlocksOfNearlyDegenerateEnvironmentsAreExactlyEquivariant(@TempDir Path other) throws IOException {
+        SplittableRandom rng = new SplittableRandom(11);
+        List<Structure> mols = new ArrayList<>();
+        SplittableRandom values = new SplittableRandom(1);
+        for (int m = 0; m < 24; m++) {
+            Structure s = org.tensorbasis.RandomMolecules.of(rng, 5, 3.0, 0.9, new int[] {8, 6, 1, 1, 1});
+            double[] v = new double[s.size() * 4];
+            for (int k = 0; k < v.length; k++) v[k] = values.nextGaussian();
+            mols.add(s.withArrays(Map.of("p", Value.ofReals(s.size(), 4, v))));
+        }
+        ExtXyzWriter.writeAll(other.resolve("p.xyz"), mols);
+        Files.writeString(other.resolve("p.yaml"), "seed: 5\ntraining_set: p.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  p: {type: spherical, per_atom: true, blocks: [[0, -1], [1, -1]]}\n"
+            + "model:\n  architecture: linear_ridge\n  soap: {cutoff: 4.0, max_radial: 2, max_angular: 2}\n", StandardCharsets.UTF_8);
+        TrainedModel m = new Trainer(Options.load(other.resolve("p.yaml")), other, null).train(TrainingSession.Outputs.forModel(other.resolve("p.tbm")), null).model();
+        Predictions p = m.predict(mols, 1);
+        double norm = 0;
+        for (int k = 0; k < mols.size(); k++) for (double x : p.values("p", k)) norm += x * x;
+        assertThat(norm).isGreaterThan(1e-12);
+        for (SymmetryCheck.Result r : SymmetryCheck.run(m, mols, p, 3, 17, 1)) {
+            assertThat(r.proper()).as(r.target() + " proper").isLessThan(1e-12);
+            assertThat(r.improper()).as(r.target() + " improper").isLessThan(1e-12);
+        }
+    }
+
     /** A descriptor whose normal equations cannot fit stops before anything large is allocated, with the numbers. */
     @Test
     void oversizedNormalEquationsStopBeforeAllocating() throws IOException {

@@ -349,4 +349,29 @@ class RidgeSystemTest {
         late.solve(new double[] {1});
         assertThatThrownBy(late::refitValidation).isInstanceOf(IllegalStateException.class).hasMessageContaining("after solve");
     }
+
+    /** Features at round-off size relative to the largest get weight 0 and count as dropped; small real ones are kept. */
+    @Test
+    void numericallyZeroFeaturesGetNoWeight() {
+        double[] diag = {4.0, 1e-10, 4e-25, 0.0, 3e-24};
+        double[] s = new double[diag.length];
+        assertThat(RidgeSystem.scales(diag, s)).isEqualTo(3);
+        assertThat(s[0]).isEqualTo(0.5);
+        assertThat(s[1]).isCloseTo(1e5, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(new double[] {s[2], s[3], s[4]}).containsOnly(0.0);
+        SplittableRandom rng = new SplittableRandom(5);
+        int F = 4, n = 40;
+        double[] x = gaussian(rng, n * F);
+        for (int k = 0; k < n; k++) x[k * F + 2] *= 1e-16; // feature 2: round-off
+        double[] y = new double[n];
+        for (int k = 0; k < n; k++) y[k] = x[k * F] + 1e15 * x[k * F + 2];
+        RidgeSystem sys = new RidgeSystem(1, F, 1, 1, 1, false, 0);
+        sys.addTraining(0, x, 0, y, 0, n);
+        sys.solve(new double[] {1e-6});
+        sys.addValidation(0, x, 0, y, 0, n);
+        RidgeResult r = sys.select(true);
+        assertThat(r.weights().weight(0, 0, 2)).isZero();
+        assertThat(r.droppedFeatures()[0]).isEqualTo(1);
+        assertThat(r.weights().weight(0, 0, 0)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(0.2));
+    }
 }
