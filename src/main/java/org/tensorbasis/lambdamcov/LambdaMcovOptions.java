@@ -46,7 +46,8 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
                                String scalarNetwork, int elementEmbedding, List<String> linearBaseline,
-                               org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta) {
+                               org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta,
+                               double baselineKernelCoupling) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -180,9 +181,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             int bkz = m.integer("linear_baseline_kernel", 0, 0, 8, "The linear baseline's model: 0, the linear ridge on λ-SOAP "
                 + "features; 1..8, linear_ridge's sparse λ-SOAP kernel (SA-GPR) with this ζ (model.kernel.zeta of linear_ridge).");
             if (bkz > 0 && base.isEmpty()) throw m.error("linear_baseline_kernel", "has no effect without model.linear_baseline");
+            double bkc = m.number("linear_baseline_kernel_coupling", 0.0, 0.0, 1.0, "The kernel baseline's model.kernel.element_coupling "
+                + "(linear_ridge): 0, one kernel per element; > 0, one joint kernel over every element.");
+            if (bkc > 0 && bkz == 0) throw m.error("linear_baseline_kernel_coupling", "has no effect without model.linear_baseline_kernel");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -273,6 +277,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             sb.append("]\n");
         }
         sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
+        sb.append("  linear_baseline_kernel_coupling: ").append(Options.fmt(mo.baselineKernelCoupling())).append('\n');
         sb.append("  position_basis: ").append(mo.positionBasis().yaml())
             .append('\n');
         TrainingOptions tr = training;

@@ -74,13 +74,6 @@ final class LinearBaseline {
                     + (have.length() > 0 ? " (" + t + ": " + have + ")" : " (target " + t + " has no block left to learn)"));
             }
         }
-        for (String t : targets) {
-            Options.Target tg = data.options().targets().get(t);
-            if (tg.zeroSum()) {
-                throw BadInputException.option(null, -1, "model.linear_baseline", "target " + t + " has zero_sum (every structure's "
-                    + "per-atom values sum to zero), which the linear baseline does not keep: leave it out of linear_baseline or set zero_sum: false");
-            }
-        }
         Map<String, Options.Target> sub = new LinkedHashMap<>();
         Map<String, TargetLayout> layouts = new LinkedHashMap<>();
         for (Map.Entry<String, Options.Target> e : data.options().targets().entrySet()) {
@@ -94,7 +87,8 @@ final class LinearBaseline {
         String pb = mo.positionBasis().yaml();
         // the kernel builds no position features: with it, only auto (which resolves to none) or false pass on
         String baselineModel = mo.baselineKernelZeta() > 0
-            ? "{kernel: {zeta: " + mo.baselineKernelZeta() + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
+            ? "{kernel: {zeta: " + mo.baselineKernelZeta() + ", element_coupling: " + Options.fmt(mo.baselineKernelCoupling())
+                + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
             : "{position_basis: " + pb + "}";
         // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch
         // and its heads' ridges on the validation residuals, which must stay out of sample for the baseline too
@@ -147,9 +141,12 @@ final class LinearBaseline {
             double spread = 0;
             double err = 0;
             double[][] r = new double[all.size()][];
+            // a zero_sum target: the network learns what the projected baseline leaves (y − P f, which sums to zero); the
+            // model's prediction, baseline plus network, is projected as a whole, and P(f + n) = P f + n for such an n
+            boolean project = blocks.get(b).perAtom() && data.options().targets().get(blocks.get(b).targetName()).zeroSum();
             for (int k = 0; k < all.size(); k++) {
                 double[] y = data.values()[rb][k];
-                double[] f = fitted[b][k];
+                double[] f = project ? centred(fitted[b][k], w) : fitted[b][k];
                 double[] d = new double[y.length];
                 for (int i = 0; i < y.length; i++) {
                     d[i] = y[i] - f[i];
@@ -181,6 +178,19 @@ final class LinearBaseline {
         TrainingData rd = new TrainingData(data.options(), data.optionsYaml(), data.provenance(), data.splits(), data.species(),
             data.layouts(), data.blocks(), rn, resid, data.threads());
         return new Fit(model, rd, List.copyOf(chosen));
+    }
+
+    /** Per-atom rows of width w with their mean over the atoms subtracted, column by column (the zero-sum projection). */
+    static double[] centred(double[] rows, int w) {
+        int n = rows.length / w;
+        double[] out = rows.clone();
+        for (int j = 0; j < w; j++) {
+            double m = 0;
+            for (int i = 0; i < n; i++) m += rows[i * w + j];
+            m /= Math.max(1, n);
+            for (int i = 0; i < n; i++) out[i * w + j] -= m;
+        }
+        return out;
     }
 
     /** Trains the baseline on a split; null when the run was stopped. */

@@ -164,6 +164,75 @@ class LinearBaselineTest {
             .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel").hasMessageContaining("no effect");
     }
 
+    /**
+     * model.linear_baseline_kernel_coupling: the kernel baseline is one joint kernel over the elements (its options say
+     * so) and the sum is exactly equivariant; without a kernel the option is an error.
+     */
+    @Test
+    void aJointKernelBaseline(@TempDir Path other) throws IOException {
+        Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
+        Path opts = other.resolve("j.yaml");
+        Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]",
+            "linear_baseline: [mu]\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 0.5"));
+        TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("j.tbm")), null).model();
+        ResidualModel r = (ResidualModel) m;
+        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 1").contains("element_coupling: 0.5");
+        Predictions a = m.predict(molecules, 2);
+        for (SymmetryCheck.Result res : SymmetryCheck.run(m, molecules, a, 2, 9, 2)) {
+            assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
+            assertThat(res.improper()).as(res.target() + " improper").isLessThan(1e-12);
+        }
+        assertThatThrownBy(() -> Options.load(options("nocoupling.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
+            "  linear_baseline: [mu]\n  linear_baseline_kernel_coupling: 1\n"))))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel_coupling").hasMessageContaining("no effect");
+    }
+
+    /**
+     * A zero_sum per-atom target (Born charges' sum rule) with a baseline: the network learns what the projected
+     * baseline leaves, and the model's predictions sum to zero over every structure and stay exactly equivariant.
+     */
+    @Test
+    void aZeroSumTargetWithABaseline(@TempDir Path other) throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        List<Structure> charged = new ArrayList<>();
+        for (Structure s : molecules) {
+            int n = s.size();
+            double[] q = new double[n * 9];
+            for (int k = 0; k < q.length; k++) q[k] = rng.nextGaussian();
+            for (int j = 0; j < 9; j++) {
+                double mean = 0;
+                for (int i = 0; i < n; i++) mean += q[i * 9 + j] / n;
+                for (int i = 0; i < n; i++) q[i * 9 + j] -= mean;
+            }
+            charged.add(s.withArrays(java.util.Map.of("z", org.tensorbasis.structure.Value.ofReals(n, 9, q))));
+        }
+        ExtXyzWriter.writeAll(other.resolve("z.xyz"), charged);
+        Path opts = other.resolve("z.yaml");
+        Files.writeString(opts, "seed: 5\nthreads: 2\ntraining_set: z.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  z: {per_atom: true, symmetric: false, zero_sum: true}\n"
+            + NETWORK.replace("linear_baseline: [mu]", "linear_baseline: [\"z:L1-\"]"), StandardCharsets.UTF_8);
+        TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("z.tbm")), null).model();
+        Predictions p = m.predict(charged, 2);
+        for (int k = 0; k < charged.size(); k++) {
+            double[] v = p.values("z", k);
+            int n = charged.get(k).size();
+            double scale = 0;
+            for (double x : v) scale = Math.max(scale, Math.abs(x));
+            assertThat(scale).isGreaterThan(1e-6);
+            for (int j = 0; j < 9; j++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += v[i * 9 + j];
+                assertThat(Math.abs(sum)).as("structure %d component %d", k, j).isLessThan(1e-12 * n * scale);
+            }
+        }
+        for (SymmetryCheck.Result res : SymmetryCheck.run(m, charged, p, 2, 9, 2)) {
+            assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
+            assertThat(res.improper()).as(res.target() + " improper").isLessThan(1e-12);
+        }
+        double[] rows = {1, 2, 3, 5, 7, 11};
+        assertThat(LinearBaseline.centred(rows, 3)).containsExactly(-2.0, -2.5, -4.0, 2.0, 2.5, 4.0);
+    }
+
     /** A block name takes that block only: the other blocks of the target are the network's alone. */
     @Test
     void aBlockNameTakesThatBlockOnly(@TempDir Path other) throws IOException {
