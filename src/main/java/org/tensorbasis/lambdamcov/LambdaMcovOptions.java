@@ -47,7 +47,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
                                String scalarNetwork, int elementEmbedding, List<String> linearBaseline,
                                org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta,
-                               double baselineKernelCoupling) {
+                               double baselineKernelCoupling, int baselineKernelPoints) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -184,9 +184,14 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             double bkc = m.number("linear_baseline_kernel_coupling", 0.0, 0.0, 1.0, "The kernel baseline's model.kernel.element_coupling "
                 + "(linear_ridge): 0, one kernel per element; > 0, one joint kernel over every element.");
             if (bkc > 0 && bkz == 0) throw m.error("linear_baseline_kernel_coupling", "has no effect without model.linear_baseline_kernel");
+            int bkp = m.integer("linear_baseline_kernel_points", 1000, 1, 100_000, "The kernel baseline's model.kernel.sparse_points "
+                + "(linear_ridge): sparse environments per element.");
+            if (bkp != 1000 && bkz == 0) {
+                throw m.error("linear_baseline_kernel_points", "has no effect without model.linear_baseline_kernel");
+            }
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc, bkp);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -278,6 +283,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         }
         sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
         sb.append("  linear_baseline_kernel_coupling: ").append(Options.fmt(mo.baselineKernelCoupling())).append('\n');
+        sb.append("  linear_baseline_kernel_points: ").append(mo.baselineKernelPoints()).append('\n');
         sb.append("  position_basis: ").append(mo.positionBasis().yaml())
             .append('\n');
         TrainingOptions tr = training;

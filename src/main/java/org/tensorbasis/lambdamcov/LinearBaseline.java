@@ -79,7 +79,7 @@ final class LinearBaseline {
         for (Map.Entry<String, Options.Target> e : data.options().targets().entrySet()) {
             if (!targets.contains(e.getKey()) || !data.layouts().containsKey(e.getKey())) continue;
             sub.put(e.getKey(), e.getValue());
-            layouts.put(e.getKey(), data.layouts().get(e.getKey()));
+            layouts.put(e.getKey(), onlyChosen(data.layouts().get(e.getKey()), chosen));
         }
         // the architectures do not know each other's classes: the baseline is found by its name, as options.yaml would
         // at its defaults but for model.position_basis, which the network's option sets for both parts
@@ -88,6 +88,7 @@ final class LinearBaseline {
         // the kernel builds no position features: with it, only auto (which resolves to none) or false pass on
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + ", element_coupling: " + Options.fmt(mo.baselineKernelCoupling())
+                + ", sparse_points: " + mo.baselineKernelPoints()
                 + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
             : "{position_basis: " + pb + "}";
         // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch
@@ -178,6 +179,20 @@ final class LinearBaseline {
         TrainingData rd = new TrainingData(data.options(), data.optionsYaml(), data.provenance(), data.splits(), data.species(),
             data.layouts(), data.blocks(), rn, resid, data.threads());
         return new Fit(model, rd, List.copyOf(chosen));
+    }
+
+    /**
+     * A Cartesian target's layout with only the chosen blocks (the others are not fitted: on the 64-element Born charges
+     * the kernel of the λ = 2 block alone took 11 minutes); a spherical target's as it is (its field holds every block).
+     */
+    static TargetLayout onlyChosen(TargetLayout l, java.util.Collection<String> chosen) {
+        if (!l.isCartesian()) return l;
+        boolean all = true;
+        for (TargetLayout.Block b : l.blocks()) all &= chosen.contains(b.name());
+        if (all) return l;
+        Map<String, Boolean> keep = new LinkedHashMap<>();
+        for (TargetLayout.Block b : TargetLayout.cartesian(l.target(), l.rank(), l.isSymmetric(), null).blocks()) keep.put(b.name(), chosen.contains(b.name()));
+        return TargetLayout.cartesian(l.target(), l.rank(), l.isSymmetric(), keep);
     }
 
     /** Per-atom rows of width w with their mean over the atoms subtracted, column by column (the zero-sum projection). */

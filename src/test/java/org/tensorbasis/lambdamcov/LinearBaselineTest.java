@@ -173,10 +173,10 @@ class LinearBaselineTest {
         Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
         Path opts = other.resolve("j.yaml");
         Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]",
-            "linear_baseline: [mu]\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 0.5"));
+            "linear_baseline: [mu]\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 0.5\n  linear_baseline_kernel_points: 7"));
         TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("j.tbm")), null).model();
         ResidualModel r = (ResidualModel) m;
-        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 1").contains("element_coupling: 0.5");
+        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 1").contains("element_coupling: 0.5").contains("sparse_points: 7");
         Predictions a = m.predict(molecules, 2);
         for (SymmetryCheck.Result res : SymmetryCheck.run(m, molecules, a, 2, 9, 2)) {
             assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
@@ -188,8 +188,9 @@ class LinearBaselineTest {
     }
 
     /**
-     * A zero_sum per-atom target (Born charges' sum rule) with a baseline: the network learns what the projected
-     * baseline leaves, and the model's predictions sum to zero over every structure and stay exactly equivariant.
+     * A zero_sum per-atom target (Born charges' sum rule) with a baseline on one block: the baseline fits that block only,
+     * the network learns what the projected baseline leaves, and the model's predictions sum to zero over every
+     * structure and stay exactly equivariant (and the saved model predicts the same).
      */
     @Test
     void aZeroSumTargetWithABaseline(@TempDir Path other) throws IOException {
@@ -212,6 +213,9 @@ class LinearBaselineTest {
             + "targets:\n  z: {per_atom: true, symmetric: false, zero_sum: true}\n"
             + NETWORK.replace("linear_baseline: [mu]", "linear_baseline: [\"z:L1-\"]"), StandardCharsets.UTF_8);
         TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("z.tbm")), null).model();
+        // the baseline fits only the block it is asked for (the others of the Cartesian target are not fitted)
+        ResidualModel rm = (ResidualModel) org.tensorbasis.architecture.TransformedModel.unwrap(m);
+        assertThat(rm.baseline().layouts().get("z").blocks()).extracting(org.tensorbasis.targets.TargetLayout.Block::name).containsExactly("z:L1-");
         Predictions p = m.predict(charged, 2);
         for (int k = 0; k < charged.size(); k++) {
             double[] v = p.values("z", k);
@@ -229,6 +233,8 @@ class LinearBaselineTest {
             assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
             assertThat(res.improper()).as(res.target() + " improper").isLessThan(1e-12);
         }
+        Predictions back = Architectures.load(other.resolve("z.tbm"), 1).predict(charged, 1);
+        for (int k = 0; k < charged.size(); k++) assertThat(back.values("z", k)).isEqualTo(p.values("z", k));
         double[] rows = {1, 2, 3, 5, 7, 11};
         assertThat(LinearBaseline.centred(rows, 3)).containsExactly(-2.0, -2.5, -4.0, 2.0, 2.5, 4.0);
     }
