@@ -47,6 +47,9 @@ interface BlockFeatures {
      */
     default int normalizedFeatures() { return features(); }
 
+    /** The degree of the features in the density coefficients: 2 for λ-SOAP couplings, 3 for triple products. */
+    default int degree() { return 2; }
+
     /** Whether {@link #whitenBatch} should be used instead of the per-row methods (features that need whitening). */
     default boolean whitensInBatches() { return false; }
 
@@ -84,6 +87,9 @@ interface BlockFeatures {
         private final SphericalExpansion calc;
         private final int k;
         private final int features;
+
+        @Override
+        public int degree() { return 3; }
 
         TripleProducts(SphericalExpansion calc) {
             this.calc = calc;

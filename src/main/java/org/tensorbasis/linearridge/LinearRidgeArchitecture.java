@@ -205,6 +205,12 @@ public final class LinearRidgeArchitecture implements Architecture {
                     } else {
                         bf.fromExpansions(ws.blocks, gr, 0, s.size(), x, 0);
                     }
+                    if (!bf.whitensInBatches() && !SparseKernel.hasConstant(mb.irrep())) {
+                        // round-off features (symmetry zeros) as exactly zero, as the prediction has them
+                        double[] inv = new double[s.size() * model.invariantFeatures().features()];
+                        model.invariantFeatures().fromExpansions(ws.blocks, 0, s.size(), inv, 0);
+                        SparseKernel.zeroRoundOff(bf, mb.irrep(), x, 0, s.size(), SparseKernel.invariantNorms(inv, 0, s.size(), model.invariantFeatures().features()));
+                    }
                     if (!mb.perAtom()) {
                         double[] sum = new double[ns * row];
                         StructureDesign.sum(x, 0, s.size(), joint ? new int[s.size()] : gr, ns, bf.features(), bf.components(), sum, 0);

@@ -49,6 +49,7 @@ public final class LinearRidgeModel implements TrainedModel {
     private final double[][] alphas;          // per block, per group (species, or one for per-structure blocks)
     private final KernelWeights[] kernels;    // per block, the kernel fit (model.kernel.zeta ≥ 1), else null
     private final BlockFeatures scalar;       // invariant features of the kernel (null without a kernel)
+    private final BlockFeatures invariantFeatures; // λ = 0, σ = +1 features: each atom's density scale (round-off rule)
 
     /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot; no position features. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
@@ -82,6 +83,7 @@ public final class LinearRidgeModel implements TrainedModel {
         this.alphas = alphas == null ? new double[blocks.size()][] : alphas.clone();
         this.kernels = new KernelWeights[blocks.size()];
         this.scalar = LinearRidgeOptions.of(options).kernel() ? BlockFeatures.of(calc, new org.tensorbasis.targets.Irrep(0, 1)) : null;
+        this.invariantFeatures = BlockFeatures.of(calc, new org.tensorbasis.targets.Irrep(0, 1));
     }
 
     /** The density expansion the features are built from: orders up to max_angular (at least 1 for σ = −1 scalars). */
@@ -116,6 +118,9 @@ public final class LinearRidgeModel implements TrainedModel {
     SphericalExpansion expansion() { return calc; }
 
     BlockFeatures features(int b) { return features[b]; }
+
+    /** The λ = 0, σ = +1 features, whose norm per atom is its density scale ({@link SparseKernel#zeroRoundOff}). */
+    BlockFeatures invariantFeatures() { return invariantFeatures; }
 
     /** The fitted weights of block b, [species][properties][features]. */
     public RidgeWeights weights(int b) { return weights[b]; }
@@ -200,7 +205,7 @@ public final class LinearRidgeModel implements TrainedModel {
         int[] g = groups(s);
         ws.expand(s);
         int[] atomStart = {0, n};
-        double[] phat = null;
+        double[] phat = null, pNorm = null, invariant = null, rawNorm = null;
         for (int b = 0; b < blocks.size(); b++) {
             ModelBlock mb = blocks.get(b);
             BlockFeatures bf = features[b];
@@ -215,6 +220,15 @@ public final class LinearRidgeModel implements TrainedModel {
             }
             RidgeWeights w = weights[b];
             KernelWeights kw = kernels[b];
+            if (kw == null && !SparseKernel.hasConstant(mb.irrep())) {
+                // features that are round-off at this atom (a symmetry zero) predict exactly zero
+                if (invariant == null) {
+                    invariant = new double[n * invariantFeatures.features()];
+                    invariantFeatures.fromExpansions(ws.blocks, 0, n, invariant, 0);
+                    rawNorm = SparseKernel.invariantNorms(invariant, 0, n, invariantFeatures.features());
+                }
+                SparseKernel.zeroRoundOff(bf, mb.irrep(), x, 0, n, rawNorm);
+            }
             int width = mb.rowWidth();
             Normalization nz = norms[b];
             double[] out;
@@ -223,9 +237,10 @@ public final class LinearRidgeModel implements TrainedModel {
                 if (phat == null) {
                     phat = new double[n * scalar.features()];
                     scalar.fromExpansions(ws.blocks, 0, n, phat, 0);
+                    pNorm = SparseKernel.invariantNorms(phat, 0, n, scalar.features());
                     SparseKernel.normalize(phat, 0, n, scalar.features(), true);
                 }
-                SparseKernel.normalize(bf, mb.irrep(), x, 0, n);
+                SparseKernel.normalize(bf, mb.irrep(), x, 0, n, pNorm, 0);
                 double[] atoms = new double[n * width];
                 double[] t = new double[Math.max(1, kw.scratchCount())], v = new double[kw.properties * kw.features];
                 for (int i = 0; i < n; i++) kw.addAtom(g[i], x, i * row, phat, i * scalar.features(), atoms, i * width, t, v);

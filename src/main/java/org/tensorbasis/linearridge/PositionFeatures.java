@@ -45,6 +45,9 @@ final class PositionFeatures implements BlockFeatures {
     public int normalizedFeatures() { return own.features(); }
 
     @Override
+    public int degree() { return own.degree(); }
+
+    @Override
     public void fromExpansions(double[][] expansions, int from, int to, double[] out, int outOff) {
         throw new IllegalStateException("position features need the atoms' positions (fromStructure)");
     }

@@ -129,11 +129,56 @@ final class SparseKernel {
     }
 
     /**
-     * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part to unit length (without
-     * the constant of λ = 0, σ = +1); position features ({@link PositionFeatures}) keep their length.
+     * Below this fraction of the atom's density scale a block's features are round-off, not signal: the axial vectors and
+     * pseudoscalars of a site where symmetry makes them vanish come out as ~1e-17 of it, and scaled to unit length they
+     * would be noise of size 1 that a rotated structure draws differently.
      */
-    static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows) {
-        normalize(x, off, rows, bf.rowSize(), bf.normalizedFeatures() * bf.components(), hasConstant(irrep));
+    static final double NUMERICAL_ZERO = 1e-12;
+
+    /**
+     * Sets to zero the rows of a block's raw features (the linear model's) that are round-off by the rule of
+     * {@link #normalize(BlockFeatures, Irrep, double[], int, int, double[], int)}; other rows are unchanged. λ = 0, σ = +1
+     * rows are never round-off (they are the density scale).
+     */
+    static void zeroRoundOff(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm) {
+        if (hasConstant(irrep)) return;
+        int len = bf.rowSize(), prefix = bf.normalizedFeatures() * bf.components();
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * len;
+            double s = 0;
+            for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
+            if (Math.sqrt(s) <= NUMERICAL_ZERO * Math.pow(pNorm[r], 0.5 * bf.degree())) java.util.Arrays.fill(x, o, o + prefix, 0.0);
+        }
+    }
+
+    /** ‖p‖ per row of the raw invariant features (without the constant), the density scale of each atom. */
+    static double[] invariantNorms(double[] p, int off, int rows, int f0) {
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int k = 1; k < f0; k++) s += p[off + r * f0 + k] * p[off + r * f0 + k];
+            out[r] = Math.sqrt(s);
+        }
+        return out;
+    }
+
+    /**
+     * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part to unit length (without
+     * the constant of λ = 0, σ = +1), or to zero where it is round-off ({@link #NUMERICAL_ZERO} × ‖p‖^{degree/2}, with
+     * {@code pNorm} the atoms' {@link #invariantNorms}); position features ({@link PositionFeatures}) keep their length.
+     */
+    static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm, int pOff) {
+        int len = bf.rowSize(), prefix = bf.normalizedFeatures() * bf.components();
+        boolean dropFirst = hasConstant(irrep);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * len;
+            if (dropFirst && prefix > 0) x[o] = 0.0;
+            double s = 0;
+            for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
+            double floor = NUMERICAL_ZERO * Math.pow(pNorm[pOff + r], 0.5 * bf.degree());
+            double inv = s > 0 && Math.sqrt(s) > floor ? 1.0 / Math.sqrt(s) : 0.0;
+            for (int k = 0; k < prefix; k++) x[o + k] *= inv;
+        }
     }
 
     /** Bytes of one block's sparse-point features (every block's are held during the fit). */
@@ -313,6 +358,9 @@ final class SparseKernel {
             Structure s = train.get(k);
             int n = s.size();
             double[] centred = null;
+            double[] p0 = new double[n * scalarFeatures];
+            scalar.fromExpansions(ws.blocks, 0, n, p0, 0);
+            double[] pNorm = invariantNorms(p0, 0, n, scalarFeatures);
             for (int b = 0; b < nb; b++) {
                 BlockFeatures raw = model.features(b);
                 int F = raw.features(), C = raw.components(), row = F * C;
@@ -329,7 +377,7 @@ final class SparseKernel {
                 for (int i = 0; i < n; i++) {
                     if (slot[k][i] < 0) continue;
                     int g = slot[k][i] >>> 20, m = slot[k][i] & 0xFFFFF;
-                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1);
+                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1, pNorm, i);
                     // transpose F × C into the rows (m, ν) of Xt
                     for (int f = 0; f < F; f++) for (int nu = 0; nu < C; nu++) xt[b][g][(m * C + nu) * F + f] = x[i * row + f * C + nu];
                 }
@@ -456,8 +504,8 @@ final class SparseKernel {
             double[] p = new double[n * f0];
             if (raw.usesPositions()) raw.fromStructure(expansions, groups, centred, from, to, x, 0);
             else raw.fromExpansions(expansions, from, to, x, 0);
-            normalize(raw, irrep, x, 0, n);
             kernel.scalar.fromExpansions(expansions, from, to, p, 0);
+            normalize(raw, irrep, x, 0, n, invariantNorms(p, 0, n, f0), 0);
             normalize(p, 0, n, f0, true);
             java.util.Arrays.fill(out, outOff, outOff + n * width * C, 0.0);
             for (int g = 0; g < kernel.species; g++) {

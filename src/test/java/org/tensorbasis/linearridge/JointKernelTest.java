@@ -195,9 +195,9 @@ class JointKernelTest {
             BlockFeatures raw = m.features(b);
             double[] x = new double[n * raw.rowSize()];
             raw.fromStructure(ws.blocks, gr, centred, 0, n, x, 0);
-            SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n);
             double[] ph = new double[n * scalar.features()];
             scalar.fromExpansions(ws.blocks, 0, n, ph, 0);
+            SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0);
             SparseKernel.normalize(ph, 0, n, scalar.features(), true);
             double[] collapsed = new double[n * P * C];
             double[] t = new double[kw.scratchCount()], v = new double[P * raw.features()];
