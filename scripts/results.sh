@@ -20,7 +20,8 @@
 # (linear_ridge with model.kernel.zeta 1 and 2: monomer, dimer, QM7-X, bulk water; zeta 2 on NMR), position
 # (model.position_basis false / true / auto, three seeds, monomer, beta, dimer, QM7-X, with and without the linear
 # baseline), joint (linear_ridge's training.refit_validation false / true, and the kernel's
-# model.kernel.element_coupling 0 / 0.5 / 1 and position features, three seeds on QM7-X and the monomer), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# model.kernel.element_coupling 0 / 0.5 / 1 and position features, three seeds on QM7-X and the monomer), bec_joint (the
+# joint kernel on the Born charges' axial block, alone and as lambda_mcov's baseline for it, one seed), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -43,7 +44,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint bec_joint peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -940,6 +941,36 @@ $(lr '{zeta: 2}' false)"
 $(lr "{zeta: 2, element_coupling: $c}" true)"
     run_case bulk "kz2-c$c-rvtrue" 200 "$(subset bulk 200)" "$OUT/bulk/data/test.xyz" "$tb
 $(lr "{zeta: 2, element_coupling: $c}" true)"
+  done
+}
+
+# issue 12: the joint kernel (model.kernel.element_coupling) on the axial part of the Born charges, alone and as the
+# linear baseline of lambda_mcov's becs:L1- block (the bec study's split, its test file in the training run's test_set)
+study_bec_joint() {
+  study_bec_data
+  local d="$OUT/bec/data" TEST_IN_TRAINING=1 c p
+  [ -f "$d/axial_train_1368.xyz" ] || $PY axial "$(subset bec 1368)" "$d/axial_train_1368.xyz" becs
+  [ -f "$d/axial_test.xyz" ] || $PY axial "$d/test.xyz" "$d/axial_test.xyz" becs
+  for sd in 1; do
+    SEED=$sd run_case bec "e100-kbase-c0.5-p70-seed$sd" 1368 "$(subset bec 1368)" "$OUT/bec/data/test.xyz" 'targets:
+  becs: {per_atom: true}
+model:
+  soap: {species_channels: trained, pseudo_species: 8}
+  linear_baseline: ["becs:L1-"]
+  linear_baseline_kernel: 2
+  linear_baseline_kernel_coupling: 0.5
+  linear_baseline_kernel_points: 70
+training:
+  epochs: 100
+  log_interval: 10
+  checkpoint_interval: 0' becs
+  done
+  for c in 0.5; do
+    run_case bec_axial "vector-kz2-c$c-p50" 1368 "$d/axial_train_1368.xyz" "$d/axial_test.xyz" "targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2, sparse_points: 50, element_coupling: $c}"
   done
 }
 

@@ -151,6 +151,9 @@ final class SparseKernel {
         }
     }
 
+    /** Scale below which the kernel's normalisation shrinks a block's features instead of scaling them to unit length. */
+    static final double SOFT = 1e-6;
+
     /** ‖p‖ per row of the raw invariant features (without the constant), the density scale of each atom. */
     static double[] invariantNorms(double[] p, int off, int rows, int f0) {
         double[] out = new double[rows];
@@ -163,9 +166,11 @@ final class SparseKernel {
     }
 
     /**
-     * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part to unit length (without
-     * the constant of λ = 0, σ = +1), or to zero where it is round-off ({@link #NUMERICAL_ZERO} × ‖p‖^{degree/2}, with
-     * {@code pNorm} the atoms' {@link #invariantNorms}); position features ({@link PositionFeatures}) keep their length.
+     * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part X to X / √(‖X‖² + η²)
+     * with η = {@link #SOFT} × ‖p‖^{degree/2} ({@code pNorm}: the atoms' {@link #invariantNorms}) — unit length where X is
+     * signal, shrunk where it is smaller than η, and zero below {@link #NUMERICAL_ZERO} × the scale (round-off: symmetry
+     * zeros) — without the constant of λ = 0, σ = +1; position
+     * features ({@link PositionFeatures}) keep their length.
      */
     static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm, int pOff) {
         int len = bf.rowSize(), prefix = bf.normalizedFeatures() * bf.components();
@@ -175,8 +180,13 @@ final class SparseKernel {
             if (dropFirst && prefix > 0) x[o] = 0.0;
             double s = 0;
             for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
-            double floor = NUMERICAL_ZERO * Math.pow(pNorm[pOff + r], 0.5 * bf.degree());
-            double inv = s > 0 && Math.sqrt(s) > floor ? 1.0 / Math.sqrt(s) : 0.0;
+            // soft: features well above SOFT × the scale get unit length, round-off far below it stays round-off-sized
+            // (noise of 1e-17 of the scale becomes 1e-11, not 1); the denominator is invariant, so X̂ is exactly a tensor
+            double scale = Math.pow(pNorm[pOff + r], 0.5 * bf.degree());
+            double soft = SOFT * scale;
+            double d = s + soft * soft;
+            // below NUMERICAL_ZERO × the scale the features are round-off: exactly zero
+            double inv = d > 0 && Math.sqrt(s) > NUMERICAL_ZERO * scale ? 1.0 / Math.sqrt(d) : 0.0;
             for (int k = 0; k < prefix; k++) x[o + k] *= inv;
         }
     }

@@ -284,8 +284,9 @@ class LinearRidgeArchitectureTest {
      * Strained rock-salt cells, where symmetry makes every axial vector vanish (a D2h site has none), so the λ = 1,
      * σ = −1 features are round-off (~1e-17 of the density scale); half of the cells have displaced atoms, where the
      * block is not zero. The kernel scales each atom's features to unit length: round-off scaled up was noise of size 1
-     * that a rotated cell drew differently (the 64-element Born charges failed --check-symmetry by 3e-2). Round-off
-     * features now stay zero (SparseKernel.NUMERICAL_ZERO), and the kernel, per element and joint, is exactly equivariant.
+     * that a rotated cell drew differently (the 64-element Born charges failed --check-symmetry by 3e-2). The kernel's
+     * normalisation is now soft (SparseKernel.SOFT) and the linear model zeroes round-off (SparseKernel.NUMERICAL_ZERO):
+     * per element, joint and linear, the block is exactly equivariant.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"{zeta: 2}", "{zeta: 2, element_coupling: 0.5}", "{zeta: 0}"})

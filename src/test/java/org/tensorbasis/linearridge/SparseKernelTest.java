@@ -103,9 +103,9 @@ class SparseKernelTest {
                 BlockFeatures raw = m.features(b);
                 double[] x = new double[n * raw.rowSize()];
                 raw.fromExpansions(ws.blocks, 0, n, x, 0);
-                SparseKernel.normalize(x, 0, n, raw.rowSize(), SparseKernel.hasConstant(m.blocks().get(b).irrep()));
                 double[] ph = new double[n * scalar.features()];
                 scalar.fromExpansions(ws.blocks, 0, n, ph, 0);
+                SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0);
                 SparseKernel.normalize(ph, 0, n, scalar.features(), true);
                 double[] collapsed = new double[n * P * C];
                 double[] t = new double[kw.maxCount()], v = new double[P * raw.features()];
