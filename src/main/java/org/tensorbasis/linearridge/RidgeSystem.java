@@ -403,36 +403,11 @@ public final class RidgeSystem implements AutoCloseable {
         // the kept columns as one F × m matrix, each feature scaled by s_f = 1/√G_ff
         double[] B = new double[F * m];
         double[] y = new double[m * P];
-        int c0 = 0;
-        for (int c = 0; c < keptB.get(g).size(); c++) {
-            int cols = keptCols.get(g).get(c);
-            double[] src = keptB.get(g).get(c);
-            for (int f = 0; f < F; f++) System.arraycopy(src, f * chunk, B, f * m + c0, cols);
-            System.arraycopy(keptY.get(g).get(c), 0, y, c0 * P, cols * P);
-            c0 += cols;
-        }
+        appendColumns(keptB.get(g), keptY.get(g), keptCols.get(g), B, y, m, 0);
         keptB.get(g).clear();
         keptY.get(g).clear();
-        double[] s = new double[F], diag = new double[F];
-        for (int f = 0; f < F; f++) {
-            double d = 0;
-            for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
-            diag[f] = d;
-        }
-        dropped[g] += scales(diag, s);
-        if (uniformScale) {
-            // the mean diagonal of the (implicit) Gram matrix, over the features that are ever non-zero
-            double sum = 0;
-            int live = 0;
-            for (int f = 0; f < F; f++) {
-                if (s[f] > 0) {
-                    sum += 1.0 / (s[f] * s[f]);
-                    live++;
-                }
-            }
-            double u = live > 0 ? 1.0 / Math.sqrt(sum / live) : 0.0;
-            for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
-        }
+        double[] s = new double[F];
+        dropped[g] += columnScales(B, m, s);
         for (int f = 0; f < F; f++) for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
         if (refit) {
             if (dualB == null) {
@@ -492,13 +467,50 @@ public final class RidgeSystem implements AutoCloseable {
         return zero;
     }
 
+    /** Copies chunks of buffered columns (F × chunk each) into B (F × m) and their targets into y from column c0 on. */
+    private void appendColumns(List<double[]> bs, List<double[]> ys, List<Integer> cols, double[] B, double[] y, int m, int c0) {
+        final int F = features, P = properties;
+        for (int c = 0; c < bs.size(); c++) {
+            int n = cols.get(c);
+            double[] src = bs.get(c);
+            for (int f = 0; f < F; f++) System.arraycopy(src, f * chunk, B, f * m + c0, n);
+            System.arraycopy(ys.get(c), 0, y, c0 * P, n * P);
+            c0 += n;
+        }
+    }
+
+    /**
+     * The scales of the dual form from its columns B (F × m): per feature ({@link #scales}), or with the uniform scale
+     * one for all live features, 1/√(mean live diagonal of the implicit Gram matrix). Returns the features dropped.
+     */
+    private int columnScales(double[] B, int m, double[] s) {
+        final int F = features;
+        double[] diag = new double[F];
+        for (int f = 0; f < F; f++) {
+            double d = 0;
+            for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
+            diag[f] = d;
+        }
+        int zero = scales(diag, s);
+        if (uniformScale) uniform(s, diag);
+        return zero;
+    }
+
     /** One scale for every live feature (s_f &gt; 0): 1/√(mean live diagonal of G). */
     private static void uniform(double[] s, double[] gram, int F) {
+        double[] diag = new double[F];
+        for (int f = 0; f < F; f++) diag[f] = gram[f * F + f];
+        uniform(s, diag);
+    }
+
+    /** One scale for every live feature (s_f &gt; 0): 1/√(mean live diag). */
+    private static void uniform(double[] s, double[] diag) {
+        int F = diag.length;
         double sum = 0;
         int live = 0;
         for (int f = 0; f < F; f++) {
             if (s[f] > 0) {
-                sum += gram[f * F + f];
+                sum += diag[f];
                 live++;
             }
         }
@@ -536,28 +548,9 @@ public final class RidgeSystem implements AutoCloseable {
                 for (int c = 0; c < mt; c++) B[f * m + c] = Bt[f * mt + c] * inv;
             }
             System.arraycopy(yt, 0, y, 0, mt * P);
-            int c0 = mt;
-            for (int k = 0; k < valB.get(g).size(); k++) {
-                int cols = valCols.get(g).get(k);
-                double[] src = valB.get(g).get(k);
-                for (int f = 0; f < F; f++) System.arraycopy(src, f * chunk, B, f * m + c0, cols);
-                System.arraycopy(valY.get(g).get(k), 0, y, c0 * P, cols * P);
-                c0 += cols;
-            }
-            double[] s = new double[F], diag = new double[F];
-            for (int f = 0; f < F; f++) {
-                double d = 0;
-                for (int c = 0; c < m; c++) d += B[f * m + c] * B[f * m + c];
-                diag[f] = d;
-            }
-            scales(diag, s);
-            if (uniformScale) {
-                double sum = 0;
-                int live = 0;
-                for (int f = 0; f < F; f++) if (s[f] > 0) { sum += 1.0 / (s[f] * s[f]); live++; }
-                double u = live > 0 ? 1.0 / Math.sqrt(sum / live) : 0.0;
-                for (int f = 0; f < F; f++) if (s[f] > 0) s[f] = u;
-            }
+            appendColumns(valB.get(g), valY.get(g), valCols.get(g), B, y, m, mt);
+            double[] s = new double[F];
+            columnScales(B, m, s);
             for (int f = 0; f < F; f++) for (int c = 0; c < m; c++) B[f * m + c] *= s[f];
             double[] K = new double[m * m];
             Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);

@@ -111,19 +111,14 @@ final class SparseKernel {
      * {@code dropFirst} the first entry of each row is set to 0 first.
      */
     static void normalize(double[] x, int off, int rows, int len, boolean dropFirst) {
-        normalize(x, off, rows, len, len, dropFirst);
-    }
-
-    /** As {@link #normalize(double[], int, int, int, boolean)}, scaling only the first {@code prefix} entries of each row. */
-    static void normalize(double[] x, int off, int rows, int len, int prefix, boolean dropFirst) {
         for (int r = 0; r < rows; r++) {
             int o = off + r * len;
-            if (dropFirst && prefix > 0) x[o] = 0.0;
+            if (dropFirst && len > 0) x[o] = 0.0;
             double s = 0;
-            for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
+            for (int k = 0; k < len; k++) s += x[o + k] * x[o + k];
             if (s > 0) {
                 double inv = 1.0 / Math.sqrt(s);
-                for (int k = 0; k < prefix; k++) x[o + k] *= inv;
+                for (int k = 0; k < len; k++) x[o + k] *= inv;
             }
         }
     }

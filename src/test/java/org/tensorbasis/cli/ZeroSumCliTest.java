@@ -104,6 +104,21 @@ class ZeroSumCliTest {
         return file;
     }
 
+    /** Every structure's predicted zs_pred sums to zero over its atoms, component by component (to 1e-12). */
+    static void assertSumsToZero(List<Structure> pred) {
+        for (Structure f : pred) {
+            double[] p = f.arrays().get("zs_pred").toDoubles();
+            for (int c = 0; c < 9; c++) {
+                double sum = 0, abs = 0;
+                for (int i = 0; i < f.size(); i++) {
+                    sum += p[9 * i + c];
+                    abs += Math.abs(p[9 * i + c]);
+                }
+                assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
+            }
+        }
+    }
+
     static double sq(List<Structure> pred, String key) {
         double s = 0;
         for (Structure f : pred) {
@@ -127,17 +142,7 @@ class ZeroSumCliTest {
         CliRun e = CliRun.of("eval", dir.resolve("zs-baseline/m.tbm").toString(), test.toString(), "-o", out.toString(), "--check-symmetry");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("PASS");
-        for (Structure f : ExtXyzReader.readAll(out)) {
-            double[] p = f.arrays().get("zs_pred").toDoubles();
-            for (int c = 0; c < 9; c++) {
-                double sum = 0, abs = 0;
-                for (int i = 0; i < f.size(); i++) {
-                    sum += p[9 * i + c];
-                    abs += Math.abs(p[9 * i + c]);
-                }
-                assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
-            }
-        }
+        assertSumsToZero(ExtXyzReader.readAll(out));
     }
 
     @ParameterizedTest
@@ -155,17 +160,7 @@ class ZeroSumCliTest {
         assertThat(e.out()).contains("PASS");
         assertThat(CliRun.of("eval", dir.resolve(name + "-plain/m.tbm").toString(), test.toString(), "-o", outPlain.toString()).code()).isZero();
         List<Structure> pred = ExtXyzReader.readAll(out);
-        for (Structure f : pred) {
-            double[] p = f.arrays().get("zs_pred").toDoubles();
-            for (int c = 0; c < 9; c++) {
-                double sum = 0, abs = 0;
-                for (int i = 0; i < f.size(); i++) {
-                    sum += p[9 * i + c];
-                    abs += Math.abs(p[9 * i + c]);
-                }
-                assertThat(Math.abs(sum)).isLessThanOrEqualTo(1e-12 * Math.max(1, abs));
-            }
-        }
+        assertSumsToZero(pred);
         if (architecture.equals("linear_ridge")) {
             // the same weights (the option only acts on its predictions) projected: the error cannot grow
             assertThat(sq(pred, "zs")).isLessThanOrEqualTo(sq(ExtXyzReader.readAll(outPlain), "zs") * (1 + 1e-12));

@@ -42,17 +42,7 @@ class JointKernelTest {
     @BeforeAll
     static void train() throws IOException {
         molecules = LinearRidgeArchitectureTest.molecules(40, 5);
-        SplittableRandom rng = new SplittableRandom(9);
-        int w = LinearRidgeArchitectureTest.ALL_WIDTH;
-        List<Structure> labelled = new ArrayList<>();
-        for (Structure s : molecules) {
-            double[] sv = new double[w];
-            for (int k = 0; k < sv.length; k++) sv[k] = rng.nextGaussian();
-            double[] av = new double[s.size() * w];
-            for (int k = 0; k < av.length; k++) av[k] = rng.nextGaussian();
-            labelled.add(s.withInfo(Map.of("s", Value.row(sv))).withArrays(Map.of("a", Value.ofReals(s.size(), w, av))));
-        }
-        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), labelled);
+        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), LinearRidgeArchitectureTest.withRandomTargets(molecules, 9));
         String blocks = LinearRidgeArchitectureTest.ALL_BLOCKS;
         Files.writeString(dir.resolve("options.yaml"), "seed: 2\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
             + "targets:\n  s: {type: spherical, blocks: " + blocks + "}\n  a: {type: spherical, per_atom: true, blocks: " + blocks + "}\n"

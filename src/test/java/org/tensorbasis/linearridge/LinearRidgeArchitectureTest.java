@@ -61,11 +61,9 @@ class LinearRidgeArchitectureTest {
     static final String ALL_BLOCKS = "[[0, 1], [0, -1], [1, 1], [1, -1], [2, 1], [2, -1], [3, 1], [3, -1], [4, 1], [4, -1]]";
     static final int ALL_WIDTH = 2 * (1 + 3 + 5 + 7 + 9);
 
-    /** Molecules with random (noise) spherical targets of every block: per structure "s", per atom "a". */
-    @BeforeAll
-    static void train() throws IOException {
-        molecules = molecules(40, 5);
-        SplittableRandom rng = new SplittableRandom(9);
+    /** The molecules with noise targets of every block: per structure "s" and per atom "a", {@link #ALL_WIDTH} each. */
+    static List<Structure> withRandomTargets(List<Structure> molecules, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
         List<Structure> labelled = new ArrayList<>();
         for (Structure s : molecules) {
             double[] sv = new double[ALL_WIDTH];
@@ -74,7 +72,14 @@ class LinearRidgeArchitectureTest {
             for (int k = 0; k < av.length; k++) av[k] = rng.nextGaussian();
             labelled.add(s.withInfo(Map.of("s", Value.row(sv))).withArrays(Map.of("a", Value.ofReals(s.size(), ALL_WIDTH, av))));
         }
-        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), labelled);
+        return labelled;
+    }
+
+    /** Molecules with random (noise) spherical targets of every block: per structure "s", per atom "a". */
+    @BeforeAll
+    static void train() throws IOException {
+        molecules = molecules(40, 5);
+        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), withRandomTargets(molecules, 9));
         Path opts = dir.resolve("options.yaml");
         Files.writeString(opts, "seed: 2\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
             + "targets:\n  s: {type: spherical, blocks: " + ALL_BLOCKS + "}\n  a: {type: spherical, per_atom: true, blocks: " + ALL_BLOCKS + "}\n"

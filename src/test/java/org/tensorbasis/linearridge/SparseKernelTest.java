@@ -41,17 +41,7 @@ class SparseKernelTest {
     @BeforeAll
     static void train() throws IOException {
         molecules = LinearRidgeArchitectureTest.molecules(40, 5);
-        SplittableRandom rng = new SplittableRandom(9);
-        int w = LinearRidgeArchitectureTest.ALL_WIDTH;
-        List<Structure> labelled = new ArrayList<>();
-        for (Structure s : molecules) {
-            double[] sv = new double[w];
-            for (int k = 0; k < sv.length; k++) sv[k] = rng.nextGaussian();
-            double[] av = new double[s.size() * w];
-            for (int k = 0; k < av.length; k++) av[k] = rng.nextGaussian();
-            labelled.add(s.withInfo(Map.of("s", Value.row(sv))).withArrays(Map.of("a", Value.ofReals(s.size(), w, av))));
-        }
-        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), labelled);
+        ExtXyzWriter.writeAll(dir.resolve("random.xyz"), LinearRidgeArchitectureTest.withRandomTargets(molecules, 9));
         Path opts = dir.resolve("options.yaml");
         String blocks = LinearRidgeArchitectureTest.ALL_BLOCKS;
         Files.writeString(opts, "seed: 2\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
