@@ -15,13 +15,21 @@ import org.tensorbasis.structure.Structure;
  * {@code Rotations.wigner(λ, σ, Q)} (which carries the parity σ of pseudotensor blocks).
  *
  * <p>The deviation of one structure, target and Q is
- * {@code ‖pred(QA) − D(Q) pred(A)‖ / max(‖pred(A)‖, floor)} over all the target's spherical
- * components (and all atoms of per-atom targets); {@code floor} = 1e-8 × the largest ‖pred(A)‖ of
- * the target over the structures, so that a prediction that happens to be ~0 does not divide by zero.
+ * {@code ‖pred(QA) − D(Q) pred(A)‖ / max(‖pred(A)‖, floor(A))} over all the target's spherical
+ * components (and all atoms of per-atom targets), with {@code floor(A) = FLOOR × s × √rows(A)}: s is the
+ * target's RMS prediction per row (per atom of per-atom targets, per structure otherwise) over all the
+ * structures, rows(A) the structure's rows. Why a floor of the target's scale: a prediction that is ~0
+ * (an elemental crystal's Born charges, zero by symmetry and by the sum rule) is a cancellation of terms
+ * of the target's size, so its round-off is ~1e-16 of s, not of its own norm; measured against its own
+ * norm, round-off looked like a failure (1e-8). With the floor, a deviation counts only above
+ * {@code TOLERANCE × FLOOR} = 1e-13 of the typical prediction, still far below any real symmetry break.
  */
 public final class SymmetryCheck {
     /** Deviations above this are a failure (float64 round-off is ~1e-15 … 1e-13). */
     public static final double TOLERANCE = 1e-10;
+
+    /** The floor of the denominator, as a fraction of the target's typical prediction (see the class comment). */
+    public static final double FLOOR = 1e-3;
 
     /** Structures rotated per batch of predictions (bounds memory). */
     private static final int CHUNK = 64;
@@ -53,12 +61,19 @@ public final class SymmetryCheck {
         List<String> targets = original.targets();
         int nt = targets.size();
         TargetLayout[] layouts = new TargetLayout[nt];
-        double[] floor = new double[nt];
+        double[] rowScale = new double[nt]; // s: RMS norm of one row of the target's predictions
         for (int t = 0; t < nt; t++) {
             layouts[t] = model.layouts().get(targets.get(t));
-            double big = 0;
-            for (int k = 0; k < structures.size(); k++) big = Math.max(big, norm(original.spherical(targets.get(t), k)));
-            floor[t] = Math.max(1e-8 * big, Double.MIN_NORMAL);
+            int ss = layouts[t].sphericalSize();
+            double sum2 = 0;
+            long rows = 0;
+            for (int k = 0; k < structures.size(); k++) {
+                double[] v = original.spherical(targets.get(t), k);
+                double n = norm(v);
+                sum2 += n * n;
+                rows += v.length / ss;
+            }
+            rowScale[t] = rows == 0 ? 0 : Math.sqrt(sum2 / rows);
         }
         double[] proper = new double[nt];
         double[] improper = new double[nt];
@@ -83,7 +98,8 @@ public final class SymmetryCheck {
                 String name = targets.get(t);
                 for (int k = start; k < end; k++) {
                     double[] before = original.spherical(name, k);
-                    double denom = Math.max(norm(before), floor[t]);
+                    double floor = FLOOR * rowScale[t] * Math.sqrt(before.length / layouts[t].sphericalSize());
+                    double denom = Math.max(norm(before), Math.max(floor, Double.MIN_NORMAL));
                     for (int r = 0; r < perStructure; r++) {
                         int i = (k - start) * perStructure + r;
                         double dev = Math.sqrt(residual2(layouts[t], qs[i], before, p.spherical(name, i))) / denom;
