@@ -15,21 +15,19 @@ import org.tensorbasis.structure.Structure;
  * {@code Rotations.wigner(λ, σ, Q)} (which carries the parity σ of pseudotensor blocks).
  *
  * <p>The deviation of one structure, target and Q is
- * {@code ‖pred(QA) − D(Q) pred(A)‖ / max(‖pred(A)‖, floor(A))} over all the target's spherical
- * components (and all atoms of per-atom targets), with {@code floor(A) = FLOOR × s × √rows(A)}: s is the
+ * {@code ‖pred(QA) − D(Q) pred(A)‖ / max(‖pred(A)‖, s √rows(A))} over all the target's spherical
+ * components (and all atoms of per-atom targets): s is the
  * target's RMS prediction per row (per atom of per-atom targets, per structure otherwise) over all the
- * structures, rows(A) the structure's rows. Why a floor of the target's scale: a prediction that is ~0
- * (an elemental crystal's Born charges, zero by symmetry and by the sum rule) is a cancellation of terms
- * of the target's size, so its round-off is ~1e-16 of s, not of its own norm; measured against its own
- * norm, round-off looked like a failure (1e-8). With the floor, a deviation counts only above
- * {@code TOLERANCE × FLOOR} = 1e-13 of the typical prediction, still far below any real symmetry break.
+ * structures, rows(A) the structure's rows; so the deviation is relative to the structure's own prediction or,
+ * where that is smaller than typical, to the typical prediction of a structure of its size. Why: a prediction
+ * that is ~0 (an elemental crystal's Born charges, zero by symmetry and the sum rule; the axial part at a site
+ * a hair from a symmetric one) is a cancellation of terms of the target's size, so its round-off is a fraction
+ * of s, not of its own norm; measured against its own norm, round-off read as a failure (1e-8 and worse). A real
+ * symmetry break is still far above {@link #TOLERANCE} of the typical prediction.
  */
 public final class SymmetryCheck {
     /** Deviations above this are a failure (float64 round-off is ~1e-15 … 1e-13). */
     public static final double TOLERANCE = 1e-10;
-
-    /** The floor of the denominator, as a fraction of the target's typical prediction (see the class comment). */
-    public static final double FLOOR = 1e-3;
 
     /** Structures rotated per batch of predictions (bounds memory). */
     private static final int CHUNK = 64;
@@ -98,7 +96,7 @@ public final class SymmetryCheck {
                 String name = targets.get(t);
                 for (int k = start; k < end; k++) {
                     double[] before = original.spherical(name, k);
-                    double floor = FLOOR * rowScale[t] * Math.sqrt(before.length / layouts[t].sphericalSize());
+                    double floor = rowScale[t] * Math.sqrt(before.length / layouts[t].sphericalSize());
                     double denom = Math.max(norm(before), Math.max(floor, Double.MIN_NORMAL));
                     for (int r = 0; r < perStructure; r++) {
                         int i = (k - start) * perStructure + r;
