@@ -50,6 +50,7 @@ public final class LinearRidgeModel implements TrainedModel {
     private final KernelWeights[] kernels;    // per block, the kernel fit (model.kernel.zeta ≥ 1), else null
     private final BlockFeatures scalar;       // invariant features of the kernel (null without a kernel)
     private final BlockFeatures invariantFeatures; // λ = 0, σ = +1 features: each atom's density scale (round-off rule)
+    private double kernelSoft = SparseKernel.SOFT; // the kernel normalisation's soft scale this model was fitted with
 
     /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot; no position features. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
@@ -92,6 +93,9 @@ public final class LinearRidgeModel implements TrainedModel {
             soap.powerSpectrum(), mixing);
         return new SphericalExpansion(d, Math.max(1, soap.maxAngular()));
     }
+
+    /** The kernel normalisation's soft scale ({@link SparseKernel#SOFT} for a model fitted now; a file's own value when loaded). */
+    double kernelSoft() { return kernelSoft; }
 
     @Override
     public String architecture() { return LinearRidgeOptions.NAME; }
@@ -240,7 +244,7 @@ public final class LinearRidgeModel implements TrainedModel {
                     pNorm = SparseKernel.invariantNorms(phat, 0, n, scalar.features());
                     SparseKernel.normalize(phat, 0, n, scalar.features(), true);
                 }
-                SparseKernel.normalize(bf, mb.irrep(), x, 0, n, pNorm, 0);
+                SparseKernel.normalize(bf, mb.irrep(), x, 0, n, pNorm, 0, kernelSoft);
                 double[] atoms = new double[n * width];
                 double[] t = new double[Math.max(1, kw.scratchCount())], v = new double[kw.properties * kw.features];
                 for (int i = 0; i < n; i++) kw.addAtom(g[i], x, i * row, phat, i * scalar.features(), atoms, i * width, t, v);
@@ -299,6 +303,7 @@ public final class LinearRidgeModel implements TrainedModel {
             km.put("zeta", any.zeta);
             km.put("sparse_points", any.count);
             km.put("invariant_features", any.scalarFeatures);
+            km.put("soft_normalization", kernelSoft);
             m.put("kernel", km);
             int mx = any.maxCount(), f0 = any.scalarFeatures;
             double[] sc = new double[species.length * mx * f0];
@@ -358,6 +363,7 @@ public final class LinearRidgeModel implements TrainedModel {
             if (bl.size() != model.blocks.size()) throw new IllegalArgumentException(bl.size() + " blocks described, the targets have " + model.blocks.size());
             double[][] sparse = LinearRidgeOptions.of(options).kernel() ? readInvariants(c, name, m.get("kernel"), species.length, model) : null;
             double[] shared = sparse != null ? readShared(c, name, m.get("kernel"), model.scalar.features()) : null;
+            if (sparse != null) model.kernelSoft = readSoft(name, m.get("kernel"));
             for (int b = 0; b < model.blocks.size(); b++) {
                 ModelBlock mb = model.blocks.get(b);
                 if (sparse != null) {
@@ -393,6 +399,16 @@ public final class LinearRidgeModel implements TrainedModel {
     static final String KERNEL_WEIGHT = ".kernel_weight";
     static final String KERNEL_SHARED_INVARIANTS = "kernel.shared_invariants";
     static final String KERNEL_SHARED_WEIGHT = ".kernel_shared_weight";
+
+    /** The kernel normalisation's soft scale of a file ({@link SparseKernel#LEGACY_SOFT} when it does not record one), checked. */
+    private static double readSoft(String name, Object kernel) {
+        Object v = kernel instanceof Map<?, ?> km ? km.get("soft_normalization") : null;
+        if (v == null) return SparseKernel.LEGACY_SOFT;
+        if (!(v instanceof Number num) || !(num.doubleValue() > 0) || !(num.doubleValue() < 1)) {
+            throw BadInputException.atField(name, "model.kernel.soft_normalization", "not a number in (0, 1): " + v);
+        }
+        return num.doubleValue();
+    }
 
     /** A joint kernel's shared points' invariants [M_s × F0] (empty when the file has none), checked. */
     private static double[] readShared(ModelFile.Contents c, String name, Object kernel, int f0) {

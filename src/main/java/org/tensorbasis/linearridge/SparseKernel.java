@@ -132,7 +132,7 @@ final class SparseKernel {
 
     /**
      * Sets to zero the rows of a block's raw features (the linear model's) that are round-off by the rule of
-     * {@link #normalize(BlockFeatures, Irrep, double[], int, int, double[], int)}; other rows are unchanged. λ = 0, σ = +1
+     * {@link #normalize(BlockFeatures, Irrep, double[], int, int, double[], int, double)}; other rows are unchanged. λ = 0, σ = +1
      * rows are never round-off (they are the density scale).
      */
     static void zeroRoundOff(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm) {
@@ -146,8 +146,18 @@ final class SparseKernel {
         }
     }
 
-    /** Scale below which the kernel's normalisation shrinks a block's features instead of scaling them to unit length. */
-    static final double SOFT = 1e-6;
+    /**
+     * Scale below which the kernel's normalisation shrinks a block's features instead of scaling them to unit length, as
+     * a fraction of the atom's density scale. Why 1e-3 and not smaller: below it X̂ ≈ X / η, so the absolute round-off of X
+     * (1e-16 … 1e-14 of the scale, from the cancelling terms of a site a hair from a symmetric one) reaches the
+     * predictions multiplied by 1/η; with 1e-6 the axial Born-charge kernels' predictions of such sites moved by ~1e-9 of
+     * the typical prediction under rotation (the symmetry check's tolerance is 1e-10), with 1e-3 by ~4e-12. Kernel
+     * results on molecules moved by 1e-7 relative (docs/results.md). The model file records it ({@code soft_normalization}).
+     */
+    static final double SOFT = 1e-3;
+
+    /** The value of {@link #SOFT} in files that do not record it (written with the first soft normalisation). */
+    static final double LEGACY_SOFT = 1e-6;
 
     /** ‖p‖ per row of the raw invariant features (without the constant), the density scale of each atom. */
     static double[] invariantNorms(double[] p, int off, int rows, int f0) {
@@ -162,12 +172,13 @@ final class SparseKernel {
 
     /**
      * Normalises {@code rows} feature rows of a block for the kernel: the block's own λ-SOAP part X to X / √(‖X‖² + η²)
-     * with η = {@link #SOFT} × ‖p‖^{degree/2} ({@code pNorm}: the atoms' {@link #invariantNorms}) — unit length where X is
+     * with η = {@code soft} × ‖p‖^{degree/2} ({@code pNorm}: the atoms' {@link #invariantNorms}; {@code soft}: {@link #SOFT}
+     * when fitting, the model file's value when predicting) — unit length where X is
      * signal, shrunk where it is smaller than η, and zero below {@link #NUMERICAL_ZERO} × the scale (round-off: symmetry
      * zeros) — without the constant of λ = 0, σ = +1; position
      * features ({@link PositionFeatures}) keep their length.
      */
-    static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm, int pOff) {
+    static void normalize(BlockFeatures bf, Irrep irrep, double[] x, int off, int rows, double[] pNorm, int pOff, double soft) {
         int len = bf.rowSize(), prefix = bf.normalizedFeatures() * bf.components();
         boolean dropFirst = hasConstant(irrep);
         for (int r = 0; r < rows; r++) {
@@ -176,10 +187,10 @@ final class SparseKernel {
             double s = 0;
             for (int k = 0; k < prefix; k++) s += x[o + k] * x[o + k];
             // soft: features well above SOFT × the scale get unit length, round-off far below it stays round-off-sized
-            // (noise of 1e-17 of the scale becomes 1e-11, not 1); the denominator is invariant, so X̂ is exactly a tensor
+            // (noise of 1e-17 of the scale becomes 1e-14, not 1); the denominator is invariant, so X̂ is exactly a tensor
             double scale = Math.pow(pNorm[pOff + r], 0.5 * bf.degree());
-            double soft = SOFT * scale;
-            double d = s + soft * soft;
+            double eta = soft * scale;
+            double d = s + eta * eta;
             // below NUMERICAL_ZERO × the scale the features are round-off: exactly zero
             double inv = d > 0 && Math.sqrt(s) > NUMERICAL_ZERO * scale ? 1.0 / Math.sqrt(d) : 0.0;
             for (int k = 0; k < prefix; k++) x[o + k] *= inv;
@@ -382,7 +393,7 @@ final class SparseKernel {
                 for (int i = 0; i < n; i++) {
                     if (slot[k][i] < 0) continue;
                     int g = slot[k][i] >>> 20, m = slot[k][i] & 0xFFFFF;
-                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1, pNorm, i);
+                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1, pNorm, i, SOFT);
                     // transpose F × C into the rows (m, ν) of Xt
                     for (int f = 0; f < F; f++) for (int nu = 0; nu < C; nu++) xt[b][g][(m * C + nu) * F + f] = x[i * row + f * C + nu];
                 }
@@ -510,7 +521,7 @@ final class SparseKernel {
             if (raw.usesPositions()) raw.fromStructure(expansions, groups, centred, from, to, x, 0);
             else raw.fromExpansions(expansions, from, to, x, 0);
             kernel.scalar.fromExpansions(expansions, from, to, p, 0);
-            normalize(raw, irrep, x, 0, n, invariantNorms(p, 0, n, f0), 0);
+            normalize(raw, irrep, x, 0, n, invariantNorms(p, 0, n, f0), 0, SOFT);
             normalize(p, 0, n, f0, true);
             java.util.Arrays.fill(out, outOff, outOff + n * width * C, 0.0);
             for (int g = 0; g < kernel.species; g++) {

@@ -187,7 +187,7 @@ class JointKernelTest {
             raw.fromStructure(ws.blocks, gr, centred, 0, n, x, 0);
             double[] ph = new double[n * scalar.features()];
             scalar.fromExpansions(ws.blocks, 0, n, ph, 0);
-            SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0);
+            SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0, SparseKernel.SOFT);
             SparseKernel.normalize(ph, 0, n, scalar.features(), true);
             double[] collapsed = new double[n * P * C];
             double[] t = new double[kw.scratchCount()], v = new double[P * raw.features()];

@@ -95,7 +95,7 @@ class SparseKernelTest {
                 raw.fromExpansions(ws.blocks, 0, n, x, 0);
                 double[] ph = new double[n * scalar.features()];
                 scalar.fromExpansions(ws.blocks, 0, n, ph, 0);
-                SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0);
+                SparseKernel.normalize(raw, m.blocks().get(b).irrep(), x, 0, n, SparseKernel.invariantNorms(ph, 0, n, scalar.features()), 0, SparseKernel.SOFT);
                 SparseKernel.normalize(ph, 0, n, scalar.features(), true);
                 double[] collapsed = new double[n * P * C];
                 double[] t = new double[kw.maxCount()], v = new double[P * raw.features()];
@@ -154,6 +154,31 @@ class SparseKernelTest {
         ModelFile.write(missing, c.metadata(), t);
         assertThatThrownBy(() -> Architectures.load(missing, 1)).isInstanceOf(BadInputException.class)
             .hasMessageContaining("missing.tbm").hasMessageContaining(LinearRidgeModel.KERNEL_INVARIANTS).hasMessageContaining("missing");
+    }
+
+    /** The soft scale of the normalisation is recorded; files without it (the first soft normalisation) read 1e-6; bad values are named. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSoftScaleIsRecordedAndFilesWithoutItReadTheOldOne() throws IOException {
+        ModelFile.Contents c = ModelFile.read(dir.resolve("k.tbm"));
+        Map<String, Object> m = (Map<String, Object>) org.tensorbasis.io.Json.parse(c.metadata().get("model"));
+        Map<String, Object> km = (Map<String, Object>) m.get("kernel");
+        assertThat(((Number) km.get("soft_normalization")).doubleValue()).isEqualTo(SparseKernel.SOFT);
+        assertThat(((LinearRidgeModel) Architectures.load(dir.resolve("k.tbm"), 1)).kernelSoft()).isEqualTo(SparseKernel.SOFT);
+        Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+        km.remove("soft_normalization");
+        meta.put("model", org.tensorbasis.io.Json.write(m));
+        Path old = dir.resolve("old-soft.tbm");
+        ModelFile.write(old, meta, c.tensors());
+        LinearRidgeModel back = (LinearRidgeModel) Architectures.load(old, 1);
+        assertThat(back.kernelSoft()).isEqualTo(SparseKernel.LEGACY_SOFT);
+        back.predict(molecules, 1); // predicts (with the old scale)
+        km.put("soft_normalization", -1.0);
+        meta.put("model", org.tensorbasis.io.Json.write(m));
+        Path bad = dir.resolve("bad-soft.tbm");
+        ModelFile.write(bad, meta, c.tensors());
+        assertThatThrownBy(() -> Architectures.load(bad, 1)).isInstanceOf(BadInputException.class)
+            .hasMessageContaining("bad-soft.tbm").hasMessageContaining("soft_normalization");
     }
 
     @Test
