@@ -972,6 +972,9 @@ model:
   architecture: linear_ridge
   kernel: {zeta: 2, sparse_points: 50, element_coupling: $c}"
   done
+  # how precise the axial block's test %RMSE is: a bootstrap over the 152 test crystals
+  $PY bootstrap "$OUT/bec/e100-kbase-c0.5-p70-seed1/n1368/pred.xyz" becs
+  $PY bootstrap "$OUT/bec_axial/vector-kz2-c0.5-p50/n1368/pred.xyz" ax
 }
 
 for s in "${STUDIES[@]}"; do

@@ -21,6 +21,10 @@
   axial IN OUT KEY                   IN with two more per-atom columns from the rank-2 KEY: ax (its
                                      axial vector a_k = ε_kij T_ij / 2 in the spherical order y, z, x)
                                      and axn = |a| (an invariant: how learnable the block's size is)
+  bootstrap PRED_XYZ KEY [DRAWS]     the axial-block %RMSE of a per-atom rank-2 KEY (or of a 3-column
+                                     axial vector KEY) from eval -o output, and its 90 % interval when
+                                     the structures are resampled (seeded bootstrap); the structures
+                                     that carry the most squared error
   peer_collect CSV DATASET CONFIG N SECONDS TARGET SUMMARY_JSON
                                      append the test rows of a peer `train --summary` file (all
                                      components; λ = 0 / 1 / 2 of rank-2 targets as blocks L0+ ...)
@@ -369,6 +373,47 @@ def cmd_elements(per_element_csv, study, configs_ns):
             print(f"| {c} | {n} | {el[-2]} | {v['all']['rows']} | " + " | ".join(
                 f"{float(v[b]['percent_rmse']):.3g}" if b in v else "—" for b in ("all", "L0", "L1", "L2")) + " |")
 
+
+
+def axial_rows(path, key):
+    """Per structure: (name, [(target a, predicted a)] per atom) of the axial part of KEY (9 columns) or KEY itself (3)."""
+    for b in frames(path):
+        cols = parse_properties(b[1])
+        ck, nk = cols[key]
+        cp, _ = cols[key + "_pred"]
+        cs, _ = cols["species"]
+        formula = {}
+        rows = []
+        for line in b[2:]:
+            f = line.split()
+            formula[f[cs]] = formula.get(f[cs], 0) + 1
+            t, p = [float(x) for x in f[ck:ck + nk]], [float(x) for x in f[cp:cp + nk]]
+            if nk == 9:  # the axial vector of a rank-2 tensor (any fixed order of its components: the norms are what count)
+                t = [(t[5] - t[7]) / 2.0, (t[6] - t[2]) / 2.0, (t[1] - t[3]) / 2.0]
+                p = [(p[5] - p[7]) / 2.0, (p[6] - p[2]) / 2.0, (p[1] - p[3]) / 2.0]
+            rows.append((t, p))
+        yield "".join(f"{e}{n if n > 1 else ''}" for e, n in sorted(formula.items())), rows
+
+
+def cmd_bootstrap(pred, key, draws="5000"):
+    names, err2, ys = [], [], []
+    for name, rows in axial_rows(pred, key):
+        names.append(name)
+        err2.append(sum((p[k] - t[k]) ** 2 for t, p in rows for k in range(3)))
+        ys.append([t for t, _ in rows])
+    n_atoms = sum(len(y) for y in ys)
+    mean = [sum(t[k] for y in ys for t in y) / n_atoms for k in range(3)]
+    var = [sum((t[k] - mean[k]) ** 2 for t in y for k in range(3)) for y in ys]
+    pct = lambda idx: 100.0 * math.sqrt(sum(err2[i] for i in idx) / sum(var[i] for i in idx))
+    n = len(names)
+    full = pct(range(n))
+    rng = random.Random(0)
+    boot = sorted(pct([rng.randrange(n) for _ in range(n)]) for _ in range(int(draws)))
+    lo, mid, hi = boot[int(0.05 * len(boot))], boot[len(boot) // 2], boot[int(0.95 * len(boot)) - 1]
+    total = sum(err2)
+    top = sorted(range(n), key=lambda i: -err2[i])[:6]
+    print(f"{pred}: axial %RMSE {full:.1f}; bootstrap over {n} structures ({draws} draws): median {mid:.1f}, 90 % interval {lo:.1f}-{hi:.1f}")
+    print("  largest shares of the squared error: " + ", ".join(f"{i} {names[i]} {err2[i] / total:.3f}" for i in top))
 
 if __name__ == "__main__":
     cmd = sys.argv[1]
