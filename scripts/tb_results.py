@@ -18,6 +18,12 @@
                                      one file TRAIN + TEST for the PyTorch peer and its --split-file:
                                      train / val = a seeded 90 / 10 split of TRAIN's frames (the
                                      fraction tensorbasis validates on), test = TEST's frames
+  folds IN OUT_PREFIX K SEED         K cross-validation folds of IN (a seeded shuffle dealt round-robin):
+                                     OUT_PREFIX<k>_train.xyz (the other folds) and OUT_PREFIX<k>_test.xyz
+  cv_pool CSV_OUT CONFIG LOG...      pool the test rows of the per-fold train logs (each target's RMSE
+                                     over all held-out structures, and %RMSE against the pooled std)
+                                     into one row per target of CSV_OUT
+  cv_best CSV TARGET                 the config of a cv_pool CSV with the lowest CV RMSE of TARGET
   axial IN OUT KEY                   IN with two more per-atom columns from the rank-2 KEY: ax (its
                                      axial vector a_k = ε_kij T_ij / 2 in the spherical order y, z, x)
                                      and axn = |a| (an invariant: how learnable the block's size is)
@@ -414,6 +420,48 @@ def cmd_bootstrap(pred, key, draws="5000"):
     top = sorted(range(n), key=lambda i: -err2[i])[:6]
     print(f"{pred}: axial %RMSE {full:.1f}; bootstrap over {n} structures ({draws} draws): median {mid:.1f}, 90 % interval {lo:.1f}-{hi:.1f}")
     print("  largest shares of the squared error: " + ", ".join(f"{i} {names[i]} {err2[i] / total:.3f}" for i in top))
+
+
+def cmd_folds(src, prefix, k, seed):
+    fr = list(frames(src))
+    idx = list(range(len(fr)))
+    random.Random(int(seed)).shuffle(idx)
+    k = int(k)
+    for f in range(k):
+        held = set(idx[f::k])
+        with open(f"{prefix}{f}_train.xyz", "w") as a, open(f"{prefix}{f}_test.xyz", "w") as b:
+            for i, fb in enumerate(fr):
+                (b if i in held else a).writelines(fb)
+    print(f"{prefix}*: {k} folds of {len(fr)} frames")
+
+
+def cmd_cv_pool(csv_out, config, *logs):
+    # the "test" table of a train log: rows "  <target>  rows  RMSE  MAE  std(ref)  %RMSE ..."
+    acc = {}
+    for log in logs:
+        lines = open(log).read().splitlines()
+        start = max(i for i, l in enumerate(lines) if l.startswith("test metrics"))
+        for l in lines[start + 1:]:
+            f = l.split()
+            if len(f) < 6 or f[0] == "target" or "[" in f[0] or ":" in f[0]:
+                if l.startswith("test %RMSE"):
+                    break
+                continue
+            n, rmse, std = int(f[1]), float(f[2]), float(f[4])
+            a = acc.setdefault(f[0], [0, 0.0, 0.0])
+            a[0] += n; a[1] += n * rmse * rmse; a[2] += n * std * std
+    new = not os.path.exists(csv_out)
+    with open(csv_out, "a") as out:
+        if new:
+            out.write("config,target,rows,cv_rmse,cv_percent_rmse\n")
+        for t, (n, se, sv) in acc.items():
+            out.write(f"{config},{t},{n},{math.sqrt(se / n):.6g},{100 * math.sqrt(se / sv):.4f}\n")
+            print(f"  {config} {t}: CV RMSE {math.sqrt(se / n):.5g} ({100 * math.sqrt(se / sv):.2f} %) over {n} rows")
+
+
+def cmd_cv_best(csv, target):
+    rows = [r for r in read_csv(csv) if r["target"] == target]
+    print(min(rows, key=lambda r: float(r["cv_rmse"]))["config"])
 
 if __name__ == "__main__":
     cmd = sys.argv[1]
