@@ -31,6 +31,9 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     /** Default d of the element embedding of the shared scalar network ({@code model.element_embedding}). */
     public static final int DEFAULT_ELEMENT_EMBEDDING = 16;
 
+    /** Default cutoff of the linear baseline: linear_ridge's own default. */
+    static final double BASELINE_CUTOFF = org.tensorbasis.descriptors.DescriptorSettings.DEFAULT_CUTOFF;
+
     /** The values of {@code model.scalar_network}. */
     static final List<String> SCALAR_NETWORKS = List.of("auto", ScalarNetworks.Mode.PER_ELEMENT.option(), ScalarNetworks.Mode.SHARED.option());
 
@@ -47,7 +50,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
                                String scalarNetwork, int elementEmbedding, List<String> linearBaseline,
                                org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta,
-                               double baselineKernelCoupling, int baselineKernelPoints) {
+                               double baselineKernelCoupling, int baselineKernelPoints, double baselineCutoff) {
         public SoapOptions soap() {
             return new SoapOptions(cutoff, cutoffWidth, maxRadial, maxAngular, powerSpectrum, speciesChannels, pseudoSpecies);
         }
@@ -189,9 +192,12 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             if (bkp != 1000 && bkz == 0) {
                 throw m.error("linear_baseline_kernel_points", "has no effect without model.linear_baseline_kernel");
             }
+            double bco = m.number("linear_baseline_cutoff", BASELINE_CUTOFF, 1.0, 30.0, "The linear baseline's model.soap.cutoff "
+                + "(linear_ridge; Å): its environments' radius, independent of the network's.");
+            if (bco != BASELINE_CUTOFF && base.isEmpty()) throw m.error("linear_baseline_cutoff", "has no effect without model.linear_baseline");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc, bkp);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc, bkp, bco);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -284,6 +290,7 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
         sb.append("  linear_baseline_kernel_coupling: ").append(Options.fmt(mo.baselineKernelCoupling())).append('\n');
         sb.append("  linear_baseline_kernel_points: ").append(mo.baselineKernelPoints()).append('\n');
+        sb.append("  linear_baseline_cutoff: ").append(Options.fmt(mo.baselineCutoff())).append('\n');
         sb.append("  position_basis: ").append(mo.positionBasis().yaml())
             .append('\n');
         TrainingOptions tr = training;

@@ -89,8 +89,8 @@ final class LinearBaseline {
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + ", element_coupling: " + Options.fmt(mo.baselineKernelCoupling())
                 + ", sparse_points: " + mo.baselineKernelPoints()
-                + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + "}"
-            : "{position_basis: " + pb + "}";
+                + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + ", soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}}"
+            : "{position_basis: " + pb + ", soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}}";
         // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch
         // and its heads' ridges on the validation residuals, which must stay out of sample for the baseline too
         Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, "{refit_validation: false}",

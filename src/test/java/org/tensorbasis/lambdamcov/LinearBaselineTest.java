@@ -181,14 +181,25 @@ class LinearBaselineTest {
         Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
         Path opts = other.resolve("j.yaml");
         Files.writeString(opts, Files.readString(dir.resolve("b.yaml")).replace("linear_baseline: [mu]",
-            "linear_baseline: [mu]\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 0.5\n  linear_baseline_kernel_points: 7"));
+            "linear_baseline: [mu]\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 0.5\n  linear_baseline_kernel_points: 7\n"
+            + "  linear_baseline_cutoff: 3.5"));
         TrainedModel m = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("j.tbm")), null).model();
         ResidualModel r = (ResidualModel) m;
-        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 1").contains("element_coupling: 0.5").contains("sparse_points: 7");
+        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 1").contains("element_coupling: 0.5").contains("sparse_points: 7")
+            .contains("cutoff: 3.5");
+        // the network keeps its own cutoff; the resolved options (and so the model file) record the baseline's
+        assertThat(m.options().hypers().toYaml()).contains("linear_baseline_cutoff: 3.5").doesNotContain("  cutoff: 3.5");
+        assertThat(((ResidualModel) Architectures.load(other.resolve("j.tbm"), 1)).baseline().options().hypers().toYaml()).contains("cutoff: 3.5");
         assertExactlyEquivariant(m, molecules, m.predict(molecules, 2));
         assertThatThrownBy(() -> Options.load(options("nocoupling.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
             "  linear_baseline: [mu]\n  linear_baseline_kernel_coupling: 1\n"))))
             .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel_coupling").hasMessageContaining("no effect");
+        assertThatThrownBy(() -> Options.load(options("nocutoff.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
+            "  linear_baseline_cutoff: 6\n"))))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_cutoff").hasMessageContaining("no effect");
+        assertThatThrownBy(() -> Options.load(options("badcutoff.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
+            "  linear_baseline: [mu]\n  linear_baseline_cutoff: 0.2\n"))))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_cutoff");
     }
 
     /**
