@@ -1017,7 +1017,7 @@ study_cv_qm7x() {
   rm -f "$OUT/cv_qm7x/cv.csv"
   for z in 1 2; do
     for c in 0.5 1; do
-      for rc in 5 6 7 8; do
+      for rc in 5 6 7 8 9 10; do
         logs=()
         for f in 0 1 2 3 4 5 6 7 8 9; do
           local dir="$OUT/cv_qm7x/kz$z-c$c-rc$rc/fold$f"
