@@ -23,7 +23,7 @@
 # model.kernel.element_coupling 0 / 0.5 / 1 and position features, three seeds on QM7-X and the monomer), bec_joint (the
 # joint kernel on the Born charges' axial block, alone and as lambda_mcov's baseline for it, one seed, and a bootstrap of
 # its test %RMSE), cv_qm7x (the kernel's cutoff, ζ and coupling on QM7-X chosen by 10-fold cross-validation of the 80
-# training molecules), peer (the PyTorch implementation at its defaults on the monomer, dimer
+# training molecules), ridge_loo (linear_ridge's ridge by leave-one-structure-out against the validation choice), peer (the PyTorch implementation at its defaults on the monomer, dimer
 # and QM7-X splits); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
@@ -46,7 +46,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint bec_joint cv_qm7x peer)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint bec_joint cv_qm7x ridge_loo peer)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -1086,6 +1086,65 @@ model:
   for sd in 1 2 3; do
     SEED=$sd run_case qm7x "cv-lmcov-kbase-kz1-c1-rc7-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$T_QM7X
 $(model_body 128 $(epochs_for 80 80 400) | sed "s/^training:/  position_basis: auto\n  linear_baseline: true\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 1\n  linear_baseline_cutoff: 7\ntraining:/")"
+  done
+}
+
+# issue 13: linear_ridge's ridge chosen by the closed-form leave-one-structure-out error (training.ridge_selection:
+# leave_one_out) against the validation choice, on the small per-structure sets (configs <name>-sel<val|loo>-seed<k>)
+study_ridge_loo() {
+  water_qm7x_data
+  prepare_800_200 bulk "$DATA/bulk-water-dielectric/water_bulk_1000.xyz"
+  local tw="$T_WATER" tq="$T_QM7X" sd sel n
+  for sel in validation leave_one_out; do
+    local tag=${sel%%_*}; tag=${tag/leave/loo}; tag=${tag/validation/val}
+    for sd in 1 2 3; do
+      SEED=$sd run_case qm7x "kz1-sel$tag-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 1}
+training:
+  ridge_selection: $sel"
+      SEED=$sd run_case qm7x "kz1-c1-rc7-sel$tag-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  soap: {cutoff: 7}
+  kernel: {zeta: 1, element_coupling: 1}
+training:
+  ridge_selection: $sel"
+      SEED=$sd run_case qm7x "kz2-c1-rc9-sel$tag-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+  soap: {cutoff: 9}
+  kernel: {zeta: 2, element_coupling: 1}
+training:
+  ridge_selection: $sel"
+      SEED=$sd run_case qm7x "lin-sel$tag-seed$sd" 80 "$(subset qm7x 80)" "$OUT/qm7x/data/test.xyz" "$tq
+model:
+  architecture: linear_ridge
+training:
+  ridge_selection: $sel"
+      for n in 50 100; do
+        SEED=$sd run_case monomer "kz2-sel$tag-seed$sd" "$n" "$(subset monomer $n)" "$OUT/monomer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2}
+training:
+  ridge_selection: $sel"
+      done
+    done
+    run_case dimer "kz2-sel$tag-seed1" 200 "$(subset dimer 200)" "$OUT/dimer/data/test.xyz" "$tw
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2}
+training:
+  ridge_selection: $sel"
+    run_case bulk "kz2-sel$tag-seed1" 200 "$(subset bulk 200)" "$OUT/bulk/data/test.xyz" 'targets:
+  epsilon: {symmetric: true}'"
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2}
+training:
+  ridge_selection: $sel"
   done
 }
 

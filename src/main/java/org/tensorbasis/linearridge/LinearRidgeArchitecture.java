@@ -109,6 +109,7 @@ public final class LinearRidgeArchitecture implements Architecture {
             RidgeSystem sys = new RidgeSystem(groups, f, mb.properties(), mb.dim(), threads);
             if (kf != null) sys.uniformScale();
             if (hy.refitValidation()) sys.refitValidation();
+            if (hy.leaveOneOut() && !mb.perAtom()) sys.leaveOneOut(); // a per-atom sample is an atom: leaving one out would leak
             try {
                 feed(model, bf, b, train, data.values()[b], 0, sys, true, jointBlock, threads);
                 sys.solve(hy.ridges());
@@ -283,7 +284,7 @@ public final class LinearRidgeArchitecture implements Architecture {
             }
             double rmse = r.chosenRmse(g);
             sb.append(String.format(Locale.ROOT, " %s%.0e%s (validation RMSE %.4g)", groups > 1 ? el + " " : "", r.alpha(g),
-                r.fallback()[g] ? ", no validation atoms: pooled choice" : "", rmse * scale));
+                r.leaveOneOut()[g] ? ", by leave-one-out" : r.fallback()[g] ? ", no validation atoms: pooled choice" : "", rmse * scale));
             if (!Double.isNaN(rmse)) {
                 mse += rmse * rmse;
                 counted++;

@@ -14,7 +14,8 @@ import org.tensorbasis.options.SoapOptions;
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
 public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double elementCoupling, double[] ridges, boolean compositionBaseline,
-                                 boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis, boolean refitValidation) implements ArchitectureOptions {
+                                 boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis, boolean refitValidation,
+                                 boolean leaveOneOut) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
 
     /**
@@ -88,9 +89,14 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
                 + "structures, fit the weights again on the training and validation structures together with that ridge, at the "
                 + "cost of one factorisation per block and element (the validation metrics are then no longer out of sample; "
                 + "a linear baseline of lambda_mcov never refits).");
+            boolean loo = t.choice("ridge_selection", "validation", java.util.List.of("validation", "leave_one_out"),
+                "How the ridge of each block is chosen: validation, the least error on the validation structures; leave_one_out, "
+                    + "the least leave-one-structure-out error on the training structures (exact, from the factorisation the fit "
+                    + "makes anyway), for per-structure blocks fitted in the dual form (fewer structure rows than features, at most "
+                    + RidgeSystem.LOO_MAX_ROWS + " rows); other blocks keep the validation choice.").equals("leave_one_out");
             int gb = t.integer("max_gram_gb", 4, 1, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB.");
             t.finish();
-            return new LinearRidgeOptions(soap, zeta, sp, ec, ridges, cb, pss, (long) gb << 30, pb, rv);
+            return new LinearRidgeOptions(soap, zeta, sp, ec, ridges, cb, pss, (long) gb << 30, pb, rv, loo);
         }
     }
 
@@ -109,6 +115,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         sb.append("  composition_baseline: ").append(compositionBaseline).append('\n');
         sb.append("  per_species_scale: ").append(perSpeciesScale).append('\n');
         sb.append("  refit_validation: ").append(refitValidation).append('\n');
+        sb.append("  ridge_selection: ").append(leaveOneOut ? "leave_one_out" : "validation").append('\n');
         sb.append("  max_gram_gb: ").append(maxGramBytes >> 30).append('\n');
         return sb.toString();
     }
@@ -118,7 +125,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints && l.elementCoupling == elementCoupling
             && java.util.Arrays.equals(l.ridges, ridges)
             && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes
-            && l.positionBasis.equals(positionBasis) && l.refitValidation == refitValidation;
+            && l.positionBasis.equals(positionBasis) && l.refitValidation == refitValidation && l.leaveOneOut == leaveOneOut;
     }
 
     @Override

@@ -17,7 +17,15 @@ package org.tensorbasis.linearridge;
  * @param weights           final weights
  */
 public record RidgeResult(double[] alphas, double[][] validationRmse, double[] pooledRmse, int[] chosen, boolean[] fallback,
-                          long[] trainingRows, long[] validationRows, int[] droppedFeatures, RidgeWeights weights) {
+                          long[] trainingRows, long[] validationRows, int[] droppedFeatures, RidgeWeights weights,
+                          boolean[] leaveOneOut) {
+
+    /** As the canonical constructor, every α chosen on the validation rows. */
+    public RidgeResult(double[] alphas, double[][] validationRmse, double[] pooledRmse, int[] chosen, boolean[] fallback,
+                       long[] trainingRows, long[] validationRows, int[] droppedFeatures, RidgeWeights weights) {
+        this(alphas, validationRmse, pooledRmse, chosen, fallback, trainingRows, validationRows, droppedFeatures, weights,
+            new boolean[chosen.length]);
+    }
 
     /** The chosen α of a group. */
     public double alpha(int group) { return alphas[chosen[group]]; }

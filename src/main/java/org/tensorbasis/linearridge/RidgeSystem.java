@@ -74,6 +74,8 @@ public final class RidgeSystem implements AutoCloseable {
     private final List<List<double[]>> valB = new ArrayList<>(), valY = new ArrayList<>(); // [g] validation columns of a dual group
     private final List<List<Integer>> valCols = new ArrayList<>();
     private boolean[] refitted;                   // [g] weights refit on training + validation rows (select)
+    private boolean leaveOneOut;                  // leaveOneOut(): choose α by the leave-one-sample-out error of dual groups
+    private double[][] looSse;                    // [g][α] that error (null for a group without it)
 
     /**
      * @param groups     number of groups (centre species; 1 for per-structure targets)
@@ -422,6 +424,11 @@ public final class RidgeSystem implements AutoCloseable {
         double[] K = new double[m * m];
         Gemm.gemm(true, false, m, m, F, 1.0, B, 0, m, B, 0, m, 0.0, K, 0, m);
         double[] w = wAll[g];
+        final boolean loo = leaveOneOut && m <= LOO_MAX_ROWS && m % components == 0 && m / components > 1;
+        if (loo) {
+            if (looSse == null) looSse = new double[groups][];
+            looSse[g] = new double[na];
+        }
         // the α in parallel, one m × m factorisation buffer per worker (as the primal form)
         withBuffers(na, m * m, (a, A) -> {
             System.arraycopy(K, 0, A, 0, m * m);
@@ -432,15 +439,57 @@ public final class RidgeSystem implements AutoCloseable {
             }
             double[] x = new double[m];
             double[] wt = new double[F];
+            double[] xs = loo ? new double[m * P] : null;
             for (int p = 0; p < P; p++) {
                 for (int c = 0; c < m; c++) x[c] = y[c * P + p];
                 Cholesky.solve(A, m, x);
+                if (loo) for (int c = 0; c < m; c++) xs[c * P + p] = x[c];
                 Gemm.gemm(false, false, F, 1, m, 1.0, B, 0, m, x, 0, 1, 0.0, wt, 0, 1);
                 int o = (a * P + p) * F;
                 for (int f = 0; f < F; f++) w[o + f] = s[f] * wt[f];
             }
+            if (loo) looSse[g][a] = leaveOneOutSse(A, m, components, xs, P);
         });
         kept[g] = -1;
+    }
+
+    /**
+     * Σ_S Σ_p ‖([C⁻¹]_SS)⁻¹ x_S,p‖² over the samples S (blocks of {@code dim} consecutive columns) of a factored C = L Lᵀ (m × m),
+     * x = C⁻¹ y (m × P): the leave-one-sample-out squared error ({@link #leaveOneOut()}). [C⁻¹]_SS = Zᵀ_S Z_S with Z = L⁻¹,
+     * whose columns are found by forward substitution (m³/6); NaN when a block is singular.
+     */
+    static double leaveOneOutSse(double[] l, int m, int dim, double[] x, int P) {
+        double[] zt = new double[m * m]; // Zᵀ, Z = L⁻¹: row j of zt is column j of Z (contiguous for both loops below)
+        for (int j = 0; j < m; j++) {
+            int zj = j * m;
+            zt[zj + j] = 1.0 / l[j * m + j];
+            for (int i = j + 1; i < m; i++) {
+                double t = 0;
+                int ri = i * m;
+                for (int k = j; k < i; k++) t -= l[ri + k] * zt[zj + k];
+                zt[zj + i] = t / l[ri + i];
+            }
+        }
+        double sse = 0;
+        double[] block = new double[dim * dim], r = new double[dim];
+        for (int c0 = 0; c0 < m; c0 += dim) {
+            // [C⁻¹]_SS = Σ_k Z[k][c0+a] Z[k][c0+b] (Z is zero above its diagonal: k ≥ max(a, b) + c0)
+            for (int a = 0; a < dim; a++) {
+                for (int b = 0; b <= a; b++) {
+                    double t = 0;
+                    int za = (c0 + a) * m, zb = (c0 + b) * m;
+                    for (int k = c0 + a; k < m; k++) t += zt[za + k] * zt[zb + k];
+                    block[a * dim + b] = t;
+                }
+            }
+            if (!Cholesky.factor(block, dim)) return Double.NaN;
+            for (int p = 0; p < P; p++) {
+                for (int a = 0; a < dim; a++) r[a] = x[(c0 + a) * P + p];
+                Cholesky.solve(block, dim, r);
+                for (int a = 0; a < dim; a++) sse += r[a] * r[a];
+            }
+        }
+        return sse;
     }
 
     /**
@@ -528,6 +577,25 @@ public final class RidgeSystem implements AutoCloseable {
         refit = true;
         return this;
     }
+
+    /** Dual-form groups of at most this many columns get the leave-one-out error ({@link #leaveOneOut()}): it costs m³/3 per α. */
+    public static final int LOO_MAX_ROWS = 2048;
+
+    /**
+     * Chooses α by the leave-one-sample-out error on the training rows instead of the validation error, for the groups
+     * solved in the dual form with at most {@link #LOO_MAX_ROWS} columns (call before {@link #solve}); other groups keep the
+     * validation choice. A sample is the 2λ+1 columns of one {@code add} sample, so for per-structure designs it leaves out a
+     * structure. Exact and closed-form: with C = K + αI and x = C⁻¹y, the error of sample S fitted without it is
+     * ([C⁻¹]_SS)⁻¹ x_S (the ridge of the remaining rows is the same α; the feature scales stay those of all rows).
+     */
+    public RidgeSystem leaveOneOut() {
+        if (phase != Phase.TRAINING) throw new IllegalStateException("leaveOneOut() after solve()");
+        leaveOneOut = true;
+        return this;
+    }
+
+    /** After {@link #solve}: the leave-one-out squared errors of group g per α (weighted as the fit), or null if not computed. */
+    double[] leaveOneOutSse(int g) { return looSse == null ? null : looSse[g]; }
 
     /** After {@link #select}: whether group g's weights were refit on the training and validation rows. */
     public boolean refitted(int g) { return refitted != null && refitted[g]; }
@@ -646,11 +714,31 @@ public final class RidgeSystem implements AutoCloseable {
         }
         for (int a = 0; a < na; a++) pooled[a] = pooledCount > 0 ? Math.sqrt(pooledSse[a] / pooledCount) : Double.NaN;
         int pooledBest = pooledCount > 0 ? argmin(pooled) : na / 2;
+        // with leaveOneOut(): the pooled choice by the leave-one-out error when every group with training rows has it
+        boolean[] byLoo = new boolean[groups];
+        boolean allLoo = looSse != null;
+        double[] pooledLoo = new double[na];
+        for (int g = 0; g < groups && allLoo; g++) {
+            if (trainRows[g] == 0) continue;
+            if (looSse[g] == null) {
+                allLoo = false;
+                break;
+            }
+            for (int a = 0; a < na; a++) pooledLoo[a] += Double.isNaN(looSse[g][a]) ? Double.POSITIVE_INFINITY : looSse[g][a];
+        }
         int[] chosen = new int[groups];
         boolean[] fallback = new boolean[groups];
         double[] w = new double[groups * P * F];
         for (int g = 0; g < groups; g++) {
-            if (!perGroup) {
+            if (!perGroup && allLoo) {
+                chosen[g] = argmin(pooledLoo);
+                byLoo[g] = trainRows[g] > 0;
+            } else if (perGroup && looSse != null && looSse[g] != null) {
+                double[] e = looSse[g].clone();
+                for (int a = 0; a < na; a++) if (Double.isNaN(e[a])) e[a] = Double.POSITIVE_INFINITY;
+                chosen[g] = argmin(e);
+                byLoo[g] = true;
+            } else if (!perGroup) {
                 chosen[g] = pooledBest;
                 fallback[g] = valRows[g] == 0;
             } else if (valRows[g] > 0) {
@@ -689,7 +777,7 @@ public final class RidgeSystem implements AutoCloseable {
         close();
         for (int k = 0; k < w.length; k++) if (Double.isNaN(w[k])) w[k] = 0.0;  // every α failed: no model rather than NaN
         return new RidgeResult(alphas.clone(), rmse, pooled, chosen, fallback, trainRows.clone(), valRows.clone(), dropped.clone(),
-            new RidgeWeights(groups, P, F, components, w));
+            new RidgeWeights(groups, P, F, components, w), byLoo);
     }
 
     /** Index of the smallest finite value (the first on ties); the middle of the grid if none is finite. */

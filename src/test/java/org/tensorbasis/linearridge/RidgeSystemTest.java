@@ -260,6 +260,79 @@ class RidgeSystemTest {
      * {@link RidgeSystem#uniformScale}: the penalty α · mean(G_ff) · ‖w‖² (one scale for all features), in the dual
      * form (fewer columns than features) and the primal one, against the normal equations solved directly.
      */
+    /**
+     * leaveOneOut(): the closed-form error of each sample left out equals refitting without it (the same α, the feature
+     * scales of all rows), for every α; select() then takes the α of least leave-one-out error and says so; the primal
+     * form and a system without the option have no such error.
+     */
+    @Test
+    void leaveOneOutEqualsRefittingWithoutEachSample() {
+        SplittableRandom rng = new SplittableRandom(21);
+        int samples = 12, F = 64, P = 2, dm = 3; // m = 36 columns, m F + m² ≤ F²: the dual form
+        double[] x = gaussian(rng, samples * F * dm);
+        double[] wTrue = gaussian(rng, P * F);
+        double[] y = targets(x, samples, F, P, dm, wTrue, 0);
+        for (int k = 0; k < y.length; k++) y[k] += 0.3 * rng.nextGaussian();
+        double[] grid = {1e-3, 1e-1, 1e1};
+        RidgeSystem sys = new RidgeSystem(1, F, P, dm, 2).leaveOneOut();
+        sys.addTraining(0, x, 0, y, 0, samples);
+        sys.solve(grid);
+        double[] loo = sys.leaveOneOutSse(0);
+        assertThat(loo).hasSize(grid.length);
+        // the brute force: scaled features b_f = x_f / √Σ_all x_f², ridge (Bᵀ_−S B_−S + α I) w = Bᵀ_−S y_−S, error y_S − B_S w
+        double[] sc = new double[F];
+        for (int f = 0; f < F; f++) {
+            double t = 0;
+            for (int sm = 0; sm < samples; sm++) for (int mu = 0; mu < dm; mu++) t += x[(sm * F + f) * dm + mu] * x[(sm * F + f) * dm + mu];
+            sc[f] = 1 / Math.sqrt(t);
+        }
+        for (int a = 0; a < grid.length; a++) {
+            double want = 0;
+            for (int out = 0; out < samples; out++) {
+                double[] g = new double[F * F], b = new double[F * P];
+                for (int sm = 0; sm < samples; sm++) {
+                    if (sm == out) continue;
+                    for (int mu = 0; mu < dm; mu++) {
+                        for (int f = 0; f < F; f++) {
+                            double xf = sc[f] * x[(sm * F + f) * dm + mu];
+                            for (int h = 0; h < F; h++) g[f * F + h] += xf * sc[h] * x[(sm * F + h) * dm + mu];
+                            for (int p = 0; p < P; p++) b[f * P + p] += xf * y[(sm * P + p) * dm + mu];
+                        }
+                    }
+                }
+                for (int f = 0; f < F; f++) g[f * F + f] += grid[a];
+                assertThat(org.tensorbasis.linalg.Cholesky.factor(g, F)).isTrue();
+                for (int p = 0; p < P; p++) {
+                    double[] r = new double[F];
+                    for (int f = 0; f < F; f++) r[f] = b[f * P + p];
+                    org.tensorbasis.linalg.Cholesky.solve(g, F, r);
+                    for (int mu = 0; mu < dm; mu++) {
+                        double pred = 0;
+                        for (int f = 0; f < F; f++) pred += r[f] * sc[f] * x[(out * F + f) * dm + mu];
+                        double e = y[(out * P + p) * dm + mu] - pred;
+                        want += e * e;
+                    }
+                }
+            }
+            assertThat(loo[a]).as("α = %s", grid[a]).isCloseTo(want, org.assertj.core.api.Assertions.within(1e-8 * want));
+        }
+        int best = 0;
+        for (int a = 1; a < grid.length; a++) if (loo[a] < loo[best]) best = a;
+        RidgeResult r = sys.select(false);
+        assertThat(r.chosen()[0]).isEqualTo(best);
+        assertThat(r.leaveOneOut()[0]).isTrue();
+        // without the option, or in the primal form, there is no leave-one-out error and the choice is the validation one
+        RidgeSystem plain = new RidgeSystem(1, F, P, dm, 1);
+        plain.addTraining(0, x, 0, y, 0, samples);
+        plain.solve(grid);
+        assertThat(plain.leaveOneOutSse(0)).isNull();
+        assertThat(plain.select(false).leaveOneOut()[0]).isFalse();
+        RidgeSystem primal = new RidgeSystem(1, F, P, dm, 1, false, 0).leaveOneOut();
+        primal.addTraining(0, x, 0, y, 0, samples);
+        primal.solve(grid);
+        assertThat(primal.leaveOneOutSse(0)).isNull();
+    }
+
     @Test
     void uniformScaleIsTheRidgeOfOneMeanDiagonal() {
         for (int samples : new int[] {4, 60}) {
