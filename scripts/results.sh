@@ -976,88 +976,33 @@ model:
   done
   # the same kernel in 5-fold cross-validation over the 1368 pool crystals: a test of 1368 instead of 152 crystals
   [ -f "$d/axfold4_test.xyz" ] || $PY folds "$d/axial_train_1368.xyz" "$d/axfold" 5 3
-  local logs=() f
-  for f in 0 1 2 3 4; do
-    local dir="$OUT/bec_axial/cv-vector-kz2-c0.5-p50/fold$f"
-    mkdir -p "$dir"
-    if [ ! -f "$dir/train.log" ]; then
-      cat > "$dir/options.yaml" <<YAML
-seed: 1
-training_set: $d/axfold${f}_train.xyz
-validation_set: 0.1
-test_set: $d/axfold${f}_test.xyz
-targets:
+  rm -f "$OUT/bec_axial/cv.csv"
+  cv_case "$OUT/bec_axial/cv-vector-kz2-c0.5-p50" vector-kz2-c0.5-p50 "$OUT/bec_axial/cv.csv" 5 "$d/axfold" "targets:
   ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
 model:
   architecture: linear_ridge
-  kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5}
-YAML
-      TB train "$dir/options.yaml" -o "$dir/model.tbm" > "$dir/train.log.tmp" 2>&1 || { tail -5 "$dir/train.log.tmp"; return 1; }
-      mv "$dir/train.log.tmp" "$dir/train.log"
-      rm -f "$dir/model.tbm"
-    fi
-    logs+=("$dir/train.log")
-  done
-  rm -f "$OUT/bec_axial/cv.csv"
-  $PY cv_pool "$OUT/bec_axial/cv.csv" "vector-kz2-c0.5-p50" "${logs[@]}"
+  kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5}"
   [ $QUICK = 1 ] || cp "$OUT/bec_axial/cv.csv" "$DOCS/cv_bec_axial.csv"
   # how precise the axial block's test %RMSE is: a bootstrap over the 152 test crystals
   $PY bootstrap "$OUT/bec/e100-kbase-c0.5-p70-seed1/n1368/pred.xyz" becs
   $PY bootstrap "$OUT/bec_axial/vector-kz2-c0.5-p50/n1368/pred.xyz" ax
 }
 
-# issue 13: the kernel's hyper-parameters (cutoff, ζ, element coupling) of QM7-X chosen by 10-fold cross-validation
-# on the 80 training molecules, without the test set: each fold trains on 72 (validation_set 0.1 of them picks the
-# ridge) and predicts the other 8; the held-out errors are pooled over the 80 (docs/results/cv_qm7x.csv)
-study_cv_qm7x() {
-  water_qm7x_data
-  local d="$OUT/cv_qm7x/data" z c rc f logs
-  mkdir -p "$d"
-  [ -f "$d/fold9_test.xyz" ] || $PY folds "$(subset qm7x 80)" "$d/fold" 10 3
-  rm -f "$OUT/cv_qm7x/cv.csv"
-  for z in 1 2; do
-    for c in 0.5 1; do
-      for rc in 5 6 7 8 9 10; do
-        logs=()
-        for f in 0 1 2 3 4 5 6 7 8 9; do
-          local dir="$OUT/cv_qm7x/kz$z-c$c-rc$rc/fold$f"
-          mkdir -p "$dir"
-          if [ ! -f "$dir/train.log" ]; then
-            cat > "$dir/options.yaml" <<YAML
-seed: 1
-training_set: $d/fold${f}_train.xyz
-validation_set: 0.1
-test_set: $d/fold${f}_test.xyz
-$T_QM7X
-model:
-  architecture: linear_ridge
-  soap: {cutoff: $rc}
-  kernel: {zeta: $z, element_coupling: $c}
-YAML
-            TB train "$dir/options.yaml" -o "$dir/model.tbm" > "$dir/train.log.tmp" 2>&1 || { tail -5 "$dir/train.log.tmp"; return 1; }
-            mv "$dir/train.log.tmp" "$dir/train.log"
-            rm -f "$dir/model.tbm"
-          fi
-          logs+=("$dir/train.log")
-        done
-        $PY cv_pool "$OUT/cv_qm7x/cv.csv" "kz$z-c$c-rc$rc" "${logs[@]}"
-      done
-    done
-  done
-  # λ-MCoV (width 128, 400 epochs, position elements) on a kernel baseline with the alpha winner's settings (ζ 1, c 1,
-  # 7 Å: model.linear_baseline_cutoff), the same folds: does the network add to the kernel?
-  logs=()
-  for f in 0 1 2 3 4 5 6 7 8 9; do
-    local dir="$OUT/cv_qm7x/lmcov-kbase-kz1-c1-rc7/fold$f"
+# cv_case DIR LABEL CSV K FOLD_PREFIX OPTIONS_BODY: K-fold cross-validation of one configuration: fold f trains on
+# FOLD_PREFIX<f>_train.xyz (validation_set 0.1 of it picks the ridge) and predicts FOLD_PREFIX<f>_test.xyz; the logs
+# stay in DIR/fold<f> (a fold with a log is skipped), the held-out errors are pooled into one row per target of CSV
+cv_case() {
+  local dir0=$1 label=$2 csv=$3 k=$4 prefix=$5 body=$6 logs=() f
+  for ((f = 0; f < k; f++)); do
+    local dir="$dir0/fold$f"
     mkdir -p "$dir"
     if [ ! -f "$dir/train.log" ]; then
       cat > "$dir/options.yaml" <<YAML
 seed: 1
-training_set: $d/fold${f}_train.xyz
+training_set: ${prefix}${f}_train.xyz
 validation_set: 0.1
-test_set: $d/fold${f}_test.xyz
-$T_QM7X
-$(model_body 128 $(epochs_for 80 80 400) | sed "s/^training:/  position_basis: auto\n  linear_baseline: true\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 1\n  linear_baseline_cutoff: 7\ntraining:/")
+test_set: ${prefix}${f}_test.xyz
+$body
 YAML
       TB train "$dir/options.yaml" -o "$dir/model.tbm" > "$dir/train.log.tmp" 2>&1 || { tail -5 "$dir/train.log.tmp"; return 1; }
       mv "$dir/train.log.tmp" "$dir/train.log"
@@ -1065,7 +1010,33 @@ YAML
     fi
     logs+=("$dir/train.log")
   done
-  $PY cv_pool "$OUT/cv_qm7x/cv.csv" "lmcov-kbase-kz1-c1-rc7" "${logs[@]}"
+  $PY cv_pool "$csv" "$label" "${logs[@]}"
+}
+
+# issue 13: the kernel's hyper-parameters (cutoff, ζ, element coupling) of QM7-X chosen by 10-fold cross-validation
+# on the 80 training molecules, without the test set: each fold trains on 72 (validation_set 0.1 of them picks the
+# ridge) and predicts the other 8; the held-out errors are pooled over the 80 (docs/results/cv_qm7x.csv)
+study_cv_qm7x() {
+  water_qm7x_data
+  local d="$OUT/cv_qm7x/data" z c rc
+  mkdir -p "$d"
+  [ -f "$d/fold9_test.xyz" ] || $PY folds "$(subset qm7x 80)" "$d/fold" 10 3
+  rm -f "$OUT/cv_qm7x/cv.csv"
+  for z in 1 2; do
+    for c in 0.5 1; do
+      for rc in 5 6 7 8 9 10; do
+        cv_case "$OUT/cv_qm7x/kz$z-c$c-rc$rc" "kz$z-c$c-rc$rc" "$OUT/cv_qm7x/cv.csv" 10 "$d/fold" "$T_QM7X
+model:
+  architecture: linear_ridge
+  soap: {cutoff: $rc}
+  kernel: {zeta: $z, element_coupling: $c}"
+      done
+    done
+  done
+  # λ-MCoV (width 128, 400 epochs, position elements) on a kernel baseline with the alpha winner's settings (ζ 1, c 1,
+  # 7 Å: model.linear_baseline_cutoff), the same folds: does the network add to the kernel?
+  cv_case "$OUT/cv_qm7x/lmcov-kbase-kz1-c1-rc7" lmcov-kbase-kz1-c1-rc7 "$OUT/cv_qm7x/cv.csv" 10 "$d/fold" "$T_QM7X
+$(model_body 128 $(epochs_for 80 80 400) | sed "s/^training:/  position_basis: auto\n  linear_baseline: true\n  linear_baseline_kernel: 1\n  linear_baseline_kernel_coupling: 1\n  linear_baseline_cutoff: 7\ntraining:/")"
   [ $QUICK = 1 ] || cp "$OUT/cv_qm7x/cv.csv" "$DOCS/cv_qm7x.csv"
   # the test set, for the configuration with the lowest CV error of each target (cv_best), three seeds (the seed
   # draws the validation 10 % that picks the ridge); configs are named kz<ζ>-c<coupling>-rc<cutoff>
