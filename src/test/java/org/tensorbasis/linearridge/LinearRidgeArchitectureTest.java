@@ -187,6 +187,39 @@ class LinearRidgeArchitectureTest {
         for (var m : r.testMetrics()) assertThat(m.percentRmse()).as(m.name()).isLessThan(1e-6);
     }
 
+    /**
+     * training.ridge_selection: leave_one_out: the per-structure kernel blocks (dual form: 30 structures, more features)
+     * choose their ridge by leave-one-out and say so, the per-atom ones keep the validation choice; the model is exactly
+     * equivariant; a bad value is named.
+     */
+    @Test
+    void leaveOneOutRidgeSelection(@TempDir Path other) throws IOException {
+        List<Structure> mols = molecules(30, 8);
+        ExtXyzWriter.writeAll(other.resolve("r.xyz"), withRandomTargets(mols, 3));
+        Path opts = other.resolve("o.yaml");
+        Files.writeString(opts, "seed: 2\nthreads: 2\ntraining_set: r.xyz\nvalidation_set: 0.2\ntest_set: 0.0\n"
+            + "targets:\n  s: {type: spherical, blocks: " + ALL_BLOCKS + "}\n  a: {type: spherical, per_atom: true, blocks: " + ALL_BLOCKS + "}\n"
+            + "model:\n  architecture: linear_ridge\n  soap: {cutoff: 4.0, max_radial: 2, max_angular: 3}\n  kernel: {zeta: 1, sparse_points: 20}\n"
+            + "training: {ridge_selection: leave_one_out}\n", StandardCharsets.UTF_8);
+        List<String> log = new ArrayList<>();
+        TrainingSession.Listener listener = new TrainingSession.Listener() {
+            @Override
+            public void message(String line) { log.add(line); }
+        };
+        TrainedModel m = new Trainer(Options.load(opts), other, listener).train(TrainingSession.Outputs.forModel(other.resolve("l.tbm")), null).model();
+        assertThat(log).anyMatch(l -> l.startsWith("block s:L1+") && l.contains("by leave-one-out"))
+            .anyMatch(l -> l.startsWith("block s:L2-") && l.contains("by leave-one-out"))
+            .anyMatch(l -> l.startsWith("block a:L1+") && !l.contains("by leave-one-out"));
+        assertThat(m.options().hypers().toYaml()).contains("ridge_selection: leave_one_out");
+        for (org.tensorbasis.evaluation.SymmetryCheck.Result r : org.tensorbasis.evaluation.SymmetryCheck.run(m, mols, m.predict(mols, 2), 2, 5, 2)) {
+            assertThat(r.max()).as(r.target()).isLessThan(1e-12);
+        }
+        String head = "training_set: t.xyz\ntargets: {mu: {}}\nmodel: {architecture: linear_ridge}\n";
+        assertThatThrownBy(() -> Options.parse(head + "training: {ridge_selection: loo}\n", "o.yaml", Path.of("/b")))
+            .isInstanceOf(BadInputException.class).hasMessageContaining("training.ridge_selection").hasMessageContaining("leave_one_out");
+        assertThat(LinearRidgeOptions.of(Options.parse(head, "o.yaml", Path.of("/b"))).leaveOneOut()).isFalse();
+    }
+
     private static double[] gauss(SplittableRandom rng, int n) {
         double[] w = new double[n];
         for (int k = 0; k < n; k++) w[k] = rng.nextGaussian();
