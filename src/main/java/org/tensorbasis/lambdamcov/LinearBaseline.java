@@ -86,11 +86,12 @@ final class LinearBaseline {
         LambdaMcovOptions.ModelOptions mo = LambdaMcovOptions.of(data.options()).model();
         String pb = mo.positionBasis().yaml();
         // the kernel builds no position features: with it, only auto (which resolves to none) or false pass on
+        String soap = "soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}";
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + ", element_coupling: " + Options.fmt(mo.baselineKernelCoupling())
                 + ", sparse_points: " + mo.baselineKernelPoints()
-                + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + ", soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}}"
-            : "{position_basis: " + pb + ", soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}}";
+                + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + ", " + soap + "}"
+            : "{position_basis: " + pb + ", " + soap + "}";
         // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch
         // and its heads' ridges on the validation residuals, which must stay out of sample for the baseline too
         Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, "{refit_validation: false}",

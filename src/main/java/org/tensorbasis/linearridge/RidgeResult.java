@@ -15,17 +15,11 @@ package org.tensorbasis.linearridge;
  * @param validationRows    [group]: samples accumulated for validation
  * @param droppedFeatures   [group]: features whose training diagonal is zero (weight 0)
  * @param weights           final weights
+ * @param leaveOneOut       [group]: α chosen by the leave-one-out error ({@link RidgeSystem#leaveOneOut()}) rather than on validation
  */
 public record RidgeResult(double[] alphas, double[][] validationRmse, double[] pooledRmse, int[] chosen, boolean[] fallback,
                           long[] trainingRows, long[] validationRows, int[] droppedFeatures, RidgeWeights weights,
                           boolean[] leaveOneOut) {
-
-    /** As the canonical constructor, every α chosen on the validation rows. */
-    public RidgeResult(double[] alphas, double[][] validationRmse, double[] pooledRmse, int[] chosen, boolean[] fallback,
-                       long[] trainingRows, long[] validationRows, int[] droppedFeatures, RidgeWeights weights) {
-        this(alphas, validationRmse, pooledRmse, chosen, fallback, trainingRows, validationRows, droppedFeatures, weights,
-            new boolean[chosen.length]);
-    }
 
     /** The chosen α of a group. */
     public double alpha(int group) { return alphas[chosen[group]]; }

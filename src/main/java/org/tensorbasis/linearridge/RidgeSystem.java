@@ -429,8 +429,9 @@ public final class RidgeSystem implements AutoCloseable {
             if (looSse == null) looSse = new double[groups][];
             looSse[g] = new double[na];
         }
-        // the α in parallel, one m × m factorisation buffer per worker (as the primal form)
-        withBuffers(na, m * m, (a, A) -> {
+        // the α in parallel, one m × m factorisation buffer per worker (as the primal form); with the leave-one-out error
+        // a second m × m half holds L⁻¹
+        withBuffers(na, loo ? 2 * m * m : m * m, (a, A) -> {
             System.arraycopy(K, 0, A, 0, m * m);
             for (int i = 0; i < m; i++) A[i * m + i] += alphas[a];
             if (!Cholesky.factor(A, m)) {
@@ -448,7 +449,7 @@ public final class RidgeSystem implements AutoCloseable {
                 int o = (a * P + p) * F;
                 for (int f = 0; f < F; f++) w[o + f] = s[f] * wt[f];
             }
-            if (loo) looSse[g][a] = leaveOneOutSse(A, m, components, xs, P);
+            if (loo) looSse[g][a] = leaveOneOutSse(A, m, components, xs, P, A, m * m);
         });
         kept[g] = -1;
     }
@@ -456,12 +457,13 @@ public final class RidgeSystem implements AutoCloseable {
     /**
      * Σ_S Σ_p ‖([C⁻¹]_SS)⁻¹ x_S,p‖² over the samples S (blocks of {@code dim} consecutive columns) of a factored C = L Lᵀ (m × m),
      * x = C⁻¹ y (m × P): the leave-one-sample-out squared error ({@link #leaveOneOut()}). [C⁻¹]_SS = Zᵀ_S Z_S with Z = L⁻¹,
-     * whose columns are found by forward substitution (m³/6); NaN when a block is singular.
+     * whose columns are found by forward substitution (m³/6) into {@code zt} from {@code zOff} (m² doubles of scratch);
+     * NaN when a block is singular.
      */
-    static double leaveOneOutSse(double[] l, int m, int dim, double[] x, int P) {
-        double[] zt = new double[m * m]; // Zᵀ, Z = L⁻¹: row j of zt is column j of Z (contiguous for both loops below)
+    static double leaveOneOutSse(double[] l, int m, int dim, double[] x, int P, double[] zt, int zOff) {
+        // Zᵀ, Z = L⁻¹: row j of zt is column j of Z (contiguous for both loops below); entries below j are never read
         for (int j = 0; j < m; j++) {
-            int zj = j * m;
+            int zj = zOff + j * m;
             zt[zj + j] = 1.0 / l[j * m + j];
             for (int i = j + 1; i < m; i++) {
                 double t = 0;
@@ -477,7 +479,7 @@ public final class RidgeSystem implements AutoCloseable {
             for (int a = 0; a < dim; a++) {
                 for (int b = 0; b <= a; b++) {
                     double t = 0;
-                    int za = (c0 + a) * m, zb = (c0 + b) * m;
+                    int za = zOff + (c0 + a) * m, zb = zOff + (c0 + b) * m;
                     for (int k = c0 + a; k < m; k++) t += zt[za + k] * zt[zb + k];
                     block[a * dim + b] = t;
                 }
@@ -578,7 +580,7 @@ public final class RidgeSystem implements AutoCloseable {
         return this;
     }
 
-    /** Dual-form groups of at most this many columns get the leave-one-out error ({@link #leaveOneOut()}): it costs m³/3 per α. */
+    /** Dual-form groups of at most this many columns get the leave-one-out error ({@link #leaveOneOut()}): it costs m³/6 per α and a second m² buffer per worker. */
     public static final int LOO_MAX_ROWS = 2048;
 
     /**
