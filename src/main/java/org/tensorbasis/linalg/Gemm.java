@@ -39,12 +39,24 @@ public final class Gemm {
         if (c.equals("JNIBLAS")) {
             return (NativeBlas.source.equals("bundled OpenBLAS") ? "native OpenBLAS bundled with tensorbasis (JNIBLAS)"
                 : NativeBlas.source.startsWith("system") ? "native system libblas.so.3 (JNIBLAS)" : "native (JNIBLAS; " + NativeBlas.source + ")")
+                + coreTypeNote(System.getenv("OPENBLAS_CORETYPE"))
                 + threadWarning(System.getenv("OPENBLAS_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
         }
         String why = NativeBlas.source.equals("bundled OpenBLAS") || NativeBlas.source.startsWith("system")
             ? "the native library did not load" : NativeBlas.source;
         if (c.equals("VectorBLAS")) return "Java vector API (VectorBLAS; " + why + ")";
         return "pure Java (" + c + "; " + why + ")";
+    }
+
+    /**
+     * The BLAS line's note when the environment forces OpenBLAS's kernels ({@code OPENBLAS_CORETYPE}, read when the
+     * library loads) instead of letting it choose by the CPU: the forced ones may be older than the CPU. Measured on a
+     * 2-core AMD EPYC (AVX-512) whose environment set {@code OPENBLAS_CORETYPE=Haswell}: dgemm 54–60 GFLOP/s on one core,
+     * 92–97 with the variable unset (OpenBLAS chose Cooperlake), {@code bench model} 1.7× faster (docs/performance.md).
+     */
+    static String coreTypeNote(String coreType) {
+        if (coreType == null || coreType.isBlank()) return "";
+        return ", kernels for " + coreType.trim() + " (forced by OPENBLAS_CORETYPE; unset it to let OpenBLAS choose by the CPU)";
     }
 
     /**
