@@ -1,6 +1,7 @@
 package org.tensorbasis.model;
 
 import org.tensorbasis.linalg.Gemm;
+import org.tensorbasis.linalg.OpenBlasKernels;
 import java.util.Arrays;
 
 /**
@@ -209,19 +210,28 @@ public final class SpeciesMlp {
     static final int CHUNK = 256;
 
     /**
-     * Rows per first-layer product in the forward pass. Narrow layers (width·F·rows within 10⁶
-     * multiply-adds for at least 4 rows) use the largest such block: OpenBLAS then takes its
-     * small-matrix path, which reads the rows without packing them first; packing cost as much as
-     * the arithmetic at width 32 (measured on QM7-X features, F = 2360: 4.3 µs/atom in blocks of
-     * 12 rows, 5.2 in blocks of 128). Wider layers have enough arithmetic per row to amortise
-     * packing and use blocks of 256 rows. {@code -Dtensorbasis.rowBlock=R} overrides the choice.
+     * Rows per first-layer product in the forward pass. With OpenBLAS's AVX-512 kernels
+     * ({@link OpenBlasKernels#avx512()}), narrow layers (width·F·rows within 10⁶ multiply-adds for at
+     * least 4 rows) use the largest such block: OpenBLAS then takes its small-matrix path, which reads
+     * the operands without packing them first; packing cost as much as the arithmetic at width 32
+     * (measured on QM7-X features, F = 2360, an Intel AVX-512 machine: 4.3 µs/atom in blocks of 12 rows,
+     * 5.2 in blocks of 128). Other kernels (AVX2: Haswell, Zen) have no such path and pack the whole
+     * W0⊙γ on every call, so a dozen rows per call re-packed it every dozen rows: blocks of 256 rows
+     * there (bench model on one thread, QM7-X, Haswell kernels: 94k–117k → 127k–137k atoms/s), as for
+     * wider layers, which have enough arithmetic per row to amortise packing.
+     * {@code -Dtensorbasis.rowBlock=R} overrides the choice.
      */
     static int rowBlock(int width, int nFeatures) {
         if (rowBlockForNewWorkspaces > 0) return rowBlockForNewWorkspaces;
         Integer forced = Integer.getInteger("tensorbasis.rowBlock");
         if (forced != null && forced > 0) return forced;
+        return rowBlock(width, nFeatures, OpenBlasKernels.avx512());
+    }
+
+    /** {@link #rowBlock(int, int)} for kernels with ({@code smallMatrixPath}) or without OpenBLAS's small-matrix path. */
+    static int rowBlock(int width, int nFeatures, boolean smallMatrixPath) {
         long fits = 1_000_000L / ((long) width * nFeatures);
-        return fits >= 4 ? (int) fits : 256;
+        return smallMatrixPath && fits >= 4 ? (int) fits : 256;
     }
 
     /** Row block of new workspaces if positive (tests), else {@link #rowBlock}'s choice. */

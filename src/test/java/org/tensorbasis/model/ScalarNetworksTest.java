@@ -319,11 +319,16 @@ class ScalarNetworksTest {
     }
 
     @Test
-    void rowBlockFollowsTheLayerShape() {
+    void rowBlockFollowsTheLayerShapeAndTheKernels() {
         SpeciesMlp.rowBlockForNewWorkspaces = 0;
-        assertThat(SpeciesMlp.rowBlock(32, 2360)).isEqualTo(13);  // narrow: OpenBLAS's unpacked small-matrix path
-        assertThat(SpeciesMlp.rowBlock(128, 2360)).isEqualTo(256); // wide: packed blocks
-        assertThat(SpeciesMlp.rowBlock(4, 10)).isEqualTo(25_000);
+        // AVX-512 kernels: narrow layers in blocks that take OpenBLAS's unpacked small-matrix path
+        assertThat(SpeciesMlp.rowBlock(32, 2360, true)).isEqualTo(13);
+        assertThat(SpeciesMlp.rowBlock(128, 2360, true)).isEqualTo(256); // wide: packed blocks
+        assertThat(SpeciesMlp.rowBlock(4, 10, true)).isEqualTo(25_000);
+        // AVX2 kernels pack on every call: always blocks of 256 rows
+        assertThat(SpeciesMlp.rowBlock(32, 2360, false)).isEqualTo(256);
+        assertThat(SpeciesMlp.rowBlock(4, 10, false)).isEqualTo(256);
+        assertThat(SpeciesMlp.rowBlock(32, 2360)).isEqualTo(SpeciesMlp.rowBlock(32, 2360, org.tensorbasis.linalg.OpenBlasKernels.avx512()));
     }
 
     @Test
