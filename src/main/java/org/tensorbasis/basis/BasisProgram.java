@@ -21,6 +21,8 @@ final class BasisProgram {
         final double[] val;
         final double[] grad;
         final double[] jac;
+        // values only (a prediction: no backward): the solid harmonics without their gradient, the same values bit for bit
+        boolean valuesOnly;
 
         Workspace(int size, int jacSize) {
             val = new double[size];
@@ -94,7 +96,11 @@ final class BasisProgram {
             public void forward(Workspace ws) {
                 double[] v = ws.val;
                 // spherical l = 1 components are (y, z, x)
-                sh.solidWithGradient(v[inOff + 2], v[inOff], v[inOff + 1], v, outOff, ws.jac, jOff);
+                if (ws.valuesOnly) {
+                    sh.solid(v[inOff + 2], v[inOff], v[inOff + 1], v, outOff);
+                } else {
+                    sh.solidWithGradient(v[inOff + 2], v[inOff], v[inOff + 1], v, outOff, ws.jac, jOff);
+                }
             }
 
             @Override

@@ -278,6 +278,16 @@ public final class TensorBasis {
         return new Workspace(program.newWorkspace());
     }
 
+    /**
+     * A workspace for prediction only: its forward computes the basis values without the intermediate derivatives a
+     * backward pass needs (the same values, bit for bit); neither {@link #backward} nor the saving forward may use it.
+     */
+    public Workspace newValuesOnlyWorkspace() {
+        Workspace w = newWorkspace();
+        w.ws.valuesOnly = true;
+        return w;
+    }
+
     private void load(BasisProgram.Workspace w, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
                       double[] pos, int posOff) {
         if (pIn >= 0) {
@@ -330,6 +340,7 @@ public final class TensorBasis {
     /** The saving forward with the centred position (see {@link #forwardPositioned(Workspace, double[], int, double[], int, double[], int, double[], int, double[], int)}). */
     public void forwardPositioned(Workspace work, double[] v, int vOff, double[] u, int uOff, double[] lam, int lamOff,
                                   double[] pos, int posOff, double[] t, int tOff, double[] state, int stateOff) {
+        if (work.ws.valuesOnly) throw new IllegalStateException("a values-only workspace saves no state for a backward pass");
         forwardPositioned(work, v, vOff, u, uOff, lam, lamOff, pos, posOff, t, tOff);
         program.save(work.ws, state, stateOff);
     }
@@ -349,6 +360,7 @@ public final class TensorBasis {
                          double[] pos, int posOff, double[] gT, int gOff, double[] gv, int gvOff, double[] gu, int guOff,
                          double[] glam, int glOff) {
         BasisProgram.Workspace w = work.ws;
+        if (w.valuesOnly) throw new IllegalStateException("a values-only workspace has no backward pass");
         load(w, v, vOff, u, uOff, lam, lamOff, pos, posOff);
         program.forward(w);
         backwardLoaded(w, gT, gOff, gv, gvOff, gu, guOff, glam, glOff);

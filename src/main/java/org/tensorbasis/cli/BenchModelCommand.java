@@ -82,7 +82,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         TensorModel[] replicas = new TensorModel[nrep];
         CacheBatches.Buffer[] bufs = new CacheBatches.Buffer[nrep];
         for (int k = 0; k < nrep; k++) {
-            replicas[k] = nrep == 1 ? m : m.replica(1);
+            replicas[k] = m.predictionReplica(1); // as prediction: weights fixed, their products formed once
             bufs[k] = new CacheBatches.Buffer();
         }
         Runnable work = s.cpuTimed(() -> java.util.stream.IntStream.range(0, nrep).parallel().forEach(k -> {

@@ -397,6 +397,8 @@ public final class MemoryEstimate {
         if (workers > 1) {
             params = workers * (16 * p + firstLayerBytes(d));
             work *= workers;
+        } else if (batches > 1) {
+            params = 16 * p + firstLayerBytes(d); // one prediction replica (LambdaMcovModel.predict)
         }
         return new MemoryEstimate("prediction", ns, d.expansion().powerSpectrumSize(), atoms, cacheBytes(d, atoms), p, params, work, 0, "",
             d.width() > d.expansion().powerSpectrumSize(), 0, d.shared());

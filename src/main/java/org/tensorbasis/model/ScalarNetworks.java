@@ -78,6 +78,7 @@ public final class ScalarNetworks {
     private final Parameters.Block embeddingMap;
     private int[] rowSpecies = new int[0];
     private final double[] biasTable;
+    private boolean biasTableValid;     // fixed weights: the table of an earlier forward still holds
     private final double[] dBiasTable;
     private final HeadSpec[] headSpecs;
     private final SpeciesMlp.Workspace[] ws;
@@ -184,6 +185,19 @@ public final class ScalarNetworks {
     public boolean isInputNormalized() { return inputNormalized; }
 
     /**
+     * Declares the parameters fixed (a prediction replica; {@link SpeciesMlp.Workspace#setFixedWeights}): products of the
+     * weights formed by the first forward are reused by the next ones (in shared mode also the element-bias table);
+     * {@link #backward} is then refused. Setting it again, either way, discards them.
+     */
+    public void setFixedWeights(boolean fixed) {
+        for (SpeciesMlp.Workspace w : ws) w.setFixedWeights(fixed);
+        biasTableValid = false;
+    }
+
+    /** Whether the parameters are declared fixed ({@link #setFixedWeights}). */
+    public boolean hasFixedWeights() { return ws[0].fixedWeights(); }
+
+    /**
      * Run species concurrently on the common fork-join pool (default false). In shared mode (one
      * network) the first layer's row blocks and column blocks run concurrently instead, dealt whole to
      * the threads: bit-identical to one thread.
@@ -288,9 +302,12 @@ public final class ScalarNetworks {
         sizeOutputs(n);
         if (dHBuf[0].length < n * width) dHBuf[0] = new double[Math.max(n * width, dHBuf[0].length + (dHBuf[0].length >> 1))];
         double[] p = params.values();
-        // B = E·Aᵀ: row s is the first-layer bias of species s
-        Gemm.gemm(false, true, atomicNumbers.length, width, embeddingDim, 1.0, p, embedding.offset(), p, embeddingMap.offset(),
-            0.0, biasTable, 0);
+        // B = E·Aᵀ: row s is the first-layer bias of species s (with fixed weights, once)
+        if (!biasTableValid) {
+            Gemm.gemm(false, true, atomicNumbers.length, width, embeddingDim, 1.0, p, embedding.offset(), p, embeddingMap.offset(),
+                0.0, biasTable, 0);
+            biasTableValid = hasFixedWeights();
+        }
         double[] hid = x != null
             ? mlps[0].forward(x, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies)
             : mlps[0].forward(rowArrays, rowOffsets, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies);

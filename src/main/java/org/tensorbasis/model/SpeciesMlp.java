@@ -89,6 +89,9 @@ public final class SpeciesMlp {
         // per slot of the parallel loops (slot 0 for the serial ones): the scratch of one block of columns
         private Columns[] slots;
         private int parallelism = 1;
+        // fixed weights (setFixedWeights): W0⊙γ and W0·β, formed by the first forward, are kept for the next ones
+        private boolean fixedWeights;
+        private boolean weffValid;
 
         Workspace(int nFeatures, int width, int depth) {
             rowBlock = rowBlock(width, nFeatures);
@@ -117,6 +120,20 @@ public final class SpeciesMlp {
 
         /** Threads the first layer may use ({@link #setParallelism}). */
         public int parallelism() { return parallelism; }
+
+        /**
+         * Declares that the network's parameters no longer change (a replica made for prediction; default false): the
+         * first forward forms W0⊙γ and W0·β, and later ones reuse them instead of forming them again from the
+         * parameters (a pass over the width × F weights per batch, ~15 % of a prediction forward at width 32). The
+         * same products as without it, bit for bit. A workspace with fixed weights refuses the backward pass.
+         */
+        public void setFixedWeights(boolean fixed) {
+            this.fixedWeights = fixed;
+            this.weffValid = false;
+        }
+
+        /** Whether the weights are declared fixed ({@link #setFixedWeights}). */
+        public boolean fixedWeights() { return fixedWeights; }
 
         /** The scratch of slot k (0 ≤ k &lt; parallelism), created on first use. */
         Columns slot(int k) {
@@ -319,10 +336,12 @@ public final class SpeciesMlp {
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
-        // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
-        Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
         final double[] weff = ws.weffAll(f, width);
         final int ch = ws.chunk;
+        // with fixed weights, W0·β and W0⊙γ of an earlier forward are still valid
+        if (!(ws.fixedWeights && ws.weffValid)) {
+        // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
+        Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
         forBlocks(ws, (f + ch - 1) / ch, (slot, blk) -> {
             Columns c = ws.slot(slot);
             final double[] gam = c.gam, wl = c.wl;
@@ -335,6 +354,8 @@ public final class SpeciesMlp {
                 System.arraycopy(wl, 0, weff, o * f + c0, cw);
             }
         });
+        ws.weffValid = ws.fixedWeights;
+        }
         // by blocks of rows: each block is gathered (or normalised) and multiplied while it is in cache
         final int rb = ws.rowBlock;
         forBlocks(ws, (n + rb - 1) / rb, (slot, blk) -> {
@@ -406,6 +427,7 @@ public final class SpeciesMlp {
      * (rows in batch order, so the sum has a fixed order).
      */
     public void backward(double[] dH, int dHOff, Workspace ws, double[] dx, int dxOff, double[] dBiasTable) {
+        if (ws.fixedWeights) throw new IllegalStateException("a workspace with fixed weights is for prediction only: it has no backward pass");
         final int n = ws.n;
         final int nw = n * width;
         final int f = nFeatures;

@@ -202,6 +202,25 @@ public final class TensorModel {
      * threads: for data-parallel inference (each replica forwards its own batches; a model runs one
      * batch at a time).
      */
+    /**
+     * A replica for prediction ({@link #replica}) whose parameters are declared fixed: weight-derived products (the first
+     * layers' W0⊙γ and W0·β, the element-bias table, the shared mode's derived contractions) are formed by its first
+     * forward and reused by the next ones, and the bases are evaluated without the derivatives and per-atom state a
+     * backward pass would need. The same predictions bit for bit; its {@link #backward} is refused. The copy does not
+     * follow later changes of this model's parameters.
+     */
+    public TensorModel predictionReplica(int threads) {
+        TensorModel r = replica(threads);
+        r.nets.setFixedWeights(true);
+        r.fixedWeights = true;
+        // and basis workspaces without the derivatives and saved state only a backward pass needs
+        for (ChunkScratch cs : r.scratch) for (int b = 0; b < r.bases.length; b++) cs.ws[b] = r.bases[b].newValuesOnlyWorkspace();
+        return r;
+    }
+
+    private boolean fixedWeights;      // predictionReplica(): parameters never change
+    private boolean contractionsDerived;
+
     public TensorModel replica(int threads) {
         TensorModel r = new TensorModel(species, nFeatures, kPerL, hypers.withThreads(threads), blocks, 0);
         System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
@@ -235,7 +254,8 @@ public final class TensorModel {
 
     /** Shared mode: {@code W(Z_s) = W_shared + Σ_e E[s, e] W_e} into the per-element blocks. */
     private void deriveContractions() {
-        if (embedded.isEmpty()) return;
+        if (embedded.isEmpty() || (fixedWeights && contractionsDerived)) return;
+        contractionsDerived = fixedWeights;
         double[] w = params.values();
         Parameters.Block emb = nets.embedding();
         int d = nets.embeddingDim();
@@ -530,7 +550,7 @@ public final class TensorModel {
             if (bases[b].usesU() && uOf[b].length < us * atoms) uOf[b] = new double[us * atoms];
             int d2 = bases[b].dim() * bases[b].dim();
             if (bases[b].usesLambdaCorrection() && lamOf[b].length < d2 * atoms) lamOf[b] = new double[d2 * atoms];
-            int st = bases[b].stateSize() * atoms;
+            int st = fixedWeights ? 0 : bases[b].stateSize() * atoms; // a prediction replica keeps no state for a backward
             if (basisState[b].length < st) basisState[b] = new double[st];
         }
     }
@@ -576,7 +596,11 @@ public final class TensorModel {
                     int s = speciesOf(z[i]);
                     contract(batch, b, i, s);
                     int to0 = i * nbas * dim;
-                    tb.forwardPositioned(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, pos, 3 * i, tv, to0, basisState[b], i * tb.stateSize());
+                    if (fixedWeights) {
+                        tb.forwardPositioned(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, pos, 3 * i, tv, to0);
+                    } else {
+                        tb.forwardPositioned(cs.ws[b], vb, 9 * i, ub, tb.uSize() * i, lb, d2 * i, pos, 3 * i, tv, to0, basisState[b], i * tb.stateSize());
+                    }
                     int so = scaleW[b].offset() + s * nbas;
                     for (int q = 0; q < nbas; q++) {
                         double sq = w[so + q];
@@ -730,6 +754,7 @@ public final class TensorModel {
      */
     public void backward(double[][] gAtom, double[] dx, double[][] dExp) {
         if (last == null) throw new IllegalStateException("backward before forward");
+        if (fixedWeights) throw new IllegalStateException("a prediction replica (fixed weights) has no backward pass");
         AtomBatch batch = last;
         int n = batch.atoms();
         int[] z = batch.numbers();

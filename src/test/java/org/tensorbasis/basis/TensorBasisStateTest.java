@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorbasis.basis.TensorBasis.PseudoMode;
 
-/** The saving forward and {@link TensorBasis#backwardFromState} give exactly what forward/backward give. */
+/** The saving forward, {@link TensorBasis#backwardFromState} and a values-only workspace give exactly what forward/backward give. */
 class TensorBasisStateTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -47,6 +47,15 @@ class TensorBasisStateTest {
             b.forward(ws, v, 9 * i, u, us * i, lam, dim * dim * i, t2, i * b.size() * dim, state, i * b.stateSize());
         }
         assertThat(t2).containsExactly(t1);
+        // a values-only workspace (prediction): the same basis values, and no backward or saved state
+        TensorBasis.Workspace vo = b.newValuesOnlyWorkspace();
+        double[] t3 = new double[b.size() * dim * atoms];
+        for (int i = 0; i < atoms; i++) b.forward(vo, v, 9 * i, u, us * i, lam, dim * dim * i, t3, i * b.size() * dim);
+        assertThat(t3).containsExactly(t1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.forward(vo, v, 0, u, 0, lam, 0, t3, 0, state, 0))
+            .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.backward(vo, v, 0, u, 0, lam, 0, gT, 0, new double[9], 0,
+            new double[Math.max(1, us)], 0, new double[dim * dim], 0)).isInstanceOf(IllegalStateException.class);
         for (int i = 0; i < atoms; i++) {
             double[][] g1 = {new double[9], new double[us], new double[dim * dim]};
             double[][] g2 = {new double[9], new double[us], new double[dim * dim]};

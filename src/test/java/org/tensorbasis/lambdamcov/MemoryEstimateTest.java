@@ -235,9 +235,10 @@ class MemoryEstimateTest {
         for (Structure s : molecules(200, 11)) numbers.add(s.numbers());
         MemoryEstimate one = MemoryEstimate.prediction(design, numbers, 1);
         MemoryEstimate two = MemoryEstimate.prediction(design, numbers, 2);
-        // two workers: two replicas (values, gradients, buffers) and their work arrays
+        // one worker: one prediction replica (values, gradients, buffers); two workers: two, and their work arrays
         assertThat(two.cacheBytes()).isEqualTo(one.cacheBytes());
-        assertThat(two.parameterBytes()).isEqualTo(2 * (16 * one.parameters() + one.parameterBytes()));
+        assertThat(one.parameterBytes()).isEqualTo(16 * one.parameters() + MemoryEstimate.firstLayerBytes(design));
+        assertThat(two.parameterBytes()).isEqualTo(2 * one.parameterBytes());
         assertThatThrownBy(() -> two.check(two.totalBytes())).isInstanceOf(BadInputException.class)
             .hasMessageStartingWith("prediction would need").hasMessageContaining("fewer structures");
     }
