@@ -20,7 +20,9 @@ class Model:
     Predictions are in the target's ``unit`` (whatever the training file used; no conversion).
     """
 
-    def __init__(self, path):
+    def __init__(self, path, precision="float64"):
+        """``precision="float32"`` (lambda_mcov models): the power spectrum and the first network layer in float32,
+        about 1.6x faster prediction, relative deviation from float64 ~1e-7 (``eval --precision float32``)."""
         jpype = _jvm.start()
         if isinstance(path, jpype.JClass("org.tensorbasis.api.Model")):
             self._java = path
@@ -38,11 +40,24 @@ class Model:
                 if py is None:
                     raise
                 raise py from None
+        if precision != "float64":
+            try:
+                self._java.setPrecision(precision)
+            except jpype.JException as e:
+                py = _jvm.rethrow(e)
+                if py is None:
+                    raise
+                raise py from None
         self._JInt = jpype.JArray(jpype.JInt)
         self._JDouble = jpype.JArray(jpype.JDouble)
         self._JBool = jpype.JArray(jpype.JBoolean)
         self._targets = self._describe()
         self._names = list(self._targets)
+
+    @property
+    def precision(self):
+        """The arithmetic of predictions: "float64" or "float32"."""
+        return str(self._java.precision())
 
     def _describe(self):
         opts = self._java.options().targets()

@@ -54,6 +54,20 @@ def test_predictions_equal_those_of_tensorbasis_eval(water, tmp_path):
         np.testing.assert_allclose(p["sig"][k], a.arrays["sig_pred"].reshape(-1, 3, 3), rtol=0, atol=1e-12)
 
 
+def test_float32_precision_agrees_with_float64_to_float32_round_off(water):
+    frames = ase.io.read(water["data"], ":")
+    p64 = tensorbasis.Model(water["model_file"]).predict(frames)
+    m32 = tensorbasis.Model(water["model_file"], precision="float32")
+    assert m32.precision == "float32"
+    p32 = m32.predict(frames)
+    for key in ("mu", "alpha"):
+        rms = np.sqrt(np.mean(p64[key] ** 2))
+        diff = np.max(np.abs(p32[key] - p64[key]))
+        assert 0 < diff <= 1e-5 * rms, (key, diff, rms)
+    with pytest.raises(ValueError, match="precision"):
+        tensorbasis.Model(water["model_file"], precision="float16")
+
+
 def test_single_atoms_drops_the_frame_axis_and_spherical_blocks(water):
     frames = ase.io.read(water["data"], ":5")
     m = tensorbasis.Model(water["model_file"])

@@ -61,6 +61,20 @@ public final class Model {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * The arithmetic of the next predictions: {@code "float64"} (the default) or {@code "float32"} (λ-MCoV models: the
+     * power spectrum and the first network layer in float32, the rest float64; about 1.6× faster on one core, relative
+     * deviation from float64 ~1e-7; see {@link org.tensorbasis.architecture.Precision}).
+     *
+     * @throws BadInputException for another value, or float32 with an architecture that has no float32 path
+     */
+    public synchronized void setPrecision(String precision) {
+        model.setPrecision(org.tensorbasis.architecture.Precision.of(precision, "precision"));
+    }
+
+    /** The arithmetic of predictions ({@link #setPrecision}): "float64" or "float32". */
+    public synchronized String precision() { return model.precision().option(); }
+
     /** Target names, in the model's order (as in the options). */
     public List<String> targets() {
         return List.copyOf(model.layouts().keySet());

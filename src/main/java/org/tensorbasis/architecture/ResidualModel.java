@@ -84,6 +84,15 @@ public final class ResidualModel implements TrainedModel {
         return m instanceof ResidualModel r ? r.residual : m;
     }
 
+    /** The network part follows {@code precision}; the linear baseline (linear_ridge) always predicts in float64. */
+    @Override
+    public void setPrecision(Precision precision) {
+        residual.setPrecision(precision);
+    }
+
+    @Override
+    public Precision precision() { return residual.precision(); }
+
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions sum = residual.predict(structures, threads);

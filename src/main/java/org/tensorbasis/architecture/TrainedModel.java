@@ -40,6 +40,20 @@ public interface TrainedModel extends org.tensorbasis.evaluation.Predictor {
     /** Predictions of every target for the structures (descriptors and model run on {@code threads} threads). */
     Predictions predict(List<Structure> structures, int threads);
 
+    /**
+     * The arithmetic of the next predictions ({@link Precision}; FLOAT64 by default). Architectures without a float32
+     * path refuse FLOAT32 with a {@link org.tensorbasis.BadInputException} that names the option and the architecture.
+     */
+    default void setPrecision(Precision precision) {
+        if (precision != Precision.FLOAT64) {
+            throw org.tensorbasis.BadInputException.field("--precision", "float32 prediction is implemented for lambda_mcov models; this "
+                + "model's architecture is " + architecture() + " (use float64)");
+        }
+    }
+
+    /** The arithmetic of predictions ({@link #setPrecision}). */
+    default Precision precision() { return Precision.FLOAT64; }
+
     /** What the model file holds: metadata and tensors (a composite model nests its parts' contents). */
     org.tensorbasis.modelfile.ModelFile.Contents contents();
 

@@ -50,6 +50,12 @@ public final class TransformedModel implements TrainedModel {
     public TrainedModel inner() { return inner; }
 
     @Override
+    public void setPrecision(Precision precision) { inner.setPrecision(precision); }
+
+    @Override
+    public Precision precision() { return inner.precision(); }
+
+    @Override
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions p = inner.predict(structures, threads);
         for (Map.Entry<String, TargetTransform> e : transforms.entrySet()) {

@@ -40,6 +40,10 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "extended-XYZ file of structures to predict")
     Path file;
 
+    @Option(names = "--precision", defaultValue = "float64", paramLabel = "P", description = "float64 or float32, as eval --precision "
+        + "(default: ${DEFAULT-VALUE})")
+    String precisionName;
+
     @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -54,7 +58,9 @@ public final class BenchEvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) throw BadInputException.inFile(file.toString(), "data file: no such file");
         java.io.PrintWriter out = spec.commandLine().getOut();
         long l0 = System.nanoTime();
+        org.tensorbasis.architecture.Precision precision = org.tensorbasis.architecture.Precision.of(precisionName, "--precision");
         TrainedModel model = Architectures.load(modelFile, threads);
+        model.setPrecision(precision);
         double loadSeconds = (System.nanoTime() - l0) * 1e-9;
         // one untimed pass first: the input's errors (unknown species, geometry) are reported before any timing
         List<Sample> first = read(model);

@@ -63,6 +63,10 @@ public final class BenchModelCommand implements Callable<Integer> {
         + "model.soap settings and model.bpnn width and depth (λ correction, pseudotensor basis, scalar networks too)")
     Path optionsFile;
 
+    @Option(names = "--precision", defaultValue = "float64", paramLabel = "P", description = "float64, or float32 (the power spectrum and "
+        + "the first network layer in float32, as eval --precision float32; default: ${DEFAULT-VALUE})")
+    String precisionName;
+
     @Option(names = "--model", paramLabel = "MODEL", description = "a trained lambda_mcov model file (.tbm, committees too): time its "
         + "forward on its own cached features instead of the demo model's")
     Path modelFile;
@@ -70,38 +74,41 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
-        if (modelFile != null) return trainedModel(out);
+        final boolean f32 = org.tensorbasis.architecture.Precision.of(precisionName, "--precision") == org.tensorbasis.architecture.Precision.FLOAT32;
+        if (modelFile != null) return trainedModel(out, f32);
         if (batchSize < 0) throw BadInputException.field("--batch-size", "must be >= 0 (0 = the batches of prediction), got " + batchSize);
         Setup s = Setup.of(input, runs, "--passes", passes, Math.max(1, batchSize), optionsFile);
         final int threads = s.threads, warmup = runs.warmup(), repetitions = runs.repetitions();
         final int size = batchSize == 0 ? LambdaMcovModel.predictBatch(s.structures.size()) : batchSize;
         int[][] batches = s.batches(size);
         TensorModel m = s.model;
+        // float32: the power spectrum stored in float32 (normalised, as prediction stores it), read in place
+        FeatureCache cache = f32 ? s.float32Cache() : s.cache;
         // data-parallel inference: one single-threaded replica per thread, batches dealt round-robin
         int nrep = Math.max(1, Math.min(threads, batches.length));
         TensorModel[] replicas = new TensorModel[nrep];
         CacheBatches.Buffer[] bufs = new CacheBatches.Buffer[nrep];
         for (int k = 0; k < nrep; k++) {
-            replicas[k] = m.predictionReplica(1); // as prediction: weights fixed, their products formed once
+            replicas[k] = m.predictionReplica(1, f32); // as prediction: weights fixed, their products formed once
             bufs[k] = new CacheBatches.Buffer();
         }
         Runnable work = s.cpuTimed(() -> java.util.stream.IntStream.range(0, nrep).parallel().forEach(k -> {
             for (int p = 0; p < passes; p++) {
-                for (int bi = k; bi < batches.length; bi += nrep) replicas[k].forward(s.batch(batches[bi], bufs[k]));
+                for (int bi = k; bi < batches.length; bi += nrep) replicas[k].forward(s.batch(cache, batches[bi], bufs[k]));
             }
         }));
         BenchTimer.Result r = s.inPool(() -> BenchTimer.run("model", warmup, repetitions, s.atoms * passes, threads, work));
         s.describe(out);
         s.printCpu(out, repetitions, s.atoms * passes, "us/atom");
-        out.printf(Locale.ROOT, "forward, batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
-            size, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
+        out.printf(Locale.ROOT, "forward (%s), batches of %d structures: median %.1f atoms/s = %.3f us/atom (min %.1f, max %.1f atoms/s), %d threads%n",
+            f32 ? "float32" : "float64", size, r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
         out.println(r.json("atoms_per_s"));
         out.flush();
         return 0;
     }
 
     /** {@code --model}: every λ-MCoV model of the file, each on its own cached features. */
-    private Integer trainedModel(java.io.PrintWriter out) throws Exception {
+    private Integer trainedModel(java.io.PrintWriter out, boolean f32) throws Exception {
         input.check();
         runs.check();
         if (optionsFile != null) throw BadInputException.field("--options", "not with --model (the model file holds its own settings)");
@@ -121,7 +128,9 @@ public final class BenchModelCommand implements Callable<Integer> {
         for (int k = 0; k < structures.size(); k++) samples.add(new Sample(structures.get(k), input.file.toString(), k));
         loaded.checkInput(samples);
         FeatureCache[] caches = new FeatureCache[members.size()];
-        for (int m = 0; m < caches.length; m++) caches[m] = members.get(m).features(structures, threads);
+        for (int m = 0; m < caches.length; m++) {
+            caches[m] = members.get(m).features(structures, threads, f32 ? FeatureCache.Storage.FLOAT32_POWER_SPECTRUM : FeatureCache.Storage.FLOAT64);
+        }
         long atoms = data.atoms();
         Runnable work = () -> {
             for (int p = 0; p < passes; p++) {
@@ -140,8 +149,9 @@ public final class BenchModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s: %s; %d features, %d x %d network, %d parameters%s%n", modelFile.getFileName(), loaded.describe(),
             first.expansion().powerSpectrumSize(), first.network().hypers().depth(), first.network().hypers().width(),
             first.network().parameters().size(), members.size() > 1 ? " per member" : "");
-        out.printf(Locale.ROOT, "prediction on cached features (%d member%s, batches of %d structures): median %.1f atoms/s = %.3f us/atom "
+        out.printf(Locale.ROOT, "prediction on cached features (%d member%s, batches of %d structures, %s): median %.1f atoms/s = %.3f us/atom "
                 + "(min %.1f, max %.1f atoms/s), %d threads%n", members.size(), members.size() > 1 ? "s" : "", LambdaMcovModel.predictBatch(structures.size()),
+            f32 ? "float32" : "float64",
             r.median(), 1e6 / r.median(), r.min(), r.max(), threads);
         out.println(r.json("atoms_per_s"));
         out.flush();
@@ -241,7 +251,18 @@ public final class BenchModelCommand implements Callable<Integer> {
 
         /** The network input of some structures of the cache, assembled as training and prediction do. */
         AtomBatch batch(int[] which, CacheBatches.Buffer buf) {
-            return CacheBatches.assemble(cache, which, structures, orders, kPerL, buf);
+            return batch(cache, which, buf);
+        }
+
+        /** As {@link #batch(int[], CacheBatches.Buffer)} from another cache of the same structures. */
+        AtomBatch batch(FeatureCache from, int[] which, CacheBatches.Buffer buf) {
+            return CacheBatches.assemble(from, which, structures, orders, kPerL, buf);
+        }
+
+        /** The structures' descriptors as a float32 prediction stores them (normalised power spectrum in float32). */
+        FeatureCache float32Cache() {
+            return FeatureCache.compute(structures, calc, model.expansionOrders(), FeatureCache.Storage.FLOAT32_POWER_SPECTRUM, threads,
+                (rows, n, f) -> org.tensorbasis.model.SpeciesMlp.normalizeRows(rows, n, f, rows));
         }
 
         /** Runs the benchmark inside a pool of {@code threads} workers, which bounds the model's parallel loops. */

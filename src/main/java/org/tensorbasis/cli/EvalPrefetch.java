@@ -30,7 +30,7 @@ final class EvalPrefetch {
      * {@link EvalCommand}'s non-boolean options (tested), written out because reading the annotations is what picocli's
      * slow start does.
      */
-    static final List<String> WITH_VALUE = List.of("-o", "--output", "--metrics", "--plots", "--rotations", "--seed", "--threads");
+    static final List<String> WITH_VALUE = List.of("-o", "--output", "--metrics", "--plots", "--rotations", "--seed", "--precision", "--threads");
 
     private static volatile EvalPrefetch current;
 

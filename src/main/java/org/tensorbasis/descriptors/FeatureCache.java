@@ -23,8 +23,13 @@ public final class FeatureCache {
     static final int LARGE = 512;
     private static final int CHUNK = 64;
 
-    /** Storage precision of the power spectrum. */
-    public enum Storage { FLOAT64, FLOAT32 }
+    /**
+     * Storage precision: FLOAT64; FLOAT32, the power spectrum and the expansions in float32 (a training run's cache that
+     * would not fit otherwise); FLOAT32_POWER_SPECTRUM, the power spectrum in float32 and the expansions in float64 (a
+     * prediction in float32, {@code architecture.Precision}: the network reads the float32 rows in place, the tensor basis
+     * is built from float64 expansions).
+     */
+    public enum Storage { FLOAT64, FLOAT32, FLOAT32_POWER_SPECTRUM }
 
     /**
      * A transformation of one structure's float64 power-spectrum rows {@code [atoms × features]}, in place, applied
@@ -97,8 +102,8 @@ public final class FeatureCache {
         for (int s = 0; s < n; s++) calc.checkSpecies(structures.get(s).numbers(), null, s);
         int[] atoms = new int[n];
         double[][] ps64 = storage == Storage.FLOAT64 ? new double[n][] : null;
-        float[][] ps32 = storage == Storage.FLOAT32 ? new float[n][] : null;
-        double[][][] exp = storage == Storage.FLOAT64 ? new double[n][][] : null;
+        float[][] ps32 = storage != Storage.FLOAT64 ? new float[n][] : null;
+        double[][][] exp = storage != Storage.FLOAT32 ? new double[n][][] : null;
         float[][][] exp32 = storage == Storage.FLOAT32 ? new float[n][][] : null;
         int F = calc.powerSpectrumSize();
         int workers = Math.max(1, Math.min(threads, n));  // worker tasks; the pool has `threads` threads
@@ -197,6 +202,17 @@ public final class FeatureCache {
         return d;
     }
 
+    /**
+     * Power spectrum of structure s in float32, {@code [atoms × F]}: the stored array itself (read-only by contract), for
+     * FLOAT32 and FLOAT32_POWER_SPECTRUM storage.
+     *
+     * @throws IllegalStateException for a FLOAT64 cache
+     */
+    public float[] powerSpectrum32(int s) {
+        if (ps32 == null) throw new IllegalStateException("a float64 cache holds no float32 rows");
+        return ps32[s];
+    }
+
     /** Copies atom {@code atom}'s power-spectrum row of structure s into {@code dst[off .. off+F)}. No allocation. */
     public void powerSpectrumRow(int s, int atom, double[] dst, int off) {
         int F = calc.powerSpectrumSize();
@@ -252,10 +268,10 @@ public final class FeatureCache {
     /** Memory footprint per atom in bytes. */
     public double bytesPerAtom() { return totalAtoms() == 0 ? 0 : (double) bytes() / totalAtoms(); }
 
-    /** Bytes per atom, analytic: 8 (FLOAT64) or 4 (FLOAT32) bytes × (F + Σ_l blockSize(l)). */
+    /** Bytes per atom, analytic: (4 or 8 bytes) × F + (4 or 8 bytes) × Σ_l blockSize(l), as the storage keeps them. */
     public static long bytesPerAtom(SphericalExpansion calc, int[] ls, Storage storage) {
-        long b = calc.powerSpectrumSize();
-        for (int l : ls) b += calc.blockSize(l);
-        return (storage == Storage.FLOAT64 ? 8L : 4L) * b;
+        long e = 0;
+        for (int l : ls) e += calc.blockSize(l);
+        return (storage == Storage.FLOAT64 ? 8L : 4L) * calc.powerSpectrumSize() + (storage == Storage.FLOAT32 ? 4L : 8L) * e;
     }
 }

@@ -47,6 +47,15 @@ public final class CommitteeModel implements TrainedModel {
     /** The tensor-name prefix of member m ≥ 1. */
     static String prefix(int m) { return "member" + m + "/"; }
 
+    /** Every member predicts in {@code precision}. */
+    @Override
+    public void setPrecision(org.tensorbasis.architecture.Precision precision) {
+        for (LambdaMcovModel m : members) m.setPrecision(precision);
+    }
+
+    @Override
+    public org.tensorbasis.architecture.Precision precision() { return members.get(0).precision(); }
+
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions sum = members.get(0).predict(structures, threads);

@@ -306,6 +306,20 @@ public final class LambdaMcovModel implements TrainedModel {
         return out;
     }
 
+    private volatile org.tensorbasis.architecture.Precision precision = org.tensorbasis.architecture.Precision.FLOAT64;
+
+    /**
+     * FLOAT32: predictions store the normalised power spectrum in float32 and multiply it by the first layer in float32
+     * ({@link org.tensorbasis.architecture.Precision}); the descriptors, the rest of the network and the bases stay float64.
+     */
+    @Override
+    public void setPrecision(org.tensorbasis.architecture.Precision precision) {
+        this.precision = java.util.Objects.requireNonNull(precision, "precision");
+    }
+
+    @Override
+    public org.tensorbasis.architecture.Precision precision() { return precision; }
+
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
         // the cache of the structures and the replicas are sized first (a one-line error if they cannot fit)
@@ -313,12 +327,14 @@ public final class LambdaMcovModel implements TrainedModel {
         for (Structure st : structures) numbers.add(st.numbers());
         MemoryEstimate memory = MemoryEstimate.prediction(design, numbers, network.hypers().threads());
         memory.check(memory.availableFor());
-        FeatureCache cache = features(structures, threads);
+        FeatureCache cache = features(structures, threads, precision == org.tensorbasis.architecture.Precision.FLOAT32
+            ? FeatureCache.Storage.FLOAT32_POWER_SPECTRUM : FeatureCache.Storage.FLOAT64);
         return predict(cache, structures, null);
     }
 
     /**
-     * Predictions for the structures of a cache ({@code which}: their indices, null = all), in batches.
+     * Predictions for the structures of a cache ({@code which}: their indices, null = all), in batches; in float32 when
+     * {@link #precision()} is FLOAT32 or the cache holds float32 rows for prediction (FLOAT32_POWER_SPECTRUM).
      */
     public Predictions predict(FeatureCache cache, List<Structure> structures, int[] which) {
         if (which == null) {
@@ -330,14 +346,16 @@ public final class LambdaMcovModel implements TrainedModel {
         final int size = predictBatch(all.length);
         int batches = (all.length + size - 1) / size;
         int workers = Math.min(network.hypers().threads(), batches);
+        boolean f32 = precision == org.tensorbasis.architecture.Precision.FLOAT32
+            || cache.storage() == FeatureCache.Storage.FLOAT32_POWER_SPECTRUM;
         if (workers <= 1) {
             // a replica with fixed weights: the weight products are formed once, not per batch
-            predictBatches(batches > 1 ? network.predictionReplica(1) : network, cache, structures, all, size, 0, 1, p);
+            predictBatches(batches > 1 || f32 ? network.predictionReplica(1, f32) : network, cache, structures, all, size, 0, 1, p);
         } else {
             // data parallel: one single-threaded replica per worker, batches dealt round-robin (measured
             // 1.6× one thread on 2 cores, against 1.35× for one model running species in parallel)
             TensorModel[] replicas = new TensorModel[workers];
-            for (int k = 0; k < workers; k++) replicas[k] = network.predictionReplica(1);
+            for (int k = 0; k < workers; k++) replicas[k] = network.predictionReplica(1, f32);
             java.util.stream.IntStream.range(0, workers).parallel()
                 .forEach(k -> predictBatches(replicas[k], cache, structures, all, size, k, workers, p));
         }

@@ -98,6 +98,22 @@ public final class Gemm {
     }
 
     /**
+     * Single-precision C = alpha·op(A)·op(B) + beta·C on row-major float arrays with explicit row strides, as the
+     * double {@link #gemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double, double[], int, int)}
+     * (always BLAS: its one caller, the float32 inference of the first network layer, has large products).
+     */
+    public static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = beta == 0f ? 0f : beta * c[cOff + i * ldc + j];
+            return;
+        }
+        BLAS_INSTANCE.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
+    }
+
+    /**
      * Symmetric rank-k update of the lower triangle of a row-major n×n C (entries j ≤ i; the strict upper
      * triangle is not touched): {@code C = alpha·A·Aᵀ + beta·C} with A stored n×k ({@code trans} false) or
      * {@code C = alpha·Aᵀ·A + beta·C} with A stored k×n ({@code trans} true). Half the multiply-adds of the

@@ -22,6 +22,7 @@ public final class AtomBatch {
     private final double[] features;     // flat rows, or null when held by reference
     private final double[][] rowArrays;  // by reference: per atom its array and offset (null when flat)
     private final int[] rowOffsets;
+    private final float[][] rowArrays32; // by reference, float32 rows (a float32 prediction), or null
     private final int[] numbers;
     private final int[] structureOf;
     private final int[] structureStart;
@@ -38,7 +39,7 @@ public final class AtomBatch {
      */
     public AtomBatch(int nFeatures, double[] features, int[] numbers, int[] structureOf, int structures,
                      double[][] expansions, int[] kPerL) {
-        this(nFeatures, features, null, null, numbers, structureOf, structures, expansions, kPerL);
+        this(nFeatures, features, null, null, null, numbers, structureOf, structures, expansions, kPerL);
     }
 
     /**
@@ -48,23 +49,36 @@ public final class AtomBatch {
      */
     public static AtomBatch ofRows(int nFeatures, double[][] rowArrays, int[] rowOffsets, int[] numbers, int[] structureOf,
                                    int structures, double[][] expansions, int[] kPerL) {
-        return new AtomBatch(nFeatures, null, rowArrays, rowOffsets, numbers, structureOf, structures, expansions, kPerL);
+        return new AtomBatch(nFeatures, null, rowArrays, rowOffsets, null, numbers, structureOf, structures, expansions, kPerL);
     }
 
-    private AtomBatch(int nFeatures, double[] features, double[][] rowArrays, int[] rowOffsets, int[] numbers,
+    /**
+     * As {@link #ofRows} with float32 rows (the normalised power spectrum of a float32 prediction,
+     * {@code FeatureCache.Storage.FLOAT32_POWER_SPECTRUM}): only a model whose scalar networks run in float32 reads them.
+     */
+    public static AtomBatch ofFloatRows(int nFeatures, float[][] rowArrays, int[] rowOffsets, int[] numbers, int[] structureOf,
+                                        int structures, double[][] expansions, int[] kPerL) {
+        return new AtomBatch(nFeatures, null, null, rowOffsets, rowArrays, numbers, structureOf, structures, expansions, kPerL);
+    }
+
+    private AtomBatch(int nFeatures, double[] features, double[][] rowArrays, int[] rowOffsets, float[][] rowArrays32, int[] numbers,
                       int[] structureOf, int structures, double[][] expansions, int[] kPerL) {
         this.atoms = numbers.length;
         this.nFeatures = nFeatures;
         if (features != null) {
             if (features.length < (long) atoms * nFeatures) throw new IllegalArgumentException("features: too short");
         } else {
-            if (rowArrays.length < atoms || rowOffsets.length < atoms) throw new IllegalArgumentException("feature rows: one per atom");
+            int rowsHeld = rowArrays32 != null ? rowArrays32.length : rowArrays.length;
+            if (rowsHeld < atoms || rowOffsets.length < atoms) throw new IllegalArgumentException("feature rows: one per atom");
             for (int i = 0; i < atoms; i++) {
-                if (rowArrays[i] == null || rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
+                int len = rowArrays32 != null ? (rowArrays32[i] == null ? -1 : rowArrays32[i].length)
+                    : (rowArrays[i] == null ? -1 : rowArrays[i].length);
+                if (len < 0 || rowOffsets[i] < 0 || len - rowOffsets[i] < nFeatures) {
                     throw new IllegalArgumentException("feature row " + i + ": too short");
                 }
             }
         }
+        this.rowArrays32 = rowArrays32;
         this.rowArrays = rowArrays;
         this.rowOffsets = rowOffsets;
         if (structureOf.length != atoms) throw new IllegalArgumentException("structureOf: one entry per atom");
@@ -97,7 +111,7 @@ public final class AtomBatch {
      */
     public AtomBatch withPositions(double[] centred) {
         if (centred != null && centred.length < 3L * atoms) throw new IllegalArgumentException("positions: 3 per atom");
-        AtomBatch b = new AtomBatch(nFeatures, features, rowArrays, rowOffsets, numbers, structureOf, structures, expansions, kPerL);
+        AtomBatch b = new AtomBatch(nFeatures, features, rowArrays, rowOffsets, rowArrays32, numbers, structureOf, structures, expansions, kPerL);
         b.positions = centred;
         return b;
     }
@@ -124,8 +138,21 @@ public final class AtomBatch {
         return features;
     }
 
-    /** The array holding atom i's feature row (shared, do not modify). */
-    public double[] rowArray(int i) { return features != null ? features : rowArrays[i]; }
+    /** Whether the feature rows are float32 rows held by reference ({@link #ofFloatRows}). */
+    public boolean hasFloatRows() { return rowArrays32 != null; }
+
+    /** Per-atom float32 row arrays ({@link #ofFloatRows}; shared, do not modify), or null. */
+    public float[][] floatRowArrays() { return rowArrays32; }
+
+    /**
+     * The array holding atom i's feature row (shared, do not modify).
+     *
+     * @throws IllegalStateException for float32 rows ({@link #ofFloatRows})
+     */
+    public double[] rowArray(int i) {
+        if (rowArrays32 != null) throw new IllegalStateException("the feature rows are float32 (a float32 prediction batch)");
+        return features != null ? features : rowArrays[i];
+    }
 
     /** Where atom i's feature row starts in {@link #rowArray(int)}. */
     public int rowOffset(int i) { return features != null ? i * nFeatures : rowOffsets[i]; }

@@ -11,7 +11,8 @@ import org.tensorbasis.structure.Structure;
  *
  * <p>A float64 cache lends its power-spectrum rows by reference ({@link AtomBatch#ofRows}): no
  * feature row is copied, and the scalar networks read each row once, just before the product that
- * uses it. A float32 cache's rows are widened into one flat array. The expansion rows (a few hundred
+ * uses it. A float32 prediction's cache (FLOAT32_POWER_SPECTRUM) lends its float32 rows the same way
+ * ({@link AtomBatch#ofFloatRows}); a float32 training cache's rows are widened into one flat array. The expansion rows (a few hundred
  * numbers per atom) are copied.
  */
 public final class CacheBatches {
@@ -21,6 +22,7 @@ public final class CacheBatches {
     public static final class Buffer {
         double[] x = new double[0];
         double[][] rowArrays = new double[0][];
+        float[][] rowArrays32 = new float[0][];
         int[] rowOffsets = new int[0];
         int[] z = new int[0];
         int[] sof = new int[0];
@@ -51,11 +53,12 @@ public final class CacheBatches {
         int maxL = 0;
         for (int l : orders) maxL = Math.max(maxL, l);
         boolean byReference = cache.storage() == FeatureCache.Storage.FLOAT64;
-        if (byReference) {
-            if (buf.rowArrays.length < atoms) {
-                buf.rowArrays = new double[atoms][];
-                buf.rowOffsets = new int[atoms];
-            }
+        // a float32 prediction's cache: its float32 rows by reference, for a network that multiplies them in float32
+        boolean float32Rows = cache.storage() == FeatureCache.Storage.FLOAT32_POWER_SPECTRUM;
+        if (byReference || float32Rows) {
+            if (buf.rowOffsets.length < atoms) buf.rowOffsets = new int[atoms];
+            if (byReference && buf.rowArrays.length < atoms) buf.rowArrays = new double[atoms][];
+            if (float32Rows && buf.rowArrays32.length < atoms) buf.rowArrays32 = new float[atoms][];
         } else if (buf.x.length < (long) atoms * f) {
             buf.x = new double[atoms * f];
         }
@@ -83,6 +86,12 @@ public final class CacheBatches {
                     buf.rowArrays[a + i] = ps;
                     buf.rowOffsets[a + i] = i * f;
                 }
+            } else if (float32Rows) {
+                float[] ps = cache.powerSpectrum32(s);
+                for (int i = 0; i < n; i++) {
+                    buf.rowArrays32[a + i] = ps;
+                    buf.rowOffsets[a + i] = i * f;
+                }
             } else {
                 for (int i = 0; i < n; i++) cache.powerSpectrumRow(s, i, buf.x, (a + i) * f);
             }
@@ -101,6 +110,7 @@ public final class CacheBatches {
         int[] sof = Arrays.copyOf(buf.sof, atoms);
         AtomBatch batch = byReference
             ? AtomBatch.ofRows(f, buf.rowArrays, buf.rowOffsets, z, sof, which.length, exp, kPerL)
+            : float32Rows ? AtomBatch.ofFloatRows(f, buf.rowArrays32, buf.rowOffsets, z, sof, which.length, exp, kPerL)
             : new AtomBatch(f, buf.x, z, sof, which.length, exp, kPerL);
         return positions ? batch.withPositions(buf.pos) : batch;
     }

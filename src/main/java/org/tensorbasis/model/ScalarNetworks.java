@@ -198,6 +198,18 @@ public final class ScalarNetworks {
     public boolean hasFixedWeights() { return ws[0].fixedWeights(); }
 
     /**
+     * Prediction with the first layers' products in float32 ({@link SpeciesMlp.Workspace#setFloat32}; default false), for
+     * every network of this object; float32 rows ({@link #forward(float[][], int[], int[], int)}) need it, and
+     * {@link #backward} is refused while it is on.
+     */
+    public void setFloat32(boolean float32) {
+        for (SpeciesMlp.Workspace w : ws) w.setFloat32(float32);
+    }
+
+    /** Whether the first layers run in float32 ({@link #setFloat32}). */
+    public boolean isFloat32() { return ws[0].float32(); }
+
+    /**
      * Run species concurrently on the common fork-join pool (default false). In shared mode (one
      * network) the first layer's row blocks and column blocks run concurrently instead, dealt whole to
      * the threads: bit-identical to one thread.
@@ -262,11 +274,11 @@ public final class ScalarNetworks {
     public void forward(double[] x, int[] z, int n) {
         if (x.length < (long) n * nFeatures) throw new IllegalArgumentException("x holds fewer than n rows");
         if (isShared()) {
-            forwardShared(x, null, null, z, n);
+            forwardShared(x, null, null, null, z, n);
             return;
         }
         group(z, n);
-        forEachSpecies(s -> forwardSpecies(s, x, null, null));
+        forEachSpecies(s -> forwardSpecies(s, x, null, null, null));
     }
 
     /**
@@ -282,11 +294,31 @@ public final class ScalarNetworks {
             }
         }
         if (isShared()) {
-            forwardShared(null, rowArrays, rowOffsets, z, n);
+            forwardShared(null, rowArrays, null, rowOffsets, z, n);
             return;
         }
         group(z, n);
-        forEachSpecies(s -> forwardSpecies(s, null, rowArrays, rowOffsets));
+        forEachSpecies(s -> forwardSpecies(s, null, rowArrays, null, rowOffsets));
+    }
+
+    /**
+     * As {@link #forward(double[][], int[], int[], int)} with normalised float32 rows held by reference (a float32
+     * prediction: {@link #setFloat32} must be on and the input declared normalised).
+     */
+    public void forward(float[][] rowArrays, int[] rowOffsets, int[] z, int n) {
+        if (!isFloat32() || !inputNormalized) throw new IllegalStateException("float32 rows need float32, normalised-input networks");
+        if (rowArrays.length < n || rowOffsets.length < n) throw new IllegalArgumentException("fewer than n rows");
+        for (int i = 0; i < n; i++) {
+            if (rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
+                throw new IllegalArgumentException("row " + i + " holds fewer than " + nFeatures + " features");
+            }
+        }
+        if (isShared()) {
+            forwardShared(null, null, rowArrays, rowOffsets, z, n);
+            return;
+        }
+        group(z, n);
+        forEachSpecies(s -> forwardSpecies(s, null, null, rowArrays, rowOffsets));
     }
 
     /**
@@ -294,7 +326,7 @@ public final class ScalarNetworks {
      * first-layer bias {@code A·e_Z} (one table of species × width per forward), then the shared heads
      * write the outputs in place.
      */
-    private void forwardShared(double[] x, double[][] rowArrays, int[] rowOffsets, int[] z, int n) {
+    private void forwardShared(double[] x, double[][] rowArrays, float[][] rows32, int[] rowOffsets, int[] z, int n) {
         if (z.length < n) throw new IllegalArgumentException("z holds fewer than n species");
         this.n = n;
         if (rowSpecies.length < n) rowSpecies = new int[Math.max(n, rowSpecies.length + (rowSpecies.length >> 1))];
@@ -310,6 +342,7 @@ public final class ScalarNetworks {
         }
         double[] hid = x != null
             ? mlps[0].forward(x, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies)
+            : rows32 != null ? mlps[0].forward32(rows32, rowOffsets, null, 0, n, ws[0], biasTable, rowSpecies)
             : mlps[0].forward(rowArrays, rowOffsets, null, 0, n, ws[0], inputNormalized, biasTable, rowSpecies);
         for (int h = 0; h < headSpecs.length; h++) heads[h][0].forward(hid, 0, n, out[h], 0);
     }
@@ -341,12 +374,13 @@ public final class ScalarNetworks {
         }
     }
 
-    private void forwardSpecies(int s, double[] x, double[][] rowArrays, int[] rowOffsets) {
+    private void forwardSpecies(int s, double[] x, double[][] rowArrays, float[][] rows32, int[] rowOffsets) {
         int r0 = start[s];
         int rows = start[s + 1] - r0;
         if (rows == 0) return;
         double[] hid = x != null
             ? mlps[s].forward(x, perm, r0, rows, ws[s], inputNormalized)
+            : rows32 != null ? mlps[s].forward32(rows32, rowOffsets, perm, r0, rows, ws[s], null, null)
             : mlps[s].forward(rowArrays, rowOffsets, perm, r0, rows, ws[s], inputNormalized);
         double[] buf = headBuf[s];
         for (int h = 0; h < headSpecs.length; h++) {

@@ -92,6 +92,9 @@ public final class SpeciesMlp {
         // fixed weights (setFixedWeights): W0⊙γ and W0·β, formed by the first forward, are kept for the next ones
         private boolean fixedWeights;
         private boolean weffValid;
+        // float32 inference (setFloat32): the first layer's product in single precision
+        private boolean float32;
+        private float[] weff32 = new float[0];
 
         Workspace(int nFeatures, int width, int depth) {
             rowBlock = rowBlock(width, nFeatures);
@@ -134,6 +137,26 @@ public final class SpeciesMlp {
 
         /** Whether the weights are declared fixed ({@link #setFixedWeights}). */
         public boolean fixedWeights() { return fixedWeights; }
+
+        /**
+         * Prediction in float32 (default false; {@code architecture.Precision}): the first layer's product x̂·(W0⊙γ)ᵀ,
+         * most of a prediction's arithmetic, is formed from x̂ and W0⊙γ rounded to float32 by a single-precision GEMM
+         * (twice the rate of the float64 one, half the bytes); its result is widened to float64, and the bias W0·β and
+         * the later layers stay float64. Rows given as float32 ({@code forward32}) are read in place. A workspace in
+         * this mode refuses the backward pass.
+         */
+        public void setFloat32(boolean float32) {
+            this.float32 = float32;
+            this.weffValid = false;
+        }
+
+        /** Whether the first layer runs in float32 ({@link #setFloat32}). */
+        public boolean float32() { return float32; }
+
+        float[] weff32(int nFeatures, int width) {
+            if (weff32.length < width * nFeatures) weff32 = new float[width * nFeatures];
+            return weff32;
+        }
 
         /** The scratch of slot k (0 ≤ k &lt; parallelism), created on first use. */
         Columns slot(int k) {
@@ -186,6 +209,8 @@ public final class SpeciesMlp {
         final double[] wl;
         final double[] gl;
         final double[] gs;
+        float[] x32 = new float[0];   // float32 prediction: one block of rows of x̂, and its product
+        float[] a32 = new float[0];
 
         Columns(int width, int ch) {
             g = new double[width * ch];
@@ -280,7 +305,7 @@ public final class SpeciesMlp {
      * before the backward pass.
      */
     public double[] forward(double[] x, int[] rows, int rowsStart, int n, Workspace ws, boolean normalizedInput) {
-        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput, null, null);
+        return forward(x, null, null, null, rows, rowsStart, n, ws, normalizedInput, null, null);
     }
 
     /**
@@ -292,7 +317,7 @@ public final class SpeciesMlp {
      */
     public double[] forward(double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
                             boolean normalizedInput) {
-        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput, null, null);
+        return forward(null, rowArrays, null, rowOffsets, rows, rowsStart, n, ws, normalizedInput, null, null);
     }
 
     /**
@@ -305,16 +330,27 @@ public final class SpeciesMlp {
      */
     public double[] forward(double[] x, int[] rows, int rowsStart, int n, Workspace ws, boolean normalizedInput,
                             double[] biasTable, int[] biasIndex) {
-        return forward(x, null, null, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
+        return forward(x, null, null, null, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
+    }
+
+    /**
+     * A float32 prediction ({@link Workspace#setFloat32} must be on): as the by-reference forward with normalised input,
+     * the rows given in float32 ({@code rowArrays[a][rowOffsets[a] .. + F)}) and multiplied in place; {@code biasTable}
+     * and {@code biasIndex} as in the row-bias forward, or both null.
+     */
+    public double[] forward32(float[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
+                              double[] biasTable, int[] biasIndex) {
+        if (!ws.float32) throw new IllegalStateException("float32 rows need a workspace in float32 mode");
+        return forward(null, null, rowArrays, rowOffsets, rows, rowsStart, n, ws, true, biasTable, biasIndex);
     }
 
     /** As {@link #forward(double[], int[], int, int, Workspace, boolean, double[], int[])} with rows held by reference. */
     public double[] forward(double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n, Workspace ws,
                             boolean normalizedInput, double[] biasTable, int[] biasIndex) {
-        return forward(null, rowArrays, rowOffsets, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
+        return forward(null, rowArrays, null, rowOffsets, rows, rowsStart, n, ws, normalizedInput, biasTable, biasIndex);
     }
 
-    private double[] forward(double[] x, double[][] rowArrays, int[] rowOffsets, int[] rows, int rowsStart, int n,
+    private double[] forward(double[] x, double[][] rowArrays, float[][] rows32, int[] rowOffsets, int[] rows, int rowsStart, int n,
                              Workspace ws, boolean normalizedInput, double[] biasTable, int[] biasIndex) {
         if ((biasTable == null) != (biasIndex == null)) throw new IllegalArgumentException("a row bias needs its table and its index");
         ws.ensure(n, nFeatures, width);
@@ -323,20 +359,23 @@ public final class SpeciesMlp {
         ws.biasIndex = biasIndex;
         final int f = nFeatures;
         final double[] p = params.values();
-        // rows used in place: normalised, contiguous rows of one flat array; otherwise gathered into x̂
-        final boolean inPlace = normalizedInput && rowArrays == null && contiguous(rows, rowsStart, n);
+        // rows used in place: normalised, contiguous rows of one flat array; otherwise gathered into x̂ (float32 rows are
+        // gathered block by block into float32 scratch instead)
+        final boolean inPlace = rows32 == null && normalizedInput && rowArrays == null && contiguous(rows, rowsStart, n);
         if (inPlace) {
             ws.xsrc = x;
             ws.xsrcOff = (rows == null ? rowsStart : n > 0 ? rows[rowsStart] : 0) * f;
         } else {
-            ws.xsrc = ws.xhat(n, f);
+            ws.xsrc = rows32 != null ? null : ws.xhat(n, f);
             ws.xsrcOff = 0;
         }
         // A0 = (γ⊙x̂ + β)·W0ᵀ = x̂·(W0⊙γ)ᵀ + W0·β
         final int gOff = gamma.offset();
         final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
-        final double[] weff = ws.weffAll(f, width);
+        final boolean f32 = ws.float32;
+        final double[] weff = f32 ? null : ws.weffAll(f, width);
+        final float[] weff32 = f32 ? ws.weff32(f, width) : null;
         final int ch = ws.chunk;
         // with fixed weights, W0·β and W0⊙γ of an earlier forward are still valid
         if (!(ws.fixedWeights && ws.weffValid)) {
@@ -351,7 +390,11 @@ public final class SpeciesMlp {
             for (int o = 0; o < width; o++) {
                 System.arraycopy(p, w0.offset() + o * f + c0, wl, 0, cw);
                 for (int j = 0; j < cw; j++) wl[j] *= gam[j];
-                System.arraycopy(wl, 0, weff, o * f + c0, cw);
+                if (f32) {
+                    for (int j = 0, d = o * f + c0; j < cw; j++) weff32[d + j] = (float) wl[j];
+                } else {
+                    System.arraycopy(wl, 0, weff, o * f + c0, cw);
+                }
             }
         });
         ws.weffValid = ws.fixedWeights;
@@ -361,6 +404,16 @@ public final class SpeciesMlp {
         forBlocks(ws, (n + rb - 1) / rb, (slot, blk) -> {
             int r0 = blk * rb;
             int nb = Math.min(rb, n - r0);
+            if (rows32 != null) {
+                Columns c = ws.slot(slot);
+                if (c.x32.length < nb * f) c.x32 = new float[rb * f];
+                for (int r = 0; r < nb; r++) {
+                    int a = rows == null ? rowsStart + r0 + r : rows[rowsStart + r0 + r];
+                    System.arraycopy(rows32[a], rowOffsets[a], c.x32, r * f, f);
+                }
+                productFloat32(c, nb, f, weff32, a0, r0 * width);
+                return;
+            }
             if (!inPlace) {
                 for (int r = r0; r < r0 + nb; r++) {
                     int a = rows == null ? rowsStart + r : rows[rowsStart + r];
@@ -373,7 +426,16 @@ public final class SpeciesMlp {
                     }
                 }
             }
-            Gemm.gemm(false, true, nb, width, f, 1.0, ws.xsrc, ws.xsrcOff + r0 * f, f, weff, 0, f, 0.0, a0, r0 * width, width);
+            if (f32) {
+                Columns c = ws.slot(slot);
+                if (c.x32.length < nb * f) c.x32 = new float[rb * f];
+                final float[] x32 = c.x32;
+                final double[] xs = ws.xsrc;
+                for (int k = 0, o = ws.xsrcOff + r0 * f, m = nb * f; k < m; k++) x32[k] = (float) xs[o + k];
+                productFloat32(c, nb, f, weff32, a0, r0 * width);
+            } else {
+                Gemm.gemm(false, true, nb, width, f, 1.0, ws.xsrc, ws.xsrcOff + r0 * f, f, weff, 0, f, 0.0, a0, r0 * width, width);
+            }
         });
         for (int r = 0; r < n; r++) {
             int ro = r * width;
@@ -392,6 +454,14 @@ public final class SpeciesMlp {
             silu(ws.pre[l], ws.sig[l], ws.post[l], n * width);
         }
         return ws.post[depth - 1];
+    }
+
+    /** a0[aOff ..] = the nb rows of {@code c.x32} (float32 x̂) times (W0⊙γ)ᵀ in float32, widened to float64. */
+    private void productFloat32(Columns c, int nb, int f, float[] weff32, double[] a0, int aOff) {
+        if (c.a32.length < nb * width) c.a32 = new float[nb * width];
+        final float[] a32 = c.a32;
+        Gemm.sgemm(false, true, nb, width, f, 1f, c.x32, 0, f, weff32, 0, f, 0f, a32, 0, width);
+        for (int k = 0, m = nb * width; k < m; k++) a0[aOff + k] = a32[k];
     }
 
     private static boolean contiguous(int[] rows, int start, int n) {
@@ -428,6 +498,7 @@ public final class SpeciesMlp {
      */
     public void backward(double[] dH, int dHOff, Workspace ws, double[] dx, int dxOff, double[] dBiasTable) {
         if (ws.fixedWeights) throw new IllegalStateException("a workspace with fixed weights is for prediction only: it has no backward pass");
+        if (ws.float32) throw new IllegalStateException("a float32 workspace is for prediction only: it has no backward pass");
         final int n = ws.n;
         final int nw = n * width;
         final int f = nFeatures;

@@ -210,7 +210,16 @@ public final class TensorModel {
      * follow later changes of this model's parameters.
      */
     public TensorModel predictionReplica(int threads) {
+        return predictionReplica(threads, false);
+    }
+
+    /**
+     * As {@link #predictionReplica(int)}; with {@code float32} its scalar networks multiply the first layer in float32
+     * ({@link ScalarNetworks#setFloat32}) and it reads float32 batches ({@link AtomBatch#ofFloatRows}).
+     */
+    public TensorModel predictionReplica(int threads, boolean float32) {
         TensorModel r = replica(threads);
+        if (float32) r.nets.setFloat32(true);
         r.nets.setFixedWeights(true);
         r.fixedWeights = true;
         // and basis workspaces without the derivatives and saved state only a backward pass needs
@@ -225,6 +234,7 @@ public final class TensorModel {
         TensorModel r = new TensorModel(species, nFeatures, kPerL, hypers.withThreads(threads), blocks, 0);
         System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
         r.nets.setInputNormalized(nets.isInputNormalized());
+        r.nets.setFloat32(nets.isFloat32());
         return r;
     }
 
@@ -572,6 +582,8 @@ public final class TensorModel {
         int n = batch.atoms();
         if (batch.hasFlatFeatures()) {
             nets.forward(batch.features(), batch.numbers(), n);
+        } else if (batch.hasFloatRows()) {
+            nets.forward(batch.floatRowArrays(), batch.rowOffsets(), batch.numbers(), n);
         } else {
             nets.forward(batch.rowArrays(), batch.rowOffsets(), batch.numbers(), n);
         }

@@ -314,6 +314,51 @@ class EvalCommandTest {
         }
     }
 
+    /**
+     * {@code --precision float32}: the same predictions as float64 to float32 round-off (≤ 1e-5 of the target's RMS
+     * prediction, measured ~1e-7), recorded in the metrics file, and rotating with the structures to the float32
+     * tolerance (and well above float64 round-off: the float32 arithmetic is really used).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void float32PredictionsAgreeWithFloat64AndRotateToFloat32RoundOff() throws IOException {
+        Path out64 = dir.resolve("p64.xyz");
+        Path out32 = dir.resolve("p32.xyz");
+        Path m32 = dir.resolve("p32.metrics.json");
+        CliRun r64 = CliRun.of("eval", model.toString(), data.toString(), "-o", out64.toString(), "--threads", "2");
+        CliRun r32 = CliRun.of("eval", model.toString(), data.toString(), "-o", out32.toString(), "--threads", "2", "--precision", "float32",
+            "--check-symmetry", "--rotations", "2", "--strict", "--metrics", m32.toString());
+        assertThat(r64.code()).as(r64.err()).isZero();
+        assertThat(r32.code()).as(r32.out() + r32.err()).isZero();
+        assertThat(r32.out()).contains("symmetry: PASS (tolerance 1e-05, float32 prediction)");
+        Map<String, Object> js = json(m32);
+        assertThat(js.get("precision")).isEqualTo("float32");
+        assertThat(((Map<String, Object>) js.get("symmetry")).get("tolerance")).isEqualTo(1e-5);
+        List<Structure> a = ExtXyzReader.readAll(out64, w -> { });
+        List<Structure> b = ExtXyzReader.readAll(out32, w -> { });
+        for (String key : List.of("alpha_pred", "mu_pred", "r0_pred")) {
+            double sq = 0, maxDiff = 0;
+            long count = 0;
+            for (int k = 0; k < a.size(); k++) {
+                Value va = a.get(k).info().containsKey(key) ? a.get(k).info().get(key) : a.get(k).arrays().get(key);
+                Value vb = b.get(k).info().containsKey(key) ? b.get(k).info().get(key) : b.get(k).arrays().get(key);
+                double[] x = va.toDoubles(), y = vb.toDoubles();
+                for (int i = 0; i < x.length; i++) {
+                    sq += x[i] * x[i];
+                    maxDiff = Math.max(maxDiff, Math.abs(x[i] - y[i]));
+                }
+                count += x.length;
+            }
+            double rms = Math.sqrt(sq / count);
+            assertThat(maxDiff / rms).as(key).isLessThan(1e-5).isGreaterThan(0.0);
+        }
+        for (Object o : (List<Object>) ((Map<String, Object>) js.get("symmetry")).get("results")) {
+            Map<String, Object> res = (Map<String, Object>) o;
+            double worst = Math.max(((Number) res.get("proper")).doubleValue(), ((Number) res.get("improper")).doubleValue());
+            assertThat(worst).as(res.toString()).isLessThanOrEqualTo(1e-5).isGreaterThan(1e-12);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void dataWithoutTargetsIsOnlyPredicted() throws IOException {
@@ -374,7 +419,8 @@ class EvalCommandTest {
             Arguments.of("model is not a model", new String[] {d, d}, new String[] {"not a model file"}),
             Arguments.of("zero rotations", new String[] {m, d, "--check-symmetry", "--rotations", "0"}, new String[] {"--rotations", "0"}),
             Arguments.of("absurd rotations", new String[] {m, d, "--check-symmetry", "--rotations", "1000000"}, new String[] {"--rotations", "1000000"}),
-            Arguments.of("negative threads", new String[] {m, d, "--threads", "-3"}, new String[] {"--threads"}));
+            Arguments.of("negative threads", new String[] {m, d, "--threads", "-3"}, new String[] {"--threads"}),
+            Arguments.of("unknown precision", new String[] {m, d, "--precision", "half"}, new String[] {"--precision", "float64 or float32", "'half'"}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -31,6 +31,12 @@ class LinearRidgeCliTest {
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("symmetry: PASS").contains("mu:L1+").contains("alpha:L2+");
         assertThat(dir.resolve("run/pred.xyz")).content().contains("alpha_pred");
+        // float32 prediction is a lambda_mcov path: refused in one line, the earlier predictions kept
+        CliRun f = CliRun.of("eval", dir.resolve("run/m.tbm").toString(), DATA.resolve("water_monomer_test_50.xyz").toString(), "-o",
+            dir.resolve("run/pred.xyz").toString(), "--precision", "float32");
+        assertThat(f.code()).isEqualTo(2);
+        assertThat(f.err().strip()).doesNotContain("\n").contains("--precision").contains("linear_ridge");
+        assertThat(dir.resolve("run/pred.xyz")).content().contains("alpha_pred");
     }
 
     @Test
