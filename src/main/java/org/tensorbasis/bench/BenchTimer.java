@@ -40,13 +40,23 @@ public final class BenchTimer {
     }
 
     /**
-     * Runs {@code work} {@code warmup} times untimed, then {@code reps} times timed.
+     * Warm-up lasts at least this long (when there is any): the optimising JIT compiles a stage's loops in the background
+     * for about a second, and 3 warm-up runs of a 60 ms stage left it compiling during the timed ones. {@code bench model}
+     * on QM7-X, float32, 2 threads: medians of 387k–502k atoms/s (min ~240k) with 3 warm-up runs, 547k–586k (min ~400k)
+     * with 10 (docs/performance.md).
+     */
+    public static final double MIN_WARMUP_SECONDS = 1.0;
+
+    /**
+     * Runs {@code work} {@code warmup} times untimed — and, if {@code warmup > 0}, again until {@link #MIN_WARMUP_SECONDS}
+     * have passed — then {@code reps} times timed.
      *
      * @param items number of items (atoms) processed by one call of {@code work}
      */
     public static Result run(String stage, int warmup, int reps, long items, int threads, Runnable work) {
         if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1");
-        for (int i = 0; i < warmup; i++) work.run();
+        long w0 = System.nanoTime();
+        for (int i = 0; i < warmup || (warmup > 0 && System.nanoTime() - w0 < MIN_WARMUP_SECONDS * 1e9); i++) work.run();
         double[] tp = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();

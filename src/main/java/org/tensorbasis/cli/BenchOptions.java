@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * in {@link Input} (FILE and {@code --threads}).
  */
 public final class BenchOptions {
-    @Option(names = "--warmup", paramLabel = "N", description = "untimed runs first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "N", description = "untimed runs first, and more until 1 s has passed if N > 0 (default: ${DEFAULT-VALUE})")
     Integer warmup;
 
     @Option(names = "--repetitions", paramLabel = "N", description = "timed runs (default: ${DEFAULT-VALUE})")
