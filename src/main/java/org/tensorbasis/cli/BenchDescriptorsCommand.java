@@ -102,7 +102,7 @@ public final class BenchDescriptorsCommand implements Callable<Integer> {
         @Override
         protected Object[][] getContents() {
             return new Object[][] {
-                {"warmup", "untimed runs first (default: enough runs for 200 000 atoms, at least 1, so that the JIT has compiled the hot loops)"},
+                {"warmup", "untimed runs first, and more until 1 s has passed (default: enough runs for 200 000 atoms, at least 1, so that the JIT has compiled the hot loops)"},
             };
         }
     }

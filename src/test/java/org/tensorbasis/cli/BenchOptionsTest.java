@@ -9,11 +9,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BenchOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "neighbors   | untimed runs first (default: 3)  | timed runs (default: 10) | true",
-        "harmonics   | untimed runs first (default: 3)  | timed runs (default: 7)  | false",
-        "descriptors | untimed runs first (default: enough runs for 200 000 atoms | timed runs (default: 5) | true",
-        "model       | untimed runs first (default: 3)  | timed runs (default: 7)  | true",
-        "train-step  | untimed runs first (default: 3)  | timed runs (default: 7)  | true",
+        "neighbors   | untimed runs first, and more until 1 s has passed if N > 0 (default: 3)  | timed runs (default: 10) | true",
+        "harmonics   | untimed runs first, and more until 1 s has passed if N > 0 (default: 3)  | timed runs (default: 7)  | false",
+        "descriptors | untimed runs first, and more until 1 s has passed (default: enough runs for 200 000 atoms | timed runs (default: 5) | true",
+        "model       | untimed runs first, and more until 1 s has passed if N > 0 (default: 3)  | timed runs (default: 7)  | true",
+        "train-step  | untimed runs first, and more until 1 s has passed if N > 0 (default: 3)  | timed runs (default: 7)  | true",
     })
     void helpStatesEachCommandsDefaults(String command, String warmup, String repetitions, boolean readsFile) {
         CliRun r = CliRun.of("bench", command, "--help");
