@@ -31,6 +31,9 @@
                                      axial vector KEY) from eval -o output, and its 90 % interval when
                                      the structures are resampled (seeded bootstrap); the structures
                                      that carry the most squared error
+  bootstrap_target PRED_XYZ KEY [DRAWS]
+                                     the %RMSE of a per-structure KEY (all components) from eval -o
+                                     output and its 90 % interval when the structures are resampled
   peer_collect CSV DATASET CONFIG N SECONDS TARGET SUMMARY_JSON
                                      append the test rows of a peer `train --summary` file (all
                                      components; λ = 0 / 1 / 2 of rank-2 targets as blocks L0+ ...)
@@ -420,6 +423,31 @@ def cmd_bootstrap(pred, key, draws="5000"):
     top = sorted(range(n), key=lambda i: -err2[i])[:6]
     print(f"{pred}: axial %RMSE {full:.1f}; bootstrap over {n} structures ({draws} draws): median {mid:.1f}, 90 % interval {lo:.1f}-{hi:.1f}")
     print("  largest shares of the squared error: " + ", ".join(f"{i} {names[i]} {err2[i] / total:.3f}" for i in top))
+
+
+def cmd_bootstrap_target(pred, key, draws="5000"):
+    """%RMSE of a per-structure KEY (all its components, as eval computes it) from eval -o output, and its 90 % interval
+    when the test structures are resampled (seeded bootstrap): how far a test number measured on few structures can move."""
+    ys, ps = [], []
+    for b in frames(pred):
+        t, p = comment_value(b[1], key), comment_value(b[1], key + "_pred")
+        if t is None or p is None:
+            raise SystemExit(f"{pred}: a frame lacks {key} or {key}_pred")
+        ys.append([float(x) for x in t.split()])
+        ps.append([float(x) for x in p.split()])
+    n, w = len(ys), len(ys[0])
+
+    def pct(idx):
+        m = [sum(ys[i][k] for i in idx) / len(idx) for k in range(w)]
+        var = sum((ys[i][k] - m[k]) ** 2 for i in idx for k in range(w))
+        err = sum((ps[i][k] - ys[i][k]) ** 2 for i in idx for k in range(w))
+        return 100.0 * math.sqrt(err / var) if var > 0 else float("nan")
+
+    full = pct(range(n))
+    rng = random.Random(0)
+    boot = sorted(pct([rng.randrange(n) for _ in range(n)]) for _ in range(int(draws)))
+    lo, mid, hi = boot[int(0.05 * len(boot))], boot[len(boot) // 2], boot[int(0.95 * len(boot)) - 1]
+    print(f"{pred}: {key} %RMSE {full:.1f}; bootstrap over {n} structures ({draws} draws): median {mid:.1f}, 90 % interval {lo:.1f}-{hi:.1f}")
 
 
 def cmd_folds(src, prefix, k, seed):
