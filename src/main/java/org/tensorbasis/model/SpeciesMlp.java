@@ -370,34 +370,14 @@ public final class SpeciesMlp {
             ws.xsrcOff = 0;
         }
         // A0 = (γ⊙x̂ + β)·W0ᵀ = x̂·(W0⊙γ)ᵀ + W0·β
-        final int gOff = gamma.offset();
-        final int bOff = beta.offset();
         double[] a0 = ws.pre[0];
         final boolean f32 = ws.float32;
         final double[] weff = f32 ? null : ws.weffAll(f, width);
         final float[] weff32 = f32 ? ws.weff32(f, width) : null;
-        final int ch = ws.chunk;
         // with fixed weights, W0·β and W0⊙γ of an earlier forward are still valid
         if (!(ws.fixedWeights && ws.weffValid)) {
-        // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
-        Gemm.gemm(false, true, 1, width, f, 1.0, p, bOff, p, w0.offset(), 0.0, ws.bias, 0);
-        forBlocks(ws, (f + ch - 1) / ch, (slot, blk) -> {
-            Columns c = ws.slot(slot);
-            final double[] gam = c.gam, wl = c.wl;
-            int c0 = blk * ch;
-            int cw = Math.min(ch, f - c0);
-            System.arraycopy(p, gOff + c0, gam, 0, cw);
-            for (int o = 0; o < width; o++) {
-                System.arraycopy(p, w0.offset() + o * f + c0, wl, 0, cw);
-                for (int j = 0; j < cw; j++) wl[j] *= gam[j];
-                if (f32) {
-                    for (int j = 0, d = o * f + c0; j < cw; j++) weff32[d + j] = (float) wl[j];
-                } else {
-                    System.arraycopy(wl, 0, weff, o * f + c0, cw);
-                }
-            }
-        });
-        ws.weffValid = ws.fixedWeights;
+            weightProducts(ws, p, weff, weff32);
+            ws.weffValid = ws.fixedWeights;
         }
         // by blocks of rows: each block is gathered (or normalised) and multiplied while it is in cache
         final int rb = ws.rowBlock;
@@ -454,6 +434,33 @@ public final class SpeciesMlp {
             silu(ws.pre[l], ws.sig[l], ws.post[l], n * width);
         }
         return ws.post[depth - 1];
+    }
+
+    /**
+     * The first layer's weight products: the bias W0·β into {@code ws.bias}, and W0⊙γ into {@code weff} (float64) or,
+     * rounded, into {@code weff32} (float32 workspaces), by blocks of feature columns.
+     */
+    private void weightProducts(Workspace ws, double[] p, double[] weff, float[] weff32) {
+        final int f = nFeatures, ch = ws.chunk, gOff = gamma.offset();
+        final boolean f32 = weff32 != null;
+        // bias = W0·β as a 1×F by F×width product (BLAS streams W0 faster than a scalar dot loop)
+        Gemm.gemm(false, true, 1, width, f, 1.0, p, beta.offset(), p, w0.offset(), 0.0, ws.bias, 0);
+        forBlocks(ws, (f + ch - 1) / ch, (slot, blk) -> {
+            Columns c = ws.slot(slot);
+            final double[] gam = c.gam, wl = c.wl;
+            int c0 = blk * ch;
+            int cw = Math.min(ch, f - c0);
+            System.arraycopy(p, gOff + c0, gam, 0, cw);
+            for (int o = 0; o < width; o++) {
+                System.arraycopy(p, w0.offset() + o * f + c0, wl, 0, cw);
+                for (int j = 0; j < cw; j++) wl[j] *= gam[j];
+                if (f32) {
+                    for (int j = 0, d = o * f + c0; j < cw; j++) weff32[d + j] = (float) wl[j];
+                } else {
+                    System.arraycopy(wl, 0, weff, o * f + c0, cw);
+                }
+            }
+        });
     }
 
     /** a0[aOff ..] = the nb rows of {@code c.x32} (float32 x̂) times (W0⊙γ)ᵀ in float32, widened to float64. */
