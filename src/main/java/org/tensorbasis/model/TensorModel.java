@@ -198,11 +198,6 @@ public final class TensorModel {
     }
 
     /**
-     * An independent copy with the same architecture and current weights, running on {@code threads}
-     * threads: for data-parallel inference (each replica forwards its own batches; a model runs one
-     * batch at a time).
-     */
-    /**
      * A replica for prediction ({@link #replica}) whose parameters are declared fixed: weight-derived products (the first
      * layers' W0⊙γ and W0·β, the element-bias table, the shared mode's derived contractions) are formed by its first
      * forward and reused by the next ones, and the bases are evaluated without the derivatives and per-atom state a
@@ -230,6 +225,11 @@ public final class TensorModel {
     private boolean fixedWeights;      // predictionReplica(): parameters never change
     private boolean contractionsDerived;
 
+    /**
+     * An independent copy with the same architecture and current weights, running on {@code threads}
+     * threads: for data-parallel inference (each replica forwards its own batches; a model runs one
+     * batch at a time).
+     */
     public TensorModel replica(int threads) {
         TensorModel r = new TensorModel(species, nFeatures, kPerL, hypers.withThreads(threads), blocks, 0);
         System.arraycopy(params.values(), 0, r.params.values(), 0, params.size());
