@@ -19,12 +19,12 @@ curve() { # study title series...
   cp "$OUT/$study/curves.csv" "$DOCS/curves_$study.csv"
   TB report curves "$OUT/$study/curves.csv" -o "$DOCS/curves_$study.png" --title "$title"
 }
-curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128-e5:alpha:all w128-e5:mu:all w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all linear-ridge:alpha:all linear-ridge:mu:all
+curve monomer "water monomer: test %RMSE (last 200 frames) vs N" w128-e5:alpha:all w128-e5:mu:all w128:alpha:all w128:mu:all w32:alpha:all w32:mu:all linear-ridge:alpha:all linear-ridge:mu:all pytorch:alpha:all pytorch:mu:all
 curve monomer_alpha_epochs "water monomer alpha: epochs before the head refit" w128-e5:alpha:all w128-e20:alpha:all w128:alpha:all
 curve beta "water monomer beta (rank 3): test %RMSE vs N" w128-e5:beta:all w128-e5:beta:L1+ w128-e5:beta:L3+ w128-e20:beta:all w128:beta:all
-curve dimer "water dimer: test %RMSE vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
-curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all
-curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+ w128-e5:epsilon:all w128-e5-alpha:alpha:all
+curve dimer "water dimer: test %RMSE vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all pytorch:alpha:all pytorch:mu:all
+curve qm7x "QM7-X CHNO: test %RMSE (last 20 molecules) vs N" w128-e5:alpha:all w128-e5:mu:all w128-e20:alpha:all w128-e20:mu:all w128:alpha:all w128:mu:all pytorch:alpha:all pytorch:mu:all
+curve bulk "bulk water epsilon (96-atom boxes): test %RMSE vs N" w128:epsilon:all w128:epsilon:L0+ w128:epsilon:L2+ w128-e5:epsilon:all w128-e5-alpha:alpha:all pytorch:epsilon:all
 if [ -f "$DOCS/per_element.csv" ]; then
   $PY curves "$DOCS/per_element.csv" "$P" nmr "$OUT/nmr/curves.csv" w128-e5:"ms[H]":all w128-e5:"ms[C]":all w128-e5:"ms[N]":all w128-e5:"ms[O]":all w128-e5:"ms[S]":all w128:"ms[H]":all w128:"ms[C]":all linear-ridge:"ms[H]":all linear-ridge:"ms[C]":all
   cp "$OUT/nmr/curves.csv" "$DOCS/curves_nmr.csv"
@@ -42,9 +42,11 @@ done
 $PY table "$M" > "$DOCS/table.md"
 echo "figures and table written to $DOCS"
 
-# which test frames carry the error (extrapolation at the edge of the pool)
+# which test frames carry the error (extrapolation at the edge of the pool); kept as it is when no study's predictions
+# are at hand (a machine that ran only some studies)
 {
   for r in monomer/w128-e5/n800:alpha monomer/w128-e5/n800:mu monomer/w128/n800:alpha beta/w128/n800:beta beta/w128-e5/n800:beta; do
     f="$OUT/${r%%:*}/pred.xyz"; [ -f "$f" ] && $PY worst "$f" "${r##*:}" | sed "s|$OUT/||"
   done
-} > "$DOCS/worst_frames.txt" || true
+} > "$DOCS/.worst_frames.txt.tmp" || true
+if [ -s "$DOCS/.worst_frames.txt.tmp" ]; then mv -f "$DOCS/.worst_frames.txt.tmp" "$DOCS/worst_frames.txt"; else rm -f "$DOCS/.worst_frames.txt.tmp"; fi
