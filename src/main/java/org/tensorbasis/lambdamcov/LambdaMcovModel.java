@@ -322,14 +322,51 @@ public final class LambdaMcovModel implements TrainedModel {
 
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
-        // the cache of the structures and the replicas are sized first (a one-line error if they cannot fit)
+        return predict(structures, threads, -1);
+    }
+
+    /**
+     * As {@link #predict(List, int)} within {@code available} bytes of heap (negative: the heap that is free). The cache
+     * of the structures and the replicas are sized first; when they do not fit, the structures are predicted in
+     * consecutive parts that do (each part's descriptors computed, predicted and dropped before the next), so a long
+     * trajectory needs the memory of a part, not of the whole file. A single structure that does not fit is a one-line
+     * error with the numbers.
+     */
+    Predictions predict(List<Structure> structures, int threads, long available) {
         List<int[]> numbers = new ArrayList<>(structures.size());
         for (Structure st : structures) numbers.add(st.numbers());
         MemoryEstimate memory = MemoryEstimate.prediction(design, numbers, network.hypers().threads());
-        memory.check(memory.availableFor());
-        FeatureCache cache = features(structures, threads, precision == org.tensorbasis.architecture.Precision.FLOAT32
+        long free = available >= 0 ? available : memory.availableFor();
+        if (memory.fits(free) || structures.size() <= 1) {
+            memory.check(free);
+            return predict(cache(structures, threads), structures, null);
+        }
+        // parts of consecutive structures, in order: each the largest that fits, found by halving the previous one's size
+        Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, null);
+        int part = structures.size();
+        for (int first = 0; first < structures.size(); first += part) {
+            part = Math.min(part, structures.size() - first);
+            while (part > 1 && !MemoryEstimate.prediction(design, numbers.subList(first, first + part), network.hypers().threads()).fits(free)) {
+                part = (part + 1) / 2;
+            }
+            int to = first + part;
+            MemoryEstimate.prediction(design, numbers.subList(first, to), network.hypers().threads()).check(free);
+            List<Structure> sub = structures.subList(first, to);
+            Predictions q = predict(cache(sub, threads), sub, null);
+            for (String t : q.targets()) {
+                for (int k = 0; k < q.size(); k++) {
+                    double[] rows = q.spherical(t, k);
+                    p.mapSpherical(t, first + k, dst -> System.arraycopy(rows, 0, dst, 0, rows.length));
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The descriptors a prediction of {@link #precision()} uses. */
+    private FeatureCache cache(List<Structure> structures, int threads) {
+        return features(structures, threads, precision == org.tensorbasis.architecture.Precision.FLOAT32
             ? FeatureCache.Storage.FLOAT32_POWER_SPECTRUM : FeatureCache.Storage.FLOAT64);
-        return predict(cache, structures, null);
     }
 
     /**
