@@ -482,7 +482,8 @@ public final class MemoryEstimate {
             what.equals("training") && storage == FeatureCache.Storage.FLOAT64 ? "set training.feature_cache: float32 (half the cache), " : "",
             shared || elements < 2 || what.startsWith("prediction") ? "" : "use model.scalar_network: shared (one network for all elements), ", suggest);
         if (what.startsWith("prediction")) {
-            throw new BadInputException(msg.replace("train on fewer elements", "predict fewer structures at a time")
+            // a prediction too large for the heap runs in parts (LambdaMcovModel.predict): this is one structure, or a part
+            throw new BadInputException(msg.replace("train on fewer elements, ", "")
                 .replace("lower model.soap.max_radial or max_angular (fewer features), model.bpnn.num_neurons_per_layer (fewer parameters), ",
                     "use fewer threads, "));
         }

@@ -240,7 +240,8 @@ class MemoryEstimateTest {
         assertThat(one.parameterBytes()).isEqualTo(16 * one.parameters() + MemoryEstimate.firstLayerBytes(design));
         assertThat(two.parameterBytes()).isEqualTo(2 * one.parameterBytes());
         assertThatThrownBy(() -> two.check(two.totalBytes())).isInstanceOf(BadInputException.class)
-            .hasMessageStartingWith("prediction would need").hasMessageContaining("fewer structures");
+            .hasMessageStartingWith("prediction would need").hasMessageContaining("use fewer threads, or raise the heap")
+            .hasMessageNotContaining("elements,");
     }
 
     /** species_channels: trained adds the sparse unmixed expansions (an upper bound of what they hold) and the mixing's work arrays. */
