@@ -968,7 +968,7 @@ $(lr "{zeta: 2, element_coupling: $c}" true)"
 # linear baseline of lambda_mcov's becs:L1- block (the bec study's split, its test file in the training run's test_set)
 study_bec_joint() {
   study_bec_data
-  local d="$OUT/bec/data" TEST_IN_TRAINING=1 c p
+  local d="$OUT/bec/data" TEST_IN_TRAINING=1 c p rc
   [ -f "$d/axial_train_1368.xyz" ] || $PY axial "$(subset bec 1368)" "$d/axial_train_1368.xyz" becs
   [ -f "$d/axial_test.xyz" ] || $PY axial "$d/test.xyz" "$d/axial_test.xyz" becs
   for sd in 1; do
@@ -1000,6 +1000,15 @@ model:
 model:
   architecture: linear_ridge
   kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5}"
+  # the same with a 4 and a 6 Å cutoff: does the axial block need a shorter or a longer environment?
+  for rc in 6 4; do
+    cv_case "$OUT/bec_axial/cv-vector-kz2-c0.5-p50-rc$rc" "vector-kz2-c0.5-p50-rc$rc" "$OUT/bec_axial/cv.csv" 5 "$d/axfold" "targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+model:
+  architecture: linear_ridge
+  soap: {cutoff: $rc}
+  kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5}"
+  done
   [ $QUICK = 1 ] || cp "$OUT/bec_axial/cv.csv" "$DOCS/cv_bec_axial.csv"
   # how precise the axial block's test %RMSE is: a bootstrap over the 152 test crystals
   $PY bootstrap "$OUT/bec/e100-kbase-c0.5-p70-seed1/n1368/pred.xyz" becs
