@@ -63,8 +63,9 @@ public final class Model {
 
     /**
      * The arithmetic of the next predictions: {@code "float64"} (the default) or {@code "float32"} (λ-MCoV models: the
-     * power spectrum and the first network layer in float32, the rest float64; about 1.6× faster on one core, relative
-     * deviation from float64 ~1e-7; see {@link org.tensorbasis.architecture.Precision}).
+     * power spectrum and the first network layer in float32, the rest float64; the network part up to 1.6× faster on one
+     * core, QM7-X at the peer's settings, the descriptors unchanged; relative deviation from float64 ~1e-7; see
+     * {@link org.tensorbasis.architecture.Precision}).
      *
      * @throws BadInputException for another value, or float32 with an architecture that has no float32 path
      */
