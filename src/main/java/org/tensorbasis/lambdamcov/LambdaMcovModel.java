@@ -346,11 +346,13 @@ public final class LambdaMcovModel implements TrainedModel {
         int part = structures.size();
         for (int first = 0; first < structures.size(); first += part) {
             part = Math.min(part, structures.size() - first);
-            while (part > 1 && !MemoryEstimate.prediction(design, numbers.subList(first, first + part), network.hypers().threads()).fits(free)) {
+            MemoryEstimate est = MemoryEstimate.prediction(design, numbers.subList(first, first + part), network.hypers().threads());
+            while (part > 1 && !est.fits(free)) {
                 part = (part + 1) / 2;
+                est = MemoryEstimate.prediction(design, numbers.subList(first, first + part), network.hypers().threads());
             }
             int to = first + part;
-            MemoryEstimate.prediction(design, numbers.subList(first, to), network.hypers().threads()).check(free);
+            est.check(free);
             List<Structure> sub = structures.subList(first, to);
             Predictions q = predict(cache(sub, threads), sub, null);
             for (String t : q.targets()) {

@@ -287,18 +287,8 @@ public final class ScalarNetworks {
      * copy). The arrays must not change before the backward pass.
      */
     public void forward(double[][] rowArrays, int[] rowOffsets, int[] z, int n) {
-        if (rowArrays.length < n || rowOffsets.length < n) throw new IllegalArgumentException("fewer than n rows");
-        for (int i = 0; i < n; i++) {
-            if (rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
-                throw new IllegalArgumentException("row " + i + " holds fewer than " + nFeatures + " features");
-            }
-        }
-        if (isShared()) {
-            forwardShared(null, rowArrays, null, rowOffsets, z, n);
-            return;
-        }
-        group(z, n);
-        forEachSpecies(s -> forwardSpecies(s, null, rowArrays, null, rowOffsets));
+        checkRows(rowArrays.length, i -> rowArrays[i].length, rowOffsets, n);
+        forwardByReference(rowArrays, null, rowOffsets, z, n);
     }
 
     /**
@@ -307,18 +297,28 @@ public final class ScalarNetworks {
      */
     public void forward(float[][] rowArrays, int[] rowOffsets, int[] z, int n) {
         if (!isFloat32() || !inputNormalized) throw new IllegalStateException("float32 rows need float32, normalised-input networks");
-        if (rowArrays.length < n || rowOffsets.length < n) throw new IllegalArgumentException("fewer than n rows");
+        checkRows(rowArrays.length, i -> rowArrays[i].length, rowOffsets, n);
+        forwardByReference(null, rowArrays, rowOffsets, z, n);
+    }
+
+    /** Every row i &lt; n (of {@code held} arrays, row i's array {@code length(i)} long) holds F features from its offset. */
+    private void checkRows(int held, java.util.function.IntUnaryOperator length, int[] rowOffsets, int n) {
+        if (held < n || rowOffsets.length < n) throw new IllegalArgumentException("fewer than n rows");
         for (int i = 0; i < n; i++) {
-            if (rowOffsets[i] < 0 || rowArrays[i].length - rowOffsets[i] < nFeatures) {
+            if (rowOffsets[i] < 0 || length.applyAsInt(i) - rowOffsets[i] < nFeatures) {
                 throw new IllegalArgumentException("row " + i + " holds fewer than " + nFeatures + " features");
             }
         }
+    }
+
+    /** The forward of rows held by reference, float64 ({@code rows64}) or float32 ({@code rows32}). */
+    private void forwardByReference(double[][] rows64, float[][] rows32, int[] rowOffsets, int[] z, int n) {
         if (isShared()) {
-            forwardShared(null, null, rowArrays, rowOffsets, z, n);
+            forwardShared(null, rows64, rows32, rowOffsets, z, n);
             return;
         }
         group(z, n);
-        forEachSpecies(s -> forwardSpecies(s, null, null, rowArrays, rowOffsets));
+        forEachSpecies(s -> forwardSpecies(s, null, rows64, rows32, rowOffsets));
     }
 
     /**

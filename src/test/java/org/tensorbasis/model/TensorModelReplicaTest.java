@@ -8,19 +8,27 @@ import org.tensorbasis.basis.TensorBasis.PseudoMode;
 
 /** A replica predicts exactly what its original does, and does not share state with it. */
 class TensorModelReplicaTest {
+    static final int[] K_PER_L = {3, 4, 3};
+
+    /**
+     * A model of a per-structure λ = 2 block with the λ correction and a per-atom σ = −1 block, on {@code threads} threads,
+     * its weights moved away from the initialisation by {@code rng} (so that a copy of them matters).
+     */
+    static TensorModel model(boolean shared, int threads, long seed, SplittableRandom rng) {
+        List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
+            new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
+        TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, K_PER_L,
+            shared ? new TensorModel.Hypers(6, 2, threads, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, threads), blocks, seed);
+        double[] v = m.parameters().values();
+        for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
+        return m;
+    }
     @org.junit.jupiter.params.ParameterizedTest(name = "shared scalar network {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void replicaForwardsLikeTheOriginal(boolean shared) {
-        int[] kPerL = {3, 4, 3};
-        List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
-            new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
-        TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, kPerL,
-            shared ? new TensorModel.Hypers(6, 2, 2, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 2), blocks, 11);
-        // weights different from the initialisation, so that the copy matters
         SplittableRandom rng = new SplittableRandom(4);
-        double[] v = m.parameters().values();
-        for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
-        AtomBatch batch = TensorModelGradientTest.randomBatch(rng, kPerL, 2);
+        TensorModel m = model(shared, 2, 11, rng);
+        AtomBatch batch = TensorModelGradientTest.randomBatch(rng, K_PER_L, 2);
         TensorModel r = m.replica(1);
         assertThat(r.hypers()).isEqualTo(m.hypers().withThreads(1));
         assertThat(r.scalarNetworks().isShared()).isEqualTo(shared);
@@ -42,19 +50,13 @@ class TensorModelReplicaTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "shared scalar network {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void predictionReplicaReusesItsWeightProductsBitForBit(boolean shared) {
-        int[] kPerL = {3, 4, 3};
-        List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
-            new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
-        TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, kPerL,
-            shared ? new TensorModel.Hypers(6, 2, 1, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 1), blocks, 12);
         SplittableRandom rng = new SplittableRandom(5);
-        double[] v = m.parameters().values();
-        for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
+        TensorModel m = model(shared, 1, 12, rng);
         TensorModel r = m.predictionReplica(1);
         assertThat(r.scalarNetworks().hasFixedWeights()).isTrue();
         assertThat(m.scalarNetworks().hasFixedWeights()).isFalse();
         for (int k = 0; k < 4; k++) {
-            AtomBatch batch = TensorModelGradientTest.randomBatch(rng, kPerL, 2); // new random features each time
+            AtomBatch batch = TensorModelGradientTest.randomBatch(rng, K_PER_L, 2); // new random features each time
             m.forward(batch);
             double[] so = m.structureOutput(0).clone();
             double[] ao = m.atomOutput(1).clone();
@@ -79,20 +81,14 @@ class TensorModelReplicaTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "shared scalar network {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void float32ReplicaPredictsToFloat32RoundOff(boolean shared) {
-        int[] kPerL = {3, 4, 3};
-        List<TensorModel.Block> blocks = List.of(new TensorModel.Block("a", 2, 1, 2, false, true, null),
-            new TensorModel.Block("b", 1, -1, 1, true, false, PseudoMode.PSEUDO_MAXIMAL));
-        TensorModel m = new TensorModel(TensorModelGradientTest.SPECIES, TensorModelGradientTest.F, kPerL,
-            shared ? new TensorModel.Hypers(6, 2, 1, ScalarNetworks.Mode.SHARED, 3) : new TensorModel.Hypers(6, 2, 1), blocks, 13);
-        m.scalarNetworks().setInputNormalized(true);
         SplittableRandom rng = new SplittableRandom(6);
-        double[] v = m.parameters().values();
-        for (int i = 0; i < v.length; i++) v[i] += 0.1 * rng.nextGaussian();
+        TensorModel m = model(shared, 1, 13, rng);
+        m.scalarNetworks().setInputNormalized(true);
         TensorModel r = m.predictionReplica(1, true);
         assertThat(r.scalarNetworks().isFloat32()).isTrue();
         assertThat(m.scalarNetworks().isFloat32()).isFalse();
         for (int k = 0; k < 3; k++) {
-            AtomBatch batch = TensorModelGradientTest.randomBatch(rng, kPerL, 2);
+            AtomBatch batch = TensorModelGradientTest.randomBatch(rng, K_PER_L, 2);
             int n = batch.atoms(), f = batch.nFeatures();
             float[][] rows32 = new float[n][];
             int[] offsets = new int[n];
@@ -105,7 +101,7 @@ class TensorModelReplicaTest {
             for (int s = 0; s < batch.structures(); s++) for (int i = batch.structureStart(s); i < batch.structureStart(s + 1); i++) sof[i] = s;
             double[][] exp = new double[3][];
             for (int l = 0; l < 3; l++) exp[l] = batch.expansion(l);
-            AtomBatch floats = AtomBatch.ofFloatRows(f, rows32, offsets, batch.numbers(), sof, batch.structures(), exp, kPerL);
+            AtomBatch floats = AtomBatch.ofFloatRows(f, rows32, offsets, batch.numbers(), sof, batch.structures(), exp, K_PER_L);
             m.forward(batch);
             double[] so = m.structureOutput(0).clone();
             double[] ao = m.atomOutput(1).clone();
