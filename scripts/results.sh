@@ -24,7 +24,8 @@
 # joint kernel on the Born charges' axial block, alone and as lambda_mcov's baseline for it, one seed, and a bootstrap of
 # its test %RMSE), cv_qm7x (the kernel's cutoff, ζ and coupling on QM7-X chosen by 10-fold cross-validation of the 80
 # training molecules), ridge_loo (linear_ridge's ridge by leave-one-structure-out against the validation choice), peer (the PyTorch implementation at its defaults on the monomer, dimer
-# and QM7-X splits), peer_more (the same on bulk-water epsilon and the NMR shielding tensors); default: all, in this order.
+# and QM7-X splits), peer_more (the same on bulk-water epsilon and the NMR shielding tensors), axial_default (the
+# default linear_baseline: auto on the Born charges and the NMR shieldings, two seeds); default: all, in this order.
 # --quick: two training-set sizes and 5 epochs (a smoke run, minutes).
 # Data: ../shared/data relative to the project folder (override with TB_DATA=...).
 # Outputs: runs/results/<study>/... (sliced data, options, models, logs, metrics) and, from the
@@ -46,7 +47,7 @@ for a in "$@"; do
     *) STUDIES+=("$a") ;;
   esac
 done
-[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint bec_joint cv_qm7x ridge_loo peer peer_more)
+[ ${#STUDIES[@]} -eq 0 ] && STUDIES=(monomer ablation beta qm7x dimer fast bulk nmr linear pseudo bec bec_axial eps rerun12 issue13 committee refit_validation linear_baseline kernel position joint bec_joint cv_qm7x ridge_loo peer peer_more axial_default)
 
 if [ $QUICK = 1 ]; then OUT="$here/runs/results-quick"; DOCS="$OUT/docs"; else OUT="$here/runs/results"; DOCS="$here/docs/results"; fi
 mkdir -p "$OUT" "$DOCS"
@@ -1009,10 +1010,50 @@ model:
   soap: {cutoff: $rc}
   kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5}"
   done
+  # the kernel's ζ, element coupling and sparse points per element, one at a time from (2, 0.5, 50), on the same
+  # folds: chosen by cross-validation of the pool, not on the test crystals
+  local kz kc kp
+  for cfg in 3-0.5-50 2-0.25-50 2-0.5-100; do
+    kz=${cfg%%-*}; kc=${cfg#*-}; kc=${kc%-*}; kp=${cfg##*-}
+    cv_case "$OUT/bec_axial/cv-vector-kz$kz-c$kc-p$kp" "vector-kz$kz-c$kc-p$kp" "$OUT/bec_axial/cv.csv" 5 "$d/axfold" "targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+model:
+  architecture: linear_ridge
+  kernel: {zeta: $kz, sparse_points: $kp, element_coupling: $kc}"
+  done
   [ $QUICK = 1 ] || cp "$OUT/bec_axial/cv.csv" "$DOCS/cv_bec_axial.csv"
   # how precise the axial block's test %RMSE is: a bootstrap over the 152 test crystals
   $PY bootstrap "$OUT/bec/e100-kbase-c0.5-p70-seed1/n1368/pred.xyz" becs
   $PY bootstrap "$OUT/bec_axial/vector-kz2-c0.5-p50/n1368/pred.xyz" ax
+}
+
+# issue 12: the default model.linear_baseline: auto (a joint kernel under the λ = 1, σ = −1 blocks of per-atom targets)
+# on the Born charges (two seeds at the full pool, and N = 100 / 300) and the NMR shieldings (two seeds, 5 epochs as
+# w128-e5-lbnone, which is the same run with linear_baseline: false); at seed 1, N = 1368, the Born-charge run is
+# e100-kbase-c0.5-p70-seed1's options resolved by auto
+study_axial_default() {
+  study_bec_data
+  local TEST_IN_TRAINING=1 sd n
+  for sd in 1 2; do
+    for n in $(sizes 100 300 1368 100 300); do
+      [ $sd = 2 ] && [ $n != 1368 ] && continue
+      SEED=$sd run_case bec "e100-auto-seed$sd" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" 'targets:
+  becs: {per_atom: true}
+training:
+  epochs: '"$([ $QUICK = 1 ] && echo 5 || echo 100)"'
+  log_interval: 10
+  checkpoint_interval: 0' becs
+    done
+  done
+  study_nmr_data
+  for sd in 1 2; do
+    local tag=""; [ $sd = 1 ] || tag="-seed$sd"
+    for n in $(sizes 100 412 200 412); do
+      SEED=$sd run_case nmr "w128-e5-auto$tag" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
+  ms: {per_atom: true, symmetric: false, unit: "ppm"}'"
+$(model_body 128 5)" ms
+    done
+  done
 }
 
 # cv_case DIR LABEL CSV K FOLD_PREFIX OPTIONS_BODY: K-fold cross-validation of one configuration: fold f trains on

@@ -24,8 +24,10 @@ public final class LambdaMcovArchitecture implements Architecture {
     @Override
     public TrainingOutcome train(TrainingData data, TrainingSession session) throws IOException {
         LambdaMcovOptions hy = LambdaMcovOptions.of(data.options());
-        List<String> baseline = hy.model().linearBaseline();
+        List<String> baseline = hy.model().linearBaselineFor(data.blocks());
+        if (hy.model().linearBaselineAuto()) session.listener().message(hy.model().describeLinearBaseline(data.blocks()));
         if (baseline.isEmpty()) return trainNetwork(data, session, hy.training().committee());
+        new LambdaMcovTrainer(data, session).checkFits(); // the network's memory first: the baseline can take minutes
         LinearBaseline.Fit fit = LinearBaseline.fit(data, session, baseline);
         if (fit == null) {
             session.listener().message("stopped while fitting the linear baseline (nothing to resume: run it again)");

@@ -31,6 +31,16 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
     /** Default d of the element embedding of the shared scalar network ({@code model.element_embedding}). */
     public static final int DEFAULT_ELEMENT_EMBEDDING = 16;
 
+    /**
+     * {@code model.linear_baseline: auto}'s kernel: ζ, element coupling and the most sparse points per element (fewer
+     * when the kernel would not fit: linear_ridge's {@code model.kernel.shrink_to_fit}).
+     * Measured on the 64-element Born charges' axial block (docs/results.md, "A joint kernel for the axial part of Born
+     * charges"): the network's σ = −1 bases stay at ≈ 100 % there, this kernel under them reaches 69 %.
+     */
+    public static final int AUTO_KERNEL_ZETA = 2;
+    public static final double AUTO_KERNEL_COUPLING = 0.5;
+    public static final int AUTO_KERNEL_POINTS = 70;
+
     /** Default cutoff of the linear baseline: linear_ridge's own default. */
     static final double BASELINE_CUTOFF = org.tensorbasis.descriptors.DescriptorSettings.DEFAULT_CUTOFF;
 
@@ -42,13 +52,17 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
      *
      * @param scalarNetwork    {@code auto}, {@code per_element} or {@code shared} (resolved by {@link #scalarNetworkFor})
      * @param elementEmbedding d of the shared network's element embedding
-     * @param linearBaseline   targets first fitted by a linear ridge, the network learning its residual (empty: none)
+     * @param linearBaseline   targets first fitted by a linear ridge, the network learning its residual (empty: none, or
+     *                         {@code auto}: resolved by {@link #linearBaselineFor})
+     * @param linearBaselineAuto {@code model.linear_baseline: auto}: the λ = 1, σ = −1 blocks of per-atom targets
+     * @param baselineKernelPoints sparse points per element of a kernel baseline; 0: {@code auto} (at most
+     *                         {@link #AUTO_KERNEL_POINTS}, fewer when the kernel would not fit in the heap)
      */
     public record ModelOptions(double cutoff, double cutoffWidth, int maxRadial, int maxAngular,
                                org.tensorbasis.descriptors.PowerSpectrumForm powerSpectrum,
                                int width, int depth, boolean addLambdaBasis, PseudoMode pseudotensorBasis, boolean normalizeBasis,
                                org.tensorbasis.descriptors.SpeciesMixing.Mode speciesChannels, int pseudoSpecies,
-                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline,
+                               String scalarNetwork, int elementEmbedding, List<String> linearBaseline, boolean linearBaselineAuto,
                                org.tensorbasis.options.PositionBasisOption positionBasis, int baselineKernelZeta,
                                double baselineKernelCoupling, int baselineKernelPoints, double baselineCutoff) {
         public SoapOptions soap() {
@@ -69,6 +83,33 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
          */
         public java.util.Set<String> positionBlocksFor(List<org.tensorbasis.structure.Structure> training) {
             return positionBasis.noneFor(training) ? java.util.Set.of() : null;
+        }
+
+        /**
+         * The baseline's entries for a run's blocks: the option's list, or with {@code auto} the λ = 1, σ = −1 blocks of
+         * per-atom targets (axial vectors, e.g. the antisymmetric part of Born charges or shielding tensors), which the
+         * network's σ = −1 bases do not learn (docs/model.md, "Why the σ = −1 basis fails on crystals").
+         */
+        public List<String> linearBaselineFor(List<org.tensorbasis.targets.ModelBlock> blocks) {
+            if (!linearBaselineAuto) return linearBaseline;
+            List<String> out = new java.util.ArrayList<>();
+            for (org.tensorbasis.targets.ModelBlock mb : blocks) {
+                if (mb.perAtom() && mb.lambda() == 1 && mb.sigma() == -1) out.add(mb.name());
+            }
+            return List.copyOf(out);
+        }
+
+        /** One line for the training log: what {@code linear_baseline: auto} chose for these blocks, and why. */
+        public String describeLinearBaseline(List<org.tensorbasis.targets.ModelBlock> blocks) {
+            List<String> b = linearBaselineFor(blocks);
+            if (b.isEmpty()) return "linear baseline: none (linear_baseline: auto; no per-atom λ = 1, σ = −1 block)";
+            String model = baselineKernelZeta > 0
+                ? String.format(java.util.Locale.ROOT, "a λ-SOAP kernel (ζ = %d, %s, %s sparse points per element)", baselineKernelZeta,
+                    baselineKernelCoupling > 0 ? "one joint kernel, element coupling " + Options.fmt(baselineKernelCoupling) : "one kernel per element",
+                    baselineKernelPoints == 0 ? "at most " + AUTO_KERNEL_POINTS : String.valueOf(baselineKernelPoints))
+                : "a linear ridge on λ-SOAP features";
+            return "linear baseline: " + String.join(", ", b) + " by " + model + " (linear_baseline: auto: per-atom axial blocks, "
+                + "which the network's σ = −1 basis does not learn; false turns it off)";
         }
 
         /** The scalar networks of a training set with {@code elements} centre elements: {@code auto} resolved. */
@@ -172,32 +213,44 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
             PseudoMode pm = PseudoMode.of(m.choice("pseudotensor_basis", "axial",
                 java.util.Arrays.stream(PseudoMode.values()).map(PseudoMode::option).toList(), "Basis of σ = −1 blocks."));
             boolean nbas = m.bool("normalize_basis", true, "Scale every basis element to unit RMS per centre species before training.");
-            List<String> base = linearBaseline(m.raw("linear_baseline", "false, true or a list of targets and blocks", "false",
+            OptionsNode lbNode = m.raw("linear_baseline", "auto, false, true or a list of targets and blocks", "auto",
                 "Fit these targets first with the linear_ridge architecture at its defaults (λ-SOAP features, ridge chosen on the "
-                + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target; a block name such as ms:L1- takes that block only)."), targets);
+                + "validation set) and train the network on what it leaves; the model predicts the sum (true: every target; a block "
+                + "name such as ms:L1- takes that block only; auto: the λ = 1, σ = −1 blocks of per-atom targets, by a joint kernel).");
+            boolean lbAuto = lbNode == null || lbNode.isScalar() && "auto".equals(lbNode.text());
+            List<String> base = lbAuto ? List.of() : linearBaseline(lbNode, targets);
+            boolean anyBase = lbAuto || !base.isEmpty();
             org.tensorbasis.options.PositionBasisOption pb = org.tensorbasis.options.PositionBasisOption.parse(m,
                 "Per-structure proper (σ = +1) blocks of these orders also get position elements, built from the atom's position r "
                 + "relative to the centroid of its structure (zero in periodic structures): λ = 1 [r] (a partial-charge dipole "
                 + "Σ q_i r_i), λ ≥ 2 R^λ(r) and [R^{λ−1}(r) ⊗ v_k]^λ, λ = 0 |r|² and r · v_k (true: every order; auto: every "
                 + "order but 0, unless every training structure is periodic, then none).",
                 org.tensorbasis.options.PositionBasisOption.ORDERS_FROM_ONE);
-            int bkz = m.integer("linear_baseline_kernel", 0, 0, 8, "The linear baseline's model: 0, the linear ridge on λ-SOAP "
-                + "features; 1..8, linear_ridge's sparse λ-SOAP kernel (SA-GPR) with this ζ (model.kernel.zeta of linear_ridge).");
-            if (bkz > 0 && base.isEmpty()) throw m.error("linear_baseline_kernel", "has no effect without model.linear_baseline");
-            double bkc = m.number("linear_baseline_kernel_coupling", 0.0, 0.0, 1.0, "The kernel baseline's model.kernel.element_coupling "
-                + "(linear_ridge): 0, one kernel per element; > 0, one joint kernel over every element.");
-            if (bkc > 0 && bkz == 0) throw m.error("linear_baseline_kernel_coupling", "has no effect without model.linear_baseline_kernel");
-            int bkp = m.integer("linear_baseline_kernel_points", 1000, 1, 100_000, "The kernel baseline's model.kernel.sparse_points "
-                + "(linear_ridge): sparse environments per element.");
-            if (bkp != 1000 && bkz == 0) {
+            OptionsNode kzNode = m.raw("linear_baseline_kernel", "auto or integer 0–8", "auto", "The linear baseline's model: 0, the linear "
+                + "ridge on λ-SOAP features; 1..8, linear_ridge's sparse λ-SOAP kernel (SA-GPR) with this ζ (model.kernel.zeta of "
+                + "linear_ridge); auto: " + AUTO_KERNEL_ZETA + " with linear_baseline: auto, else 0.");
+            int bkz = isAuto(kzNode) ? (lbAuto ? AUTO_KERNEL_ZETA : 0) : (int) kzNode.integer(0, 8);
+            if (!isAuto(kzNode) && bkz > 0 && !anyBase) throw m.error("linear_baseline_kernel", "has no effect without model.linear_baseline");
+            OptionsNode kcNode = m.raw("linear_baseline_kernel_coupling", "auto or number 0–1", "auto", "The kernel baseline's "
+                + "model.kernel.element_coupling (linear_ridge): 0, one kernel per element; > 0, one joint kernel over every element; "
+                + "auto: " + Options.fmt(AUTO_KERNEL_COUPLING) + " with linear_baseline: auto, else 0.");
+            double bkc = isAuto(kcNode) ? (lbAuto && bkz > 0 ? AUTO_KERNEL_COUPLING : 0.0) : kcNode.number(0.0, 1.0);
+            if (!isAuto(kcNode) && bkc > 0 && bkz == 0) {
+                throw m.error("linear_baseline_kernel_coupling", "has no effect without model.linear_baseline_kernel");
+            }
+            OptionsNode kpNode = m.raw("linear_baseline_kernel_points", "auto or integer 1–100000", "auto", "The kernel baseline's "
+                + "model.kernel.sparse_points (linear_ridge): sparse environments per element; auto: with linear_baseline: auto at most "
+                + AUTO_KERNEL_POINTS + ", fewer when the kernel would not fit in the heap, else 1000.");
+            int bkp = isAuto(kpNode) ? (lbAuto ? 0 : 1000) : (int) kpNode.integer(1, 100_000);
+            if (!isAuto(kpNode) && bkz == 0 && bkp != 1000) {
                 throw m.error("linear_baseline_kernel_points", "has no effect without model.linear_baseline_kernel");
             }
             double bco = m.number("linear_baseline_cutoff", BASELINE_CUTOFF, 1.0, 30.0, "The linear baseline's model.soap.cutoff "
                 + "(linear_ridge; Å): its environments' radius, independent of the network's.");
-            if (bco != BASELINE_CUTOFF && base.isEmpty()) throw m.error("linear_baseline_cutoff", "has no effect without model.linear_baseline");
+            if (bco != BASELINE_CUTOFF && !anyBase) throw m.error("linear_baseline_cutoff", "has no effect without model.linear_baseline");
             m.finish();
             ModelOptions mo = new ModelOptions(soap.cutoff(), soap.cutoffWidth(), soap.maxRadial(), soap.maxAngular(), soap.powerSpectrum(),
-                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, pb, bkz, bkc, bkp, bco);
+                width, depth, lb, pm, nbas, soap.speciesChannels(), soap.pseudoSpecies(), sn, emb, base, lbAuto, pb, bkz, bkc, bkp, bco);
 
             int epochs = t.integer("epochs", 100, 1, 1_000_000, "Passes over the training structures.");
             int batch = t.integer("batch_size", 8, 1, 1_000_000, "Structures per Adam step.");
@@ -238,6 +291,10 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
      * {@code model.linear_baseline}: false (none), true (every target, in the options' order) or a list of target names
      * (every block of the target) and block names ({@code ms:L1-}: that block only).
      */
+    private static boolean isAuto(OptionsNode n) {
+        return n == null || n.isScalar() && "auto".equals(n.text());
+    }
+
     private static List<String> linearBaseline(OptionsNode n, Set<String> targets) {
         if (n == null || n.isNull()) return List.of();
         if (n.isScalar()) return n.bool() ? List.copyOf(targets) : List.of();
@@ -280,16 +337,21 @@ public record LambdaMcovOptions(ModelOptions model, TrainingOptions training) im
         sb.append("  add_lambda_basis: ").append(mo.addLambdaBasis()).append('\n');
         sb.append("  pseudotensor_basis: ").append(mo.pseudotensorBasis().option()).append('\n');
         sb.append("  normalize_basis: ").append(mo.normalizeBasis()).append('\n');
-        if (mo.linearBaseline().isEmpty()) {
+        if (mo.linearBaselineAuto()) {
+            sb.append("  linear_baseline: auto\n");
+        } else if (mo.linearBaseline().isEmpty()) {
             sb.append("  linear_baseline: false\n");
         } else {
             sb.append("  linear_baseline: [");
             for (int i = 0; i < mo.linearBaseline().size(); i++) sb.append(i > 0 ? ", " : "").append(Options.quote(mo.linearBaseline().get(i)));
             sb.append("]\n");
         }
-        sb.append("  linear_baseline_kernel: ").append(mo.baselineKernelZeta()).append('\n');
-        sb.append("  linear_baseline_kernel_coupling: ").append(Options.fmt(mo.baselineKernelCoupling())).append('\n');
-        sb.append("  linear_baseline_kernel_points: ").append(mo.baselineKernelPoints()).append('\n');
+        // under linear_baseline: auto, the values auto resolves to are written as auto (they read back the same)
+        boolean autoZeta = mo.linearBaselineAuto() && mo.baselineKernelZeta() == AUTO_KERNEL_ZETA;
+        boolean autoCoupling = mo.linearBaselineAuto() && mo.baselineKernelZeta() > 0 && mo.baselineKernelCoupling() == AUTO_KERNEL_COUPLING;
+        sb.append("  linear_baseline_kernel: ").append(autoZeta ? "auto" : String.valueOf(mo.baselineKernelZeta())).append('\n');
+        sb.append("  linear_baseline_kernel_coupling: ").append(autoCoupling ? "auto" : Options.fmt(mo.baselineKernelCoupling())).append('\n');
+        sb.append("  linear_baseline_kernel_points: ").append(mo.baselineKernelPoints() == 0 ? "auto" : String.valueOf(mo.baselineKernelPoints())).append('\n');
         sb.append("  linear_baseline_cutoff: ").append(Options.fmt(mo.baselineCutoff())).append('\n');
         sb.append("  position_basis: ").append(mo.positionBasis().yaml())
             .append('\n');

@@ -94,7 +94,7 @@ final class LambdaMcovTrainer {
     }
 
     /** The species mixing of model.soap (null: one-hot channels), logged. */
-    private double[] speciesMixing(int[] species, List<Sample> train) {
+    private double[] speciesMixing(int[] species, List<Sample> train, TrainingSession.Listener listener) {
         org.tensorbasis.options.SoapOptions soap = LambdaMcovOptions.of(options).model().soap();
         List<Structure> st = new ArrayList<>();
         for (Sample s : train) st.add(s.structure());
@@ -102,6 +102,56 @@ final class LambdaMcovTrainer {
         double[] w = soap.mixing(used, species, st, options.seed());
         listener.message(org.tensorbasis.descriptors.SpeciesMixing.describe(species, w, soap.speciesChannels(), used));
         return w;
+    }
+
+    /** A run's design and the memory estimate it passed. */
+    private record Sized(LambdaMcovModel.Design design, MemoryEstimate memory) {}
+
+    /**
+     * The design of the run and its memory estimate, checked against the heap (a BadInputException with the numbers and
+     * the options to change when it does not fit); what was chosen is logged to {@code log}.
+     */
+    private Sized size(List<Structure> all, TrainingSession.Listener log) {
+        List<Sample> train = data.train();
+        int[] species = data.species();
+        int threads = data.threads();
+        boolean restart = session.restart() != null;
+        List<Structure> trainStructures = new ArrayList<>();
+        for (Sample s : train) trainStructures.add(s.structure());
+        java.util.Set<String> positionBlocks = hypers.model().positionBlocksFor(trainStructures);
+        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, data.layouts(), speciesMixing(species, train, log), null, null,
+            positionBlocks);
+        if (positionBlocks != null) log.message("position elements: none (model.position_basis: auto, and every training structure is periodic)");
+        boolean trained = design.speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
+        log.message(hypers.model().describeScalarNetwork(species.length));
+        List<int[]> numbers = new ArrayList<>(all.size());
+        for (Structure st : all) numbers.add(st.numbers());
+        int nTrain = train.size();
+        int nVal = data.validation().size();
+        MemoryEstimate memory = MemoryEstimate.training(design, numbers, nTrain, nVal, hypers.training().batchSize(),
+            hypers.training().refineHeads(), restart, threads, trained);
+        long available = memory.availableFor();
+        MemoryEstimate m64 = memory;
+        memory = MemoryEstimate.forFeatureCache(hypers.training().featureCache(), m64, () -> MemoryEstimate.training(design, numbers,
+            nTrain, nVal, hypers.training().batchSize(), hypers.training().refineHeads(), restart, threads, trained,
+            FeatureCache.Storage.FLOAT32), available);
+        if (memory != m64 && hypers.training().featureCache().equals("auto")) {
+            log.message(String.format(Locale.ROOT, "feature cache: float32 power spectrum (training.feature_cache: auto; with float64 "
+                + "the run would need ~%s of the %s available)", MemoryEstimate.gb(m64.totalBytes()), MemoryEstimate.gb(available)));
+        }
+        memory.check(available);
+        log.message(memory.describe(available));
+        return new Sized(design, memory);
+    }
+
+    /**
+     * Stops with the network's memory message before anything else runs (a linear baseline is fitted first: a run whose
+     * network cannot fit must not spend minutes on it); silent when the run fits.
+     */
+    void checkFits() {
+        List<Structure> all = new ArrayList<>();
+        for (Sample s : data.splits().all()) all.add(s.structure());
+        size(all, new TrainingSession.Listener() {});
     }
 
     /** Runs the training; returns the model with the best (refit) weights, or the current state if stopped. */
@@ -124,30 +174,10 @@ final class LambdaMcovTrainer {
         run.nTest = data.test().size();
 
         // sized before anything large is allocated: a run that cannot fit stops here with the numbers
-        List<Structure> trainStructures = new ArrayList<>();
-        for (Sample s : train) trainStructures.add(s.structure());
-        java.util.Set<String> positionBlocks = hypers.model().positionBlocksFor(trainStructures);
-        LambdaMcovModel.Design design = LambdaMcovModel.Design.of(options, species, layouts, speciesMixing(species, train), null, null,
-            positionBlocks);
-        if (positionBlocks != null) listener.message("position elements: none (model.position_basis: auto, and every training structure is periodic)");
+        Sized sized = size(run.structures, listener);
+        LambdaMcovModel.Design design = sized.design();
         boolean trained = design.speciesChannels() == org.tensorbasis.descriptors.SpeciesMixing.Mode.TRAINED;
-        listener.message(hypers.model().describeScalarNetwork(species.length));
-        List<int[]> numbers = new ArrayList<>(run.structures.size());
-        for (Structure st : run.structures) numbers.add(st.numbers());
-        MemoryEstimate memory = MemoryEstimate.training(design, numbers, run.nTrain, run.nVal, hypers.training().batchSize(),
-            hypers.training().refineHeads(), restart != null, threads, trained);
-        long available = memory.availableFor();
-        MemoryEstimate m64 = memory;
-        memory = MemoryEstimate.forFeatureCache(hypers.training().featureCache(), m64, () -> MemoryEstimate.training(design, numbers,
-            run.nTrain, run.nVal, hypers.training().batchSize(), hypers.training().refineHeads(), restart != null, threads, trained,
-            FeatureCache.Storage.FLOAT32), available);
-        if (memory != m64 && hypers.training().featureCache().equals("auto")) {
-            listener.message(String.format(Locale.ROOT, "feature cache: float32 power spectrum (training.feature_cache: auto; with float64 "
-                + "the run would need ~%s of the %s available)", MemoryEstimate.gb(m64.totalBytes()), MemoryEstimate.gb(available)));
-        }
-        memory.check(available);
-        listener.message(memory.describe(available));
-        run.storage = memory.storage();
+        run.storage = sized.memory().storage();
 
         run.model = new LambdaMcovModel(design, options, yaml, layouts, norms, provenance, options.seed(), threads);
         LambdaMcovModel model = run.model;

@@ -89,7 +89,9 @@ final class LinearBaseline {
         String soap = "soap: {cutoff: " + Options.fmt(mo.baselineCutoff()) + "}";
         String baselineModel = mo.baselineKernelZeta() > 0
             ? "{kernel: {zeta: " + mo.baselineKernelZeta() + ", element_coupling: " + Options.fmt(mo.baselineKernelCoupling())
-                + ", sparse_points: " + mo.baselineKernelPoints()
+                + (mo.baselineKernelPoints() == 0 // auto: at most AUTO_KERNEL_POINTS, fewer when the kernel would not fit
+                    ? ", sparse_points: " + LambdaMcovOptions.AUTO_KERNEL_POINTS + ", shrink_to_fit: true"
+                    : ", sparse_points: " + mo.baselineKernelPoints())
                 + "}, position_basis: " + (pb.equals("false") ? "false" : "auto") + ", " + soap + "}"
             : "{position_basis: " + pb + ", " + soap + "}";
         // its weights stay fitted on the training structures alone (refit_validation: false): the network chooses its epoch

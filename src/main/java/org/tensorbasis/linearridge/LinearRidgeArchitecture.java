@@ -63,24 +63,28 @@ public final class LinearRidgeArchitecture implements Architecture {
         // a joint kernel (model.kernel.element_coupling > 0) has one set of sparse points and one ridge group for all elements
         boolean joint = hy.jointKernel();
         int rg = joint ? 1 : ns;
-        int points = hy.kernel() ? sparsePointsBound(model, trainStructures, hy.sparsePoints(), joint) : 0;
-        // every block's normal equations are sized before the first is allocated (with a kernel: plus every block's
-        // sparse-point features, held throughout, and the block's kernel factors)
-        long sparseBytes = 0;
-        for (int b = 0; b < model.blocks().size() && hy.kernel(); b++) {
-            sparseBytes += SparseKernel.featureBytes(rg, points, model.features(b).features(), model.features(b).components());
+        int perElement = hy.sparsePoints();
+        String tooLarge = memoryProblem(hy, model, trainStructures, perElement, joint, threads);
+        if (tooLarge != null && hy.kernel() && hy.shrinkToFit()) {
+            // model.kernel.shrink_to_fit: the largest count per element that fits, found by bisection (the need grows with it)
+            int lo = 0, hi = perElement;
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (memoryProblem(hy, model, trainStructures, mid, joint, threads) == null) lo = mid; else hi = mid;
+            }
+            if (lo >= 1) {
+                log.message(String.format(Locale.ROOT, "kernel: %d sparse points per element instead of %d, so that the kernel fits in memory "
+                    + "(model.kernel.shrink_to_fit)", lo, perElement));
+                perElement = lo;
+                tooLarge = null;
+            }
         }
-        for (ModelBlock mb : model.blocks()) {
-            BlockFeatures bf = model.features(model.blocks().indexOf(mb));
-            int pf = hy.kernel() ? points * bf.components() : bf.features();
-            long extra = hy.kernel() ? sparseBytes + SparseKernel.factorBytes(rg, points, bf.components()) : 0;
-            checkMemory(hy, mb, mb.perAtom() ? pf : StructureDesign.features(rg, pf), mb.perAtom() ? rg : 1, bf.components(), threads, extra);
-        }
+        if (tooLarge != null) throw BadInputException.option(null, -1, "model.soap", tooLarge);
         SparseKernel sk = null;
         double[][][] sparse = null;
         if (hy.kernel()) {
             long tk = System.nanoTime();
-            sk = SparseKernel.select(model, trainStructures, hy.zeta(), hy.sparsePoints(), hy.elementCoupling(), data.options().seed(), threads);
+            sk = SparseKernel.select(model, trainStructures, hy.zeta(), perElement, hy.elementCoupling(), data.options().seed(), threads);
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "kernel: zeta %d%s, sparse points", hy.zeta(),
                 joint ? String.format(Locale.ROOT, ", one joint kernel (element coupling %s)", org.tensorbasis.options.Options.fmt(hy.elementCoupling())) : ""));
             for (int g = 0; g < ns; g++) {
@@ -141,18 +145,43 @@ public final class LinearRidgeArchitecture implements Architecture {
         return new TrainingOutcome(model, 1, loss, false);
     }
 
-    /** Stops with the numbers and the options to change when the normal equations would not fit. */
-    private static void checkMemory(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads, long extra) {
+    /**
+     * Every block's normal equations sized before the first is allocated (with a kernel of {@code perElement} sparse points
+     * per element: plus every block's sparse-point features, held throughout, and the block's kernel factors): null when
+     * they fit, else the message with the numbers and the options to change.
+     */
+    private static String memoryProblem(LinearRidgeOptions hy, LinearRidgeModel model, List<Structure> train, int perElement, boolean joint,
+                                        int threads) {
+        int rg = joint ? 1 : model.species().length;
+        int points = hy.kernel() ? sparsePointsBound(model, train, perElement, joint) : 0;
+        long sparseBytes = 0;
+        for (int b = 0; b < model.blocks().size() && hy.kernel(); b++) {
+            sparseBytes += SparseKernel.featureBytes(rg, points, model.features(b).features(), model.features(b).components());
+        }
+        for (int b = 0; b < model.blocks().size(); b++) {
+            ModelBlock mb = model.blocks().get(b);
+            BlockFeatures bf = model.features(b);
+            int pf = hy.kernel() ? points * bf.components() : bf.features();
+            long extra = hy.kernel() ? sparseBytes + SparseKernel.factorBytes(rg, points, bf.components()) : 0;
+            String p = memoryProblem(hy, mb, mb.perAtom() ? pf : StructureDesign.features(rg, pf), mb.perAtom() ? rg : 1, bf.components(), threads, extra);
+            if (p != null) return p;
+        }
+        return null;
+    }
+
+    /** The message with the numbers and the options to change when one block's normal equations would not fit, else null. */
+    private static String memoryProblem(LinearRidgeOptions hy, ModelBlock mb, int f, int groups, int components, int threads, long extra) {
         long need = RidgeSystem.estimateBytes(groups, f, mb.properties(), components, hy.ridges().length, threads) + extra;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (need > hy.maxGramBytes() || need > 0.8 * free) {
-            throw BadInputException.option(null, -1, "model.soap", String.format(Locale.ROOT,
-                "block %s: %d features%s need %.2f GB for the ridge's normal equations (limit training.max_gram_gb = %d GB, free heap %.2f GB); "
+            return String.format(Locale.ROOT,
+                "block %s: %d features%s need %.2f GB for the ridge's normal equations (limit training.max_gram_gb = %s GB, free heap %.2f GB); "
                     + "lower model.soap.max_radial or max_angular%s, or raise the limit (and the heap with TENSORBASIS_JAVA_OPTS=-Xmx...)",
-                mb.name(), f, groups > 1 ? " per element" : "", need / 1e9, hy.maxGramBytes() >> 30, free / 1e9,
-                hy.kernel() ? " or model.kernel.sparse_points" : ""));
+                mb.name(), f, groups > 1 ? " per element" : "", need / 1e9, org.tensorbasis.options.Options.fmt(hy.maxGramBytes() / (double) (1L << 30)), free / 1e9,
+                hy.kernel() ? " or model.kernel.sparse_points (or set model.kernel.shrink_to_fit: true)" : "");
         }
+        return null;
     }
 
     /**

@@ -13,7 +13,7 @@ import org.tensorbasis.options.SoapOptions;
  * density expansion its λ-SOAP features are built from ({@code model.soap}), and the ridge grid and
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
-public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, double elementCoupling, double[] ridges, boolean compositionBaseline,
+public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, boolean shrinkToFit, double elementCoupling, double[] ridges, boolean compositionBaseline,
                                  boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis, boolean refitValidation,
                                  boolean leaveOneOut) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
@@ -70,6 +70,9 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
                     + "k = (p_i . p_j)^(zeta-1) X_i . X_j on features normalised per environment (2 is SA-GPR's usual choice).");
             int sp = k.integer("sparse_points", DEFAULT_SPARSE_POINTS, 1, 100_000,
                 "Sparse environments per element of the kernel (farthest-point sampling of the training environments); unused with zeta 0.");
+            boolean stf = k.bool("shrink_to_fit", false, "When the kernel (its normal equations, sparse features and factors) would "
+                + "not fit in training.max_gram_gb or 80 % of the free heap, use fewer sparse points per element, as many as fit (the log "
+                + "gives the count), instead of stopping; unused with zeta 0.");
             double ec = k.number("element_coupling", 0.0, 0.0, 1.0,
                 "Kernel between environments of different centre elements, as a fraction of the kernel between environments of "
                     + "one element: 0 keeps the elements apart (one kernel and one set of sparse points per element); 1 ignores the "
@@ -94,9 +97,9 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
                     + "the least leave-one-structure-out error on the training structures (exact, from the factorisation the fit "
                     + "makes anyway), for per-structure blocks fitted in the dual form (fewer structure rows than features, at most "
                     + RidgeSystem.LOO_MAX_ROWS + " rows); other blocks keep the validation choice.").equals("leave_one_out");
-            int gb = t.integer("max_gram_gb", 4, 1, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB.");
+            double gb = t.number("max_gram_gb", 4, 0.001, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB (2^30 bytes).");
             t.finish();
-            return new LinearRidgeOptions(soap, zeta, sp, ec, ridges, cb, pss, (long) gb << 30, pb, rv, loo);
+            return new LinearRidgeOptions(soap, zeta, sp, stf, ec, ridges, cb, pss, (long) (gb * (1L << 30)), pb, rv, loo);
         }
     }
 
@@ -107,6 +110,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         sb.append(soap.toYaml(false));
         sb.append("  kernel:\n    zeta: ").append(zeta).append('\n');
         sb.append("    sparse_points: ").append(sparsePoints).append('\n');
+        sb.append("    shrink_to_fit: ").append(shrinkToFit).append('\n');
         sb.append("    element_coupling: ").append(Options.fmt(elementCoupling)).append('\n');
         sb.append("  position_basis: ").append(positionBasis.yaml()).append('\n');
         sb.append("training:\n  ridges: [");
@@ -116,13 +120,13 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, d
         sb.append("  per_species_scale: ").append(perSpeciesScale).append('\n');
         sb.append("  refit_validation: ").append(refitValidation).append('\n');
         sb.append("  ridge_selection: ").append(leaveOneOut ? "leave_one_out" : "validation").append('\n');
-        sb.append("  max_gram_gb: ").append(maxGramBytes >> 30).append('\n');
+        sb.append("  max_gram_gb: ").append(Options.fmt(maxGramBytes / (double) (1L << 30))).append('\n');
         return sb.toString();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints && l.elementCoupling == elementCoupling
+        return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints && l.shrinkToFit == shrinkToFit && l.elementCoupling == elementCoupling
             && java.util.Arrays.equals(l.ridges, ridges)
             && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes
             && l.positionBasis.equals(positionBasis) && l.refitValidation == refitValidation && l.leaveOneOut == leaveOneOut;

@@ -160,7 +160,7 @@ class LinearBaselineTest {
             assertThat(res.proper()).as(res.target() + " proper").isLessThan(1e-12);
             assertThat(res.improper()).as(res.target() + " improper").isLessThan(1e-12);
         }
-        assertThatThrownBy(() -> Options.load(options("nokernel.yaml", NETWORK.replace("  linear_baseline: [mu]\n", "  linear_baseline_kernel: 1\n"))))
+        assertThatThrownBy(() -> Options.load(options("nokernel.yaml", NETWORK.replace("  linear_baseline: [mu]\n", "  linear_baseline: false\n  linear_baseline_kernel: 1\n"))))
             .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel").hasMessageContaining("no effect");
     }
 
@@ -195,7 +195,7 @@ class LinearBaselineTest {
             "  linear_baseline: [mu]\n  linear_baseline_kernel_coupling: 1\n"))))
             .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_kernel_coupling").hasMessageContaining("no effect");
         assertThatThrownBy(() -> Options.load(options("nocutoff.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
-            "  linear_baseline_cutoff: 6\n"))))
+            "  linear_baseline: false\n  linear_baseline_cutoff: 6\n"))))
             .isInstanceOf(BadInputException.class).hasMessageContaining("model.linear_baseline_cutoff").hasMessageContaining("no effect");
         assertThatThrownBy(() -> Options.load(options("badcutoff.yaml", NETWORK.replace("  linear_baseline: [mu]\n",
             "  linear_baseline: [mu]\n  linear_baseline_cutoff: 0.2\n"))))
@@ -249,6 +249,60 @@ class LinearBaselineTest {
         for (int k = 0; k < charged.size(); k++) assertThat(back.values("z", k)).isEqualTo(p.values("z", k));
         double[] rows = {1, 2, 3, 5, 7, 11};
         assertThat(LinearBaseline.centred(rows, 3)).containsExactly(-2.0, -2.5, -4.0, 2.0, 2.5, 4.0);
+    }
+
+    /**
+     * {@code linear_baseline: auto}, the default: the λ = 1, σ = −1 block of a per-atom general rank-2 target gets the
+     * joint kernel (ζ 2, coupling 0.5, at most 70 points per element, shrink_to_fit), its other blocks and the other
+     * targets are the network's; a run without such a block has no baseline. Both say so in the log; the model file
+     * records auto and loads bit for bit; the sum is exactly equivariant.
+     */
+    @Test
+    void theDefaultPutsAJointKernelUnderPerAtomAxialBlocksOnly(@TempDir Path other) throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        List<Structure> tensors = new ArrayList<>();
+        for (Structure s : molecules) {
+            double[] q = new double[s.size() * 9];
+            for (int k = 0; k < q.length; k++) q[k] = rng.nextGaussian();
+            tensors.add(s.withArrays(java.util.Map.of("z", org.tensorbasis.structure.Value.ofReals(s.size(), 9, q))));
+        }
+        ExtXyzWriter.writeAll(other.resolve("z.xyz"), tensors);
+        Path opts = other.resolve("z.yaml");
+        Files.writeString(opts, "seed: 5\nthreads: 2\ntraining_set: z.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  mu: {}\n  z: {per_atom: true, symmetric: false}\n" + NETWORK.replace("  linear_baseline: [mu]\n", ""), StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        TrainedModel m = new Trainer(Options.load(opts), other, new TrainingSession.Listener() {
+            @Override public void message(String line) { lines.add(line); }
+        }).train(TrainingSession.Outputs.forModel(other.resolve("z.tbm")), null).model();
+        ResidualModel r = (ResidualModel) org.tensorbasis.architecture.TransformedModel.unwrap(m);
+        assertThat(r.baselineBlocks()).containsExactly("z:L1-");
+        assertThat(r.baseline().layouts().get("z").blocks()).extracting(org.tensorbasis.targets.TargetLayout.Block::name).containsExactly("z:L1-");
+        assertThat(r.baseline().layouts()).doesNotContainKey("mu");
+        assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 2").contains("element_coupling: 0.5").contains("sparse_points: 70")
+            .contains("shrink_to_fit: true");
+        assertThat(m.options().hypers().toYaml()).contains("linear_baseline: auto").contains("linear_baseline_kernel: auto")
+            .contains("linear_baseline_kernel_points: auto");
+        assertThat(lines).anyMatch(l -> l.startsWith("linear baseline: z:L1- by a λ-SOAP kernel (ζ = 2, one joint kernel, element coupling 0.5, "
+            + "at most 70 sparse points per element) (linear_baseline: auto"));
+        Predictions p = m.predict(tensors, 2);
+        assertExactlyEquivariant(m, tensors, p);
+        TrainedModel back = Architectures.load(other.resolve("z.tbm"), 1);
+        assertThat(((ResidualModel) org.tensorbasis.architecture.TransformedModel.unwrap(back)).baselineBlocks()).containsExactly("z:L1-");
+        for (int k = 0; k < tensors.size(); k++) assertThat(back.predict(tensors, 1).values("z", k)).isEqualTo(p.values("z", k));
+        // no per-atom axial block: no baseline, and the log says why
+        Files.copy(dir.resolve("mol.xyz"), other.resolve("mol.xyz"));
+        Path plain = other.resolve("plain.yaml");
+        Files.writeString(plain, Files.readString(dir.resolve("b.yaml")).replace("  linear_baseline: [mu]\n", ""));
+        lines.clear();
+        TrainedModel n = new Trainer(Options.load(plain), other, new TrainingSession.Listener() {
+            @Override public void message(String line) { lines.add(line); }
+        }).train(TrainingSession.Outputs.forModel(other.resolve("plain.tbm")), null).model();
+        assertThat(n).isInstanceOf(LambdaMcovModel.class);
+        assertThat(lines).contains("linear baseline: none (linear_baseline: auto; no per-atom λ = 1, σ = −1 block)");
+        // false turns it off for an axial block too
+        Files.writeString(opts, Files.readString(opts).replace("training:", "  linear_baseline: false\ntraining:"));
+        TrainedModel off = new Trainer(Options.load(opts), other, null).train(TrainingSession.Outputs.forModel(other.resolve("off.tbm")), null).model();
+        assertThat(org.tensorbasis.architecture.TransformedModel.unwrap(off)).isInstanceOf(LambdaMcovModel.class);
     }
 
     /** A block name takes that block only: the other blocks of the target are the network's alone. */

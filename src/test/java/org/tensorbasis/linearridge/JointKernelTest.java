@@ -53,6 +53,48 @@ class JointKernelTest {
             .train(TrainingSession.Outputs.forModel(dir.resolve("j.tbm")), null).model();
     }
 
+    /**
+     * {@code model.kernel.shrink_to_fit}: a kernel that would not fit the memory limit stops with exit 2 naming the option,
+     * or with it takes the largest number of sparse points per element that fits, says so, and fits to an equivariant model;
+     * one point more would not have fitted.
+     */
+    @Test
+    void shrinkToFitTakesTheSparsePointsThatFit(@TempDir Path d) throws IOException {
+        Files.copy(dir.resolve("random.xyz"), d.resolve("random.xyz"));
+        String head = "seed: 2\nthreads: 2\ntraining_set: random.xyz\nvalidation_set: 0.25\ntest_set: 0.0\n"
+            + "targets:\n  a: {type: spherical, per_atom: true, blocks: " + LinearRidgeArchitectureTest.ALL_BLOCKS + "}\n"
+            + "model:\n  architecture: linear_ridge\n  soap: {cutoff: 4.0, max_radial: 2, max_angular: 3}\n";
+        String limit = "training: {max_gram_gb: 0.001}\n"; // 1.07 MB: a few dozen points of 3 components
+        Files.writeString(d.resolve("no.yaml"), head + "  kernel: {zeta: 2, sparse_points: 1000, element_coupling: 0.5}\n" + limit);
+        assertThatThrownBy(() -> new Trainer(Options.load(d.resolve("no.yaml")), d, null).train(TrainingSession.Outputs.forModel(d.resolve("no.tbm")), null))
+            .isInstanceOf(org.tensorbasis.BadInputException.class).hasMessageContaining("shrink_to_fit").hasMessageContaining("max_gram_gb");
+        assertThat(d.resolve("no.tbm")).doesNotExist();
+        Files.writeString(d.resolve("yes.yaml"), head + "  kernel: {zeta: 2, sparse_points: 1000, element_coupling: 0.5, shrink_to_fit: true}\n" + limit);
+        List<String> log = new java.util.ArrayList<>();
+        TrainedModel m = new Trainer(Options.load(d.resolve("yes.yaml")), d, new TrainingSession.Listener() {
+            @Override public void message(String line) { log.add(line); }
+        }).train(TrainingSession.Outputs.forModel(d.resolve("yes.tbm")), null).model();
+        String line = log.stream().filter(l -> l.contains("shrink_to_fit")).findFirst().orElseThrow();
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile("kernel: (\\d+) sparse points per element instead of 1000").matcher(line);
+        assertThat(c.find()).as(line).isTrue();
+        int chosen = Integer.parseInt(c.group(1));
+        assertThat(chosen).isBetween(1, 999);
+        Predictions pm = m.predict(molecules, 1);
+        for (org.tensorbasis.evaluation.SymmetryCheck.Result r : org.tensorbasis.evaluation.SymmetryCheck.run(m, molecules, pm, 3, 17, 1)) {
+            assertThat(r.proper()).as(r.target() + " proper").isLessThan(1e-10);
+            assertThat(r.improper()).as(r.target() + " improper").isLessThan(1e-10);
+        }
+        // the count is the largest that fits: with one more point per element the same run stops
+        Files.writeString(d.resolve("more.yaml"), head + "  kernel: {zeta: 2, sparse_points: " + (chosen + 1) + ", element_coupling: 0.5}\n" + limit);
+        assertThatThrownBy(() -> new Trainer(Options.load(d.resolve("more.yaml")), d, null).train(TrainingSession.Outputs.forModel(d.resolve("more.tbm")), null))
+            .isInstanceOf(org.tensorbasis.BadInputException.class);
+        Files.writeString(d.resolve("same.yaml"), head + "  kernel: {zeta: 2, sparse_points: " + chosen + ", element_coupling: 0.5}\n" + limit);
+        TrainedModel same = new Trainer(Options.load(d.resolve("same.yaml")), d, null).train(TrainingSession.Outputs.forModel(d.resolve("same.tbm")), null).model();
+        for (int k = 0; k < molecules.size(); k++) {
+            assertThat(same.predict(molecules, 1).values("a", k)).isEqualTo(m.predict(molecules, 1).values("a", k));
+        }
+    }
+
     @Test
     void everyBlockIsPredictedAndExactlyEquivariantWithPositionsAndTheRefit() {
         LinearRidgeModel m = (LinearRidgeModel) model;
