@@ -50,7 +50,7 @@ public final class LinearRidgeModel implements TrainedModel {
     private final KernelWeights[] kernels;    // per block, the kernel fit (model.kernel.zeta ≥ 1), else null
     private final BlockFeatures scalar;       // invariant features of the kernel (null without a kernel)
     private final BlockFeatures invariantFeatures; // λ = 0, σ = +1 features: each atom's density scale (round-off rule)
-    private double kernelSoft = SparseKernel.SOFT; // the kernel normalisation's soft scale this model was fitted with
+    private double kernelSoft; // the kernel normalisation's soft scale this model was fitted with (model.kernel.soft_normalization)
 
     /** {@code mixing}: the species mixing of compressed channels (S × d over the sorted species), null = one-hot; no position features. */
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
@@ -62,6 +62,7 @@ public final class LinearRidgeModel implements TrainedModel {
     LinearRidgeModel(Options options, String optionsYaml, Map<String, String> provenance, int[] species, Map<String, TargetLayout> layouts,
                      Normalization[] norms, RidgeWeights[] weights, double[][] alphas, double[] mixing, java.util.Set<String> positionBlocks) {
         this.options = options;
+        this.kernelSoft = LinearRidgeOptions.of(options).softNormalization();
         this.optionsYaml = optionsYaml;
         this.provenance = new LinkedHashMap<>(provenance);
         this.species = species.clone();
@@ -404,8 +405,8 @@ public final class LinearRidgeModel implements TrainedModel {
     private static double readSoft(String name, Object kernel) {
         Object v = kernel instanceof Map<?, ?> km ? km.get("soft_normalization") : null;
         if (v == null) return SparseKernel.LEGACY_SOFT;
-        if (!(v instanceof Number num) || !(num.doubleValue() > 0) || !(num.doubleValue() < 1)) {
-            throw BadInputException.atField(name, "model.kernel.soft_normalization", "not a number in (0, 1): " + v);
+        if (!(v instanceof Number num) || !(num.doubleValue() > 0) || !(num.doubleValue() <= 100)) {
+            throw BadInputException.atField(name, "model.kernel.soft_normalization", "not a number in (0, 100]: " + v);
         }
         return num.doubleValue();
     }

@@ -13,7 +13,8 @@ import org.tensorbasis.options.SoapOptions;
  * density expansion its λ-SOAP features are built from ({@code model.soap}), and the ridge grid and
  * normalisation ({@code training}). Declared once in {@link Parser}; documented in docs/options.md.
  */
-public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, boolean shrinkToFit, double elementCoupling, double[] ridges, boolean compositionBaseline,
+public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, boolean shrinkToFit, double elementCoupling, double softNormalization,
+                                 double[] ridges, boolean compositionBaseline,
                                  boolean perSpeciesScale, long maxGramBytes, PositionBasisOption positionBasis, boolean refitValidation,
                                  boolean leaveOneOut) implements ArchitectureOptions {
     public static final String NAME = "linear_ridge";
@@ -77,6 +78,11 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, b
                 "Kernel between environments of different centre elements, as a fraction of the kernel between environments of "
                     + "one element: 0 keeps the elements apart (one kernel and one set of sparse points per element); 1 ignores the "
                     + "centre element (TENSOAP's sum over all pairs of atoms), so that the elements share what they learn; unused with zeta 0.");
+            double soft = k.number("soft_normalization", SparseKernel.SOFT, 1e-6, 100,
+                "η of the kernel's normalisation X / √(‖X‖² + (η s)²) of each environment's features, as a fraction of its density "
+                    + "scale s: small (the default) scales every feature vector to unit length, as SA-GPR does; near 1 or above, a "
+                    + "block's features keep their size where they are small against the density (near a site where symmetry makes "
+                    + "them vanish), so the predictions go to zero with them; unused with zeta 0.");
             k.finish();
             PositionBasisOption pb = PositionBasisOption.parse(m, "Per-structure proper (σ = +1) blocks of these orders also get "
                 + "position features: every invariant feature of an atom times a function of its position r relative to the centroid "
@@ -99,7 +105,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, b
                     + RidgeSystem.LOO_MAX_ROWS + " rows); other blocks keep the validation choice.").equals("leave_one_out");
             double gb = t.number("max_gram_gb", 4, 0.001, 1024, "Stop before fitting when the normal equations of a block would need more than this many GB (2^30 bytes).");
             t.finish();
-            return new LinearRidgeOptions(soap, zeta, sp, stf, ec, ridges, cb, pss, (long) (gb * (1L << 30)), pb, rv, loo);
+            return new LinearRidgeOptions(soap, zeta, sp, stf, ec, soft, ridges, cb, pss, (long) (gb * (1L << 30)), pb, rv, loo);
         }
     }
 
@@ -112,6 +118,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, b
         sb.append("    sparse_points: ").append(sparsePoints).append('\n');
         sb.append("    shrink_to_fit: ").append(shrinkToFit).append('\n');
         sb.append("    element_coupling: ").append(Options.fmt(elementCoupling)).append('\n');
+        sb.append("    soft_normalization: ").append(Options.fmt(softNormalization)).append('\n');
         sb.append("  position_basis: ").append(positionBasis.yaml()).append('\n');
         sb.append("training:\n  ridges: [");
         for (int i = 0; i < ridges.length; i++) sb.append(i > 0 ? ", " : "").append(Options.fmt(ridges[i]));
@@ -127,6 +134,7 @@ public record LinearRidgeOptions(SoapOptions soap, int zeta, int sparsePoints, b
     @Override
     public boolean equals(Object o) {
         return o instanceof LinearRidgeOptions l && l.soap.equals(soap) && l.zeta == zeta && l.sparsePoints == sparsePoints && l.shrinkToFit == shrinkToFit && l.elementCoupling == elementCoupling
+            && l.softNormalization == softNormalization
             && java.util.Arrays.equals(l.ridges, ridges)
             && l.compositionBaseline == compositionBaseline && l.perSpeciesScale == perSpeciesScale && l.maxGramBytes == maxGramBytes
             && l.positionBasis.equals(positionBasis) && l.refitValidation == refitValidation && l.leaveOneOut == leaveOneOut;

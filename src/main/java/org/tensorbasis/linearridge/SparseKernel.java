@@ -393,7 +393,7 @@ final class SparseKernel {
                 for (int i = 0; i < n; i++) {
                     if (slot[k][i] < 0) continue;
                     int g = slot[k][i] >>> 20, m = slot[k][i] & 0xFFFFF;
-                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1, pNorm, i, SOFT);
+                    normalize(raw, model.blocks().get(b).irrep(), x, i * row, 1, pNorm, i, model.kernelSoft());
                     // transpose F × C into the rows (m, ν) of Xt
                     for (int f = 0; f < F; f++) for (int nu = 0; nu < C; nu++) xt[b][g][(m * C + nu) * F + f] = x[i * row + f * C + nu];
                 }
@@ -404,7 +404,7 @@ final class SparseKernel {
 
     /** The kernel features of block b (its kernels factored now, so that only one block's factors are held at a time). */
     KernelFeatures features(LinearRidgeModel model, int b, double[][] sparseFeatures) {
-        return new KernelFeatures(this, model.features(b), model.blocks().get(b).irrep(), sparseFeatures);
+        return new KernelFeatures(this, model.features(b), model.blocks().get(b).irrep(), sparseFeatures, model.kernelSoft());
     }
 
     /** Every block's kernel features at once (tests). */
@@ -453,9 +453,11 @@ final class SparseKernel {
         private final int F, C, width;
         private final double[][] xt;     // [g] (M_g·C) × F, rows (m, ν) = X̂_m[·, ν]
         private final double[][] chol;   // [g] lower factor of K_MM + jitter, n_g × n_g
+        private final double soft;       // the normalisation's soft scale (model.kernel.soft_normalization)
 
-        KernelFeatures(SparseKernel kernel, BlockFeatures raw, Irrep irrep, double[][] xt) {
+        KernelFeatures(SparseKernel kernel, BlockFeatures raw, Irrep irrep, double[][] xt, double soft) {
             this.kernel = kernel;
+            this.soft = soft;
             this.raw = raw;
             this.irrep = irrep;
             this.F = raw.features();
@@ -521,7 +523,7 @@ final class SparseKernel {
             if (raw.usesPositions()) raw.fromStructure(expansions, groups, centred, from, to, x, 0);
             else raw.fromExpansions(expansions, from, to, x, 0);
             kernel.scalar.fromExpansions(expansions, from, to, p, 0);
-            normalize(raw, irrep, x, 0, n, invariantNorms(p, 0, n, f0), 0, SOFT);
+            normalize(raw, irrep, x, 0, n, invariantNorms(p, 0, n, f0), 0, soft);
             normalize(p, 0, n, f0, true);
             java.util.Arrays.fill(out, outOff, outOff + n * width * C, 0.0);
             for (int g = 0; g < kernel.species; g++) {

@@ -181,6 +181,37 @@ class SparseKernelTest {
             .hasMessageContaining("bad-soft.tbm").hasMessageContaining("soft_normalization");
     }
 
+    /**
+     * {@code model.kernel.soft_normalization}: the option's η is the one the fit and the predictions use, recorded in the
+     * file and read back bit for bit; the model stays exactly equivariant; another η gives another model; bad values are named.
+     */
+    @Test
+    void theSoftScaleIsAnOption() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("soft"));
+        Files.copy(dir.resolve("random.xyz"), d.resolve("random.xyz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(d.resolve("o.yaml"), Files.readString(dir.resolve("options.yaml"))
+            .replace("kernel: {zeta: 2, sparse_points: 25}", "kernel: {zeta: 2, sparse_points: 25, soft_normalization: 0.5}"));
+        LinearRidgeModel m = (LinearRidgeModel) new Trainer(Options.load(d.resolve("o.yaml")), d, null)
+            .train(TrainingSession.Outputs.forModel(d.resolve("s.tbm")), null).model();
+        assertThat(m.kernelSoft()).isEqualTo(0.5);
+        LinearRidgeModel back = (LinearRidgeModel) Architectures.load(d.resolve("s.tbm"), 1);
+        assertThat(back.kernelSoft()).isEqualTo(0.5);
+        Predictions p = m.predict(molecules, 1), q = back.predict(molecules, 1), k = model.predict(molecules, 1);
+        boolean differs = false;
+        for (int i = 0; i < molecules.size(); i++) {
+            assertThat(q.values("a", i)).isEqualTo(p.values("a", i));
+            assertThat(q.values("s", i)).isEqualTo(p.values("s", i));
+            differs |= !java.util.Arrays.equals(p.values("a", i), k.values("a", i));
+        }
+        assertThat(differs).as("η = 0.5 fits another model than η = 1e-3").isTrue();
+        LinearRidgeArchitectureTest.assertEveryBlockPredictedAndEquivariant(m, molecules);
+        for (String bad : new String[] {"0", "101", "-1"}) {
+            Files.writeString(d.resolve("b.yaml"), Files.readString(d.resolve("o.yaml")).replace("soft_normalization: 0.5", "soft_normalization: " + bad));
+            assertThatThrownBy(() -> Options.load(d.resolve("b.yaml"))).as(bad).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("model.kernel.soft_normalization");
+        }
+    }
+
     @Test
     void farthestPointSamplingIsDeterministicAndSkipsDuplicates() {
         SplittableRandom rng = new SplittableRandom(1);
