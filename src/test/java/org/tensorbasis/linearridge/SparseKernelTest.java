@@ -106,6 +106,12 @@ class SparseKernelTest {
                 for (int k = 0; k < viaPsi.length; k++) {
                     assertThat(Math.abs(collapsed[k] - viaPsi[k])).as("block %d entry %d", b, k).isLessThan(1e-9 * scale);
                 }
+                // the batched form (every atom of the structure in two products per term): the same sums, to round-off
+                double[] batched = new double[n * P * C];
+                kw.addAtoms(gr, n, x, raw.rowSize(), ph, batched);
+                for (int k = 0; k < batched.length; k++) {
+                    assertThat(Math.abs(batched[k] - collapsed[k])).as("block %d entry %d batched", b, k).isLessThan(1e-13 * scale);
+                }
                 // per structure: the whitened sum of the atoms' kernel rows is the sum of their ψ
                 double[] design = new double[ns * Fp * C];
                 f.fromExpansions(ws.blocks, gr, 0, n, psi, 0);
@@ -116,6 +122,32 @@ class SparseKernelTest {
                 for (int i = 0; i < n; i++) for (int k = 0; k < P * C; k++) direct[k] += viaPsi[i * P * C + k];
                 new RidgeWeights(1, P, ns * Fp, C, perStructure(w, ns, P, Fp)).predict(0, design, 0, 1, sum, 0);
                 for (int k = 0; k < sum.length; k++) assertThat(Math.abs(sum[k] - direct[k])).as("block %d structure", b).isLessThan(1e-9 * scale * n);
+            }
+        }
+    }
+
+    /**
+     * The kernel blocks of consecutive structures are evaluated together (chunks of at most KERNEL_CHUNK_ATOMS atoms,
+     * decided by the sizes alone): a file of several chunks predicts bit for bit the same on 1 and 2 threads, and each
+     * structure as it does alone, to round-off.
+     */
+    @Test
+    void chunkedKernelPredictionsDoNotDependOnThreadsOrNeighbours() {
+        List<Structure> many = new ArrayList<>();
+        for (int r = 0; r < 4; r++) many.addAll(molecules); // 160 structures of 5 atoms: several chunks
+        assertThat(many.size() * 5).isGreaterThan(2 * LinearRidgeModel.KERNEL_CHUNK_ATOMS);
+        Predictions one = model.predict(many, 1), two = model.predict(many, 2);
+        for (int k = 0; k < many.size(); k++) {
+            assertThat(two.values("a", k)).isEqualTo(one.values("a", k));
+            assertThat(two.values("s", k)).isEqualTo(one.values("s", k));
+        }
+        for (int k = 0; k < many.size(); k += 37) {
+            Predictions alone = model.predict(List.of(many.get(k)), 1);
+            for (String t : List.of("a", "s")) {
+                double[] x = alone.values(t, 0), y = one.values(t, k);
+                double scale = 0;
+                for (double v : x) scale = Math.max(scale, Math.abs(v));
+                for (int i = 0; i < x.length; i++) assertThat(Math.abs(x[i] - y[i])).as("%s structure %d", t, k).isLessThan(1e-12 * (1 + scale));
             }
         }
     }
