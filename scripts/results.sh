@@ -1013,7 +1013,7 @@ model:
   # the kernel's ζ, element coupling and sparse points per element, one at a time from (2, 0.5, 50), on the same
   # folds: chosen by cross-validation of the pool, not on the test crystals
   local kz kc kp
-  for cfg in 3-0.5-50 2-0.25-50 2-0.5-100; do
+  for cfg in 3-0.5-50 2-0.25-50; do
     kz=${cfg%%-*}; kc=${cfg#*-}; kc=${kc%-*}; kp=${cfg##*-}
     cv_case "$OUT/bec_axial/cv-vector-kz$kz-c$kc-p$kp" "vector-kz$kz-c$kc-p$kp" "$OUT/bec_axial/cv.csv" 5 "$d/axfold" "targets:
   ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
@@ -1040,23 +1040,33 @@ model:
   architecture: linear_ridge
   kernel: {zeta: 2, sparse_points: 50, element_coupling: 0.5, soft_normalization: $so}"
   done
+  # 100 points per element: 11,451 kernel features, 5.5 GB of normal equations (above the 4 GB default limit)
+  cv_case "$OUT/bec_axial/cv-vector-kz2-c0.5-p100" "vector-kz2-c0.5-p100" "$OUT/bec_axial/cv.csv" 5 "$d/axfold" "targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2, sparse_points: 100, element_coupling: 0.5}
+training:
+  max_gram_gb: 7"
   [ $QUICK = 1 ] || cp "$OUT/bec_axial/cv.csv" "$DOCS/cv_bec_axial.csv"
   # how precise the axial block's test %RMSE is: a bootstrap over the 152 test crystals
   $PY bootstrap "$OUT/bec/e100-kbase-c0.5-p70-seed1/n1368/pred.xyz" becs
   $PY bootstrap "$OUT/bec_axial/vector-kz2-c0.5-p50/n1368/pred.xyz" ax
 }
 
-# issue 12: the default model.linear_baseline: auto (a joint kernel under the λ = 1, σ = −1 blocks of per-atom targets)
-# on the Born charges (two seeds at the full pool, and N = 100 / 300) and the NMR shieldings (two seeds, 5 epochs as
-# w128-e5-lbnone, which is the same run with linear_baseline: false); at seed 1, N = 1368, the Born-charge run is
-# e100-kbase-c0.5-p70-seed1's options resolved by auto
+# issue 12: the default model.linear_baseline: auto (a joint kernel takes the λ = 1, σ = −1 blocks of per-atom targets)
+# on the Born charges (N = 100 / 300 / 1368, two seeds at 1368) and the NMR shieldings (N = 200 / 412, two seeds, 5
+# epochs as w128-e5-lbnone, which is the same run with linear_baseline: false). Configs e100-auto-seed<s> (seed 1 at
+# every N, seed 2 at 1368) are the first version of auto, in which the network learned the kernel's residual of the
+# block (the jar of this revision but for that): they are kept for the comparison in docs/results.md; at seed 1,
+# N = 1368, that run is e100-kbase-c0.5-p70-seed1's model bit for bit.
 study_axial_default() {
   study_bec_data
   local TEST_IN_TRAINING=1 sd n
   for sd in 1 2; do
     for n in $(sizes 100 300 1368 100 300); do
       [ $sd = 2 ] && [ $n != 1368 ] && continue
-      SEED=$sd run_case bec "e100-auto-seed$sd" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" 'targets:
+      SEED=$sd run_case bec "e100-default-axial-seed$sd" "$n" "$(subset bec $n)" "$OUT/bec/data/test.xyz" 'targets:
   becs: {per_atom: true}
 training:
   epochs: '"$([ $QUICK = 1 ] && echo 5 || echo 100)"'
@@ -1068,10 +1078,23 @@ training:
   for sd in 1 2; do
     local tag=""; [ $sd = 1 ] || tag="-seed$sd"
     for n in $(sizes 100 412 200 412); do
-      SEED=$sd run_case nmr "w128-e5-auto$tag" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
+      SEED=$sd run_case nmr "w128-e5-default-axial$tag" "$n" "$(subset nmr $n)" "$OUT/nmr/data/test.xyz" 'targets:
   ms: {per_atom: true, symmetric: false, unit: "ppm"}'"
 $(model_body 128 5)" ms
     done
+  done
+  # the kernel alone on the axial vector at N = 100 / 300 / 1368 (seed 1), the same split: what the network adds to it
+  local d="$OUT/bec/data"
+  for n in $(sizes 100 300 100 300 1368); do
+    [ -f "$d/axial_train_$n.xyz" ] || $PY axial "$(subset bec $n)" "$d/axial_train_$n.xyz" becs
+    [ -f "$d/axial_test.xyz" ] || $PY axial "$d/test.xyz" "$d/axial_test.xyz" becs
+    run_case bec_axial "vector-kz2-c0.5-p70" "$n" "$d/axial_train_$n.xyz" "$d/axial_test.xyz" "targets:
+  ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
+model:
+  architecture: linear_ridge
+  kernel: {zeta: 2, sparse_points: 70, element_coupling: 0.5}
+training:
+  refit_validation: false"
   done
 }
 

@@ -28,7 +28,8 @@ public final class LambdaMcovArchitecture implements Architecture {
         if (hy.model().linearBaselineAuto()) session.listener().message(hy.model().describeLinearBaseline(data.blocks()));
         if (baseline.isEmpty()) return trainNetwork(data, session, hy.training().committee());
         new LambdaMcovTrainer(data, session).checkFits(); // the network's memory first: the baseline can take minutes
-        LinearBaseline.Fit fit = LinearBaseline.fit(data, session, baseline);
+        // auto: the kernel takes the axial blocks alone (a network on its residual overfitted them on few structures)
+        LinearBaseline.Fit fit = LinearBaseline.fit(data, session, baseline, hy.model().linearBaselineAuto());
         if (fit == null) {
             session.listener().message("stopped while fitting the linear baseline (nothing to resume: run it again)");
             return new TrainingOutcome(null, 0, Double.NaN, true);

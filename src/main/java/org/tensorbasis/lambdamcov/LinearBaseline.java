@@ -49,8 +49,11 @@ final class LinearBaseline {
      * Fits the baseline of the entries' targets and returns it with the residual data; null when the run was stopped.
      *
      * @param entries target names (every block of the target) or block names ({@code ms:L1-}: that block only)
+     * @param alone   the baseline takes its blocks alone: the network is trained on zero for them (its heads refit to
+     *                exactly zero), so the model's prediction of those blocks is the baseline's ({@code linear_baseline:
+     *                auto}); else the network learns what the baseline leaves
      */
-    static Fit fit(TrainingData data, TrainingSession session, List<String> entries) throws IOException {
+    static Fit fit(TrainingData data, TrainingSession session, List<String> entries, boolean alone) throws IOException {
         long t0 = System.nanoTime();
         TrainingSession.Listener outer = session.listener();
         java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
@@ -159,12 +162,13 @@ final class LinearBaseline {
                         err += d[i] * d[i];
                     }
                 }
-                r[k] = d;
+                r[k] = alone ? new double[y.length] : d;
             }
             resid[rb] = r;
             report.append(String.format(Locale.ROOT, " %s %.1f %%", blocks.get(b).name(), spread > 0 ? 100 * Math.sqrt(err / spread) : Double.NaN));
         }
-        outer.message(report + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) * 1e-9));
+        outer.message(report + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) * 1e-9)
+            + (alone ? "; the baseline takes " + String.join(", ", chosen) + " alone (the network is trained on zero there)" : ""));
         // the other blocks keep their normalisation; a baseline block its scale, with the composition baseline of the residual
         Normalization[] refit = TrainingData.fitNormalization(data.options(), data.blocks(), data.species(), train, resid);
         Normalization[] rn = data.normalization().clone();

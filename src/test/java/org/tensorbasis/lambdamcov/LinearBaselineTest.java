@@ -286,6 +286,14 @@ class LinearBaselineTest {
             + "at most 70 sparse points per element) (linear_baseline: auto"));
         Predictions p = m.predict(tensors, 2);
         assertExactlyEquivariant(m, tensors, p);
+        // the baseline takes the axial block alone: the network predicts exactly zero there, the model the baseline's
+        Predictions net = r.residual().predict(tensors, 1), base = r.baseline().predict(tensors, 1);
+        assertThat(lines).anyMatch(l -> l.contains("the baseline takes z:L1- alone"));
+        for (int k = 0; k < tensors.size(); k++) {
+            assertThat(net.blocks("z", k).get("z:L1-")).containsOnly(0.0);
+            assertThat(p.blocks("z", k).get("z:L1-")).isEqualTo(base.blocks("z", k).get("z:L1-"));
+            assertThat(p.blocks("z", k).get("z:L2+")).isEqualTo(net.blocks("z", k).get("z:L2+"));
+        }
         TrainedModel back = Architectures.load(other.resolve("z.tbm"), 1);
         assertThat(((ResidualModel) org.tensorbasis.architecture.TransformedModel.unwrap(back)).baselineBlocks()).containsExactly("z:L1-");
         for (int k = 0; k < tensors.size(); k++) assertThat(back.predict(tensors, 1).values("z", k)).isEqualTo(p.values("z", k));
