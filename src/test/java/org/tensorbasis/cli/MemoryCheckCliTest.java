@@ -90,6 +90,12 @@ class MemoryCheckCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("memory: \\d+ power-spectrum features per atom \\(64 elements\\), cache [0-9.]+ GB for \\d+ atoms");
         assertThat(dir.resolve("m.tbm")).exists();
+        // linear_baseline: auto puts the joint kernel under zstar's axial block, with one target scale above 8 elements
+        assertThat(r.out()).contains("linear baseline: zstar:L1- by a λ-SOAP kernel");
+        org.tensorbasis.architecture.ResidualModel rm = (org.tensorbasis.architecture.ResidualModel)
+            org.tensorbasis.architecture.TransformedModel.unwrap(org.tensorbasis.architecture.Architectures.load(dir.resolve("m.tbm"), 1));
+        assertThat(rm.baselineBlocks()).containsExactly("zstar:L1-");
+        assertThat(rm.baseline().options().hypers().toYaml()).contains("per_species_scale: false").contains("element_coupling: 0.5");
     }
 
     @Test

@@ -279,7 +279,7 @@ class LinearBaselineTest {
         assertThat(r.baseline().layouts().get("z").blocks()).extracting(org.tensorbasis.targets.TargetLayout.Block::name).containsExactly("z:L1-");
         assertThat(r.baseline().layouts()).doesNotContainKey("mu");
         assertThat(r.baseline().options().hypers().toYaml()).contains("zeta: 2").contains("element_coupling: 0.5").contains("sparse_points: 70")
-            .contains("shrink_to_fit: true");
+            .contains("shrink_to_fit: true").contains("per_species_scale: true"); // 3 elements: per-element scales
         assertThat(m.options().hypers().toYaml()).contains("linear_baseline: auto").contains("linear_baseline_kernel: auto")
             .contains("linear_baseline_kernel_points: auto");
         assertThat(lines).anyMatch(l -> l.startsWith("linear baseline: z:L1- by a λ-SOAP kernel (ζ = 2, one joint kernel, element coupling 0.5, "
