@@ -1037,7 +1037,7 @@ training:
 }
 
 # (configs e100-default-axial-seed<s> and bec_axial vector-kz2-c0.5-p70: the second version, whose kernel had one target
-# scale per element; since then it has one for all elements above 8 elements, onescale; NMR, 4 elements, keeps per-element
+# scale per element; since then it has one for all elements above 8 elements, onescale; NMR, 5 elements, keeps per-element
 # scales: w128-e5-default-axial-onescale[-seed2] were runs of the jar that gave every run one scale, docs/results.md)
 # issue 12: the default model.linear_baseline: auto (a joint kernel takes the λ = 1, σ = −1 blocks of per-atom targets)
 # on the Born charges (N = 100 / 300 / 1368, two seeds at 1368) and the NMR shieldings (N = 200 / 412, two seeds, 5

@@ -102,7 +102,7 @@ final class LinearBaseline {
         // a baseline that takes its blocks alone (auto) fits them, above 8 elements, with one target scale for all elements:
         // its joint kernel has one ridge for every element, and the scales of many rare elements would weigh down the few
         // that carry an axial block (Born charges, 64 elements: 5-fold CV 85.8 against 86.7 %); with few elements and many
-        // atoms each, per-element scales are better (NMR shieldings, 4 elements: 93.9 against 91.5 %; docs/results.md)
+        // atoms each, per-element scales are better (NMR shieldings, 5 elements: 93.9 against 91.5 %; docs/results.md)
         boolean oneScale = alone && data.species().length > LambdaMcovOptions.AUTO_MAX_PER_ELEMENT;
         String training = oneScale ? "{refit_validation: false, per_species_scale: false}" : "{refit_validation: false}";
         Options lo = data.options().withTargets(sub).withHypers(Options.defaults(ARCHITECTURE, baselineModel, training,

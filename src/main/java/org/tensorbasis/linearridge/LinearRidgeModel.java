@@ -151,15 +151,11 @@ public final class LinearRidgeModel implements TrainedModel {
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, null);
-        // chunks of consecutive structures (their kernel blocks are evaluated together), decided by the sizes alone, so
-        // that the predictions do not depend on the number of threads
+        // one structure per chunk (its atoms' kernel blocks are evaluated together): chunks of several structures were
+        // 2× faster on small crystals, but a structure's prediction then depended on its neighbours in the file at
+        // round-off (5.6e-17), and a frame must predict the same alone as in a file
         List<int[]> chunks = new ArrayList<>();
-        for (int k = 0; k < structures.size(); ) {
-            int atoms = 0, k1 = k;
-            while (k1 < structures.size() && (k1 == k || atoms + structures.get(k1).size() <= KERNEL_CHUNK_ATOMS)) atoms += structures.get(k1++).size();
-            chunks.add(new int[] {k, k1});
-            k = k1;
-        }
+        for (int k = 0; k < structures.size(); k++) chunks.add(new int[] {k, k + 1});
         int n = chunks.size();
         ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new); // one per worker, not per structure
         Runnable all = () -> IntStream.range(0, n).parallel().forEach(c -> predictChunk(structures, chunks.get(c)[0], chunks.get(c)[1], p, workspaces.get()));
@@ -212,13 +208,6 @@ public final class LinearRidgeModel implements TrainedModel {
             return y;
         }
     }
-
-    /**
-     * Atoms of consecutive structures whose kernel blocks are evaluated together: {@link KernelWeights#addAtoms} reads
-     * each kernel term's weights (M × P·F, 67 MB for the Born charges' joint kernel) once per chunk instead of once per
-     * structure, where they made the prediction memory-bound.
-     */
-    static final int KERNEL_CHUNK_ATOMS = 256;
 
     /** The kernel blocks' normalised inputs of the atoms of a chunk of structures, gathered before they are evaluated. */
     private final class Chunk {
