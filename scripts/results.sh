@@ -1073,14 +1073,18 @@ $(model_body 128 5)" ms
   for n in $(sizes 100 300 100 300 1368); do
     [ -f "$d/axial_train_$n.xyz" ] || $PY axial "$(subset bec $n)" "$d/axial_train_$n.xyz" becs
     [ -f "$d/axial_test.xyz" ] || $PY axial "$d/test.xyz" "$d/axial_test.xyz" becs
-    run_case bec_axial "vector-kz2-c0.5-p70-onescale" "$n" "$d/axial_train_$n.xyz" "$d/axial_test.xyz" "targets:
+    # per-element target scales (as auto's kernel had first) and one scale (auto's above 8 elements)
+    for sc in true false; do
+      local tag=""; [ $sc = true ] || tag="-onescale"
+      run_case bec_axial "vector-kz2-c0.5-p70$tag" "$n" "$d/axial_train_$n.xyz" "$d/axial_test.xyz" "targets:
   ax: {type: spherical, per_atom: true, blocks: [[1, -1]]}
 model:
   architecture: linear_ridge
   kernel: {zeta: 2, sparse_points: 70, element_coupling: 0.5}
 training:
   refit_validation: false
-  per_species_scale: false"
+  per_species_scale: $sc"
+    done
   done
 }
 
