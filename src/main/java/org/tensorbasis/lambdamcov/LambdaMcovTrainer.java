@@ -160,7 +160,6 @@ final class LambdaMcovTrainer {
         Run run = new Run();
         int threads = data.threads();
         List<Sample> train = data.train();
-        int[] species = data.species();
         Map<String, TargetLayout> layouts = data.layouts();
         String yaml = data.optionsYaml();
         Map<String, String> provenance = data.provenance();

@@ -151,17 +151,12 @@ public final class LinearRidgeModel implements TrainedModel {
     @Override
     public Predictions predict(List<Structure> structures, int threads) {
         Predictions p = new Predictions(layouts, Predictions.perAtom(options, layouts), structures, null);
-        // one structure per chunk (its atoms' kernel blocks are evaluated together): chunks of several structures were
-        // 2× faster on small crystals, but a structure's prediction then depended on its neighbours in the file at
-        // round-off (5.6e-17), and a frame must predict the same alone as in a file
-        List<int[]> chunks = new ArrayList<>();
-        for (int k = 0; k < structures.size(); k++) chunks.add(new int[] {k, k + 1});
-        int n = chunks.size();
+        int n = structures.size();
         ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new); // one per worker, not per structure
-        Runnable all = () -> IntStream.range(0, n).parallel().forEach(c -> predictChunk(structures, chunks.get(c)[0], chunks.get(c)[1], p, workspaces.get()));
+        Runnable all = () -> IntStream.range(0, n).parallel().forEach(k -> predictOne(structures.get(k), k, p, workspaces.get()));
         if (threads <= 1 || n <= 1) {
             Workspace ws = new Workspace();
-            for (int[] c : chunks) predictChunk(structures, c[0], c[1], p, ws);
+            for (int k = 0; k < n; k++) predictOne(structures.get(k), k, p, ws);
         } else {
             ForkJoinPool pool = new ForkJoinPool(threads);
             try {
@@ -209,57 +204,6 @@ public final class LinearRidgeModel implements TrainedModel {
         }
     }
 
-    /** The kernel blocks' normalised inputs of the atoms of a chunk of structures, gathered before they are evaluated. */
-    private final class Chunk {
-        final int from, to;
-        final int[] atomOff;      // first atom of structure from + j in the chunk
-        final int[] g;            // species index of every atom of the chunk
-        final double[][] x;       // [block] normalised block features of every atom (kernel blocks only)
-        final double[] phat;      // normalised invariants of every atom
-
-        Chunk(List<Structure> structures, int from, int to) {
-            this.from = from;
-            this.to = to;
-            atomOff = new int[to - from + 1];
-            for (int j = 0; j < to - from; j++) atomOff[j + 1] = atomOff[j] + structures.get(from + j).size();
-            int atoms = atomOff[to - from];
-            g = new int[atoms];
-            x = new double[blocks.size()][];
-            for (int b = 0; b < blocks.size(); b++) if (kernels[b] != null) x[b] = new double[atoms * features[b].rowSize()];
-            phat = scalar != null ? new double[atoms * scalar.features()] : null;
-        }
-    }
-
-    /** Real-unit predictions of every block for structures from ≤ k &lt; to, stored as structure k of {@code p}. */
-    private void predictChunk(List<Structure> structures, int from, int to, Predictions p, Workspace ws) {
-        boolean anyKernel = false;
-        for (KernelWeights kw : kernels) anyKernel |= kw != null;
-        Chunk c = anyKernel ? new Chunk(structures, from, to) : null;
-        for (int k = from; k < to; k++) predictOne(structures.get(k), k, p, ws, c);
-        if (c == null) return;
-        int atoms = c.atomOff[to - from];
-        for (int b = 0; b < blocks.size(); b++) {
-            KernelWeights kw = kernels[b];
-            if (kw == null) continue;
-            ModelBlock mb = blocks.get(b);
-            int width = mb.rowWidth();
-            double[] all = new double[atoms * width];
-            kw.addAtoms(c.g, atoms, c.x[b], features[b].rowSize(), c.phat, all);
-            for (int k = from; k < to; k++) {
-                int a0 = c.atomOff[k - from], n = c.atomOff[k - from + 1] - a0;
-                int[] g = java.util.Arrays.copyOfRange(c.g, a0, a0 + n);
-                double[] out;
-                if (mb.perAtom()) {
-                    out = java.util.Arrays.copyOfRange(all, a0 * width, (a0 + n) * width);
-                } else {
-                    out = new double[width];
-                    for (int i = 0; i < n; i++) for (int j = 0; j < width; j++) out[j] += all[(a0 + i) * width + j];
-                }
-                finish(mb, norms[b], g, n, out, k, p);
-            }
-        }
-    }
-
     /** Scales a block's normalised prediction of structure k to real units, adds its baseline, and stores it. */
     private static void finish(ModelBlock mb, Normalization nz, int[] g, int n, double[] out, int k, Predictions p) {
         int width = mb.rowWidth();
@@ -276,16 +220,11 @@ public final class LinearRidgeModel implements TrainedModel {
         p.put(mb, k, 1, new int[] {0, n}, out);
     }
 
-    /**
-     * Real-unit predictions of the linear blocks of one structure, stored as structure k of {@code p}; its kernel blocks'
-     * normalised inputs go into the chunk (evaluated by {@link #predictChunk}).
-     */
-    private void predictOne(Structure s, int k, Predictions p, Workspace ws, Chunk chunk) {
+    /** Real-unit predictions of every block for one structure, stored as structure k of {@code p}. */
+    private void predictOne(Structure s, int k, Predictions p, Workspace ws) {
         int n = s.size();
         int[] g = groups(s);
         ws.expand(s);
-        int a0 = chunk != null ? chunk.atomOff[k - chunk.from] : 0;
-        if (chunk != null) System.arraycopy(g, 0, chunk.g, a0, n);
         double[] phat = null, pNorm = null, invariant = null, rawNorm = null;
         for (int b = 0; b < blocks.size(); b++) {
             ModelBlock mb = blocks.get(b);
@@ -313,17 +252,25 @@ public final class LinearRidgeModel implements TrainedModel {
             int width = mb.rowWidth();
             double[] out;
             if (kw != null) {
-                // the sparse kernel: normalised features per atom into the chunk, whose atoms are evaluated together
+                // the sparse kernel: normalised features per atom, the structure's atoms evaluated together
+                // (KernelWeights.addAtoms; batches of several structures were 2× faster on small crystals, but a
+                // structure's prediction then depended on its neighbours in the file at round-off, 5.6e-17), summed for
+                // per-structure blocks
                 if (phat == null) {
                     phat = new double[n * scalar.features()];
                     scalar.fromExpansions(ws.blocks, 0, n, phat, 0);
                     pNorm = SparseKernel.invariantNorms(phat, 0, n, scalar.features());
                     SparseKernel.normalize(phat, 0, n, scalar.features(), true);
-                    System.arraycopy(phat, 0, chunk.phat, a0 * scalar.features(), n * scalar.features());
                 }
                 SparseKernel.normalize(bf, mb.irrep(), x, 0, n, pNorm, 0, kernelSoft);
-                System.arraycopy(x, 0, chunk.x[b], a0 * row, n * row);
-                continue;
+                double[] atoms = new double[n * width];
+                kw.addAtoms(g, n, x, row, phat, atoms);
+                if (mb.perAtom()) {
+                    out = atoms;
+                } else {
+                    out = new double[width];
+                    for (int i = 0; i < n; i++) for (int j = 0; j < width; j++) out[j] += atoms[i * width + j];
+                }
             } else if (mb.perAtom()) {
                 out = new double[n * width];
                 for (int i = 0; i < n; i++) w.predict(g[i], x, i * row, 1, out, i * width);
